@@ -1,0 +1,403 @@
+//! Findings about manifests: what is wrong, where, and under which stable code.
+//!
+//! Checks record *where* a problem is as a key path into the TOML document
+//! (`release[2].requires.govuk-notify-api`), which keeps the model free of spans and costs
+//! nothing when a registry is clean. Paths are turned into byte spans, lines and columns
+//! only for the files that have findings, by parsing those files again with spans.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::Serialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// How bad a finding is: errors fail `validate`, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// The stable, kebab-case code of every finding `validate` can report.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed and as matched by CI.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The file is not valid TOML.
+    ParseError = "parse-error",
+    /// A key appears twice in one table.
+    DuplicateKey = "duplicate-key",
+    /// A key the format does not define.
+    UnknownField = "unknown-field",
+    /// A required key is absent.
+    MissingField = "missing-field",
+    /// A value of the wrong TOML type.
+    InvalidType = "invalid-type",
+    /// A value outside the allowed set (kind, lifecycle, ...).
+    InvalidValue = "invalid-value",
+    /// The file is larger than the size limit.
+    FileTooLarge = "file-too-large",
+    /// The file is not UTF-8 text.
+    NotUtf8 = "not-utf8",
+    /// Text with control or bidirectional-override characters.
+    ForbiddenCharacter = "forbidden-character",
+    /// An id that breaks the id rules.
+    InvalidId = "invalid-id",
+    /// The id does not match the file name.
+    IdMismatch = "id-mismatch",
+    /// Two ids that are equal ignoring case.
+    DuplicateId = "duplicate-id",
+    /// Two releases with the same version.
+    DuplicateRelease = "duplicate-release",
+    /// A version that is not semver.
+    InvalidVersion = "invalid-version",
+    /// A version range that is not a Cargo-style requirement.
+    InvalidRange = "invalid-range",
+    /// A licence that is not an SPDX expression.
+    InvalidLicence = "invalid-licence",
+    /// A URL that is not https.
+    InsecureUrl = "insecure-url",
+    /// A malformed URL.
+    InvalidUrl = "invalid-url",
+    /// A date that is not a plain calendar date.
+    InvalidDate = "invalid-date",
+    /// `support-ends` on or before `released`.
+    SupportEndsBeforeRelease = "support-ends-before-release",
+    /// `yanked` present but empty.
+    EmptyYankReason = "empty-yank-reason",
+    /// A component with no releases.
+    NoReleases = "no-releases",
+    /// A reference to an interface that does not exist.
+    UnknownInterface = "unknown-interface",
+    /// An interface version the interface does not publish.
+    UnknownInterfaceVersion = "unknown-interface-version",
+    /// A reference to a component that does not exist.
+    UnknownComponent = "unknown-component",
+    /// A capability no component serves.
+    UnknownCapability = "unknown-capability",
+    /// A `depends` range that matches no release of that component.
+    UnmatchedDepends = "unmatched-depends",
+    /// A `requires` range that no other component's release provides.
+    UnsatisfiableRequires = "unsatisfiable-requires",
+    /// Components that depend on each other in a loop.
+    DependencyCycle = "dependency-cycle",
+    /// A stack need that is not exactly one of component, interface or capability.
+    InvalidNeed = "invalid-need",
+    /// A file that has no place in the registry layout.
+    UnexpectedFile = "unexpected-file",
+    /// A symbolic link inside the registry.
+    Symlink = "symlink",
+    /// A git submodule inside the registry.
+    Submodule = "submodule",
+    /// A `registry.toml` of a format this version cannot read.
+    UnsupportedFormat = "unsupported-format",
+    /// A published release changed in something other than `yanked`.
+    ReleaseChanged = "release-changed",
+    /// A published release, or its component, was removed.
+    ReleaseRemoved = "release-removed",
+    /// A reference stack for which no plan exists.
+    StackUnresolvable = "stack-unresolvable",
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One step of a key path into a TOML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+    /// The element of an array of tables whose `version` is this version.
+    Release(String),
+}
+
+impl From<&str> for Seg {
+    fn from(s: &str) -> Seg {
+        Seg::Key(s.to_owned())
+    }
+}
+
+impl From<String> for Seg {
+    fn from(s: String) -> Seg {
+        Seg::Key(s)
+    }
+}
+
+impl From<usize> for Seg {
+    fn from(i: usize) -> Seg {
+        Seg::Index(i)
+    }
+}
+
+/// Where in a file a finding points, before it is turned into a line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum At {
+    /// The file as a whole.
+    #[default]
+    File,
+    /// A byte range in the file.
+    Span(Range<usize>),
+    /// The value at a key path.
+    Value(Vec<Seg>),
+    /// The key at the end of a key path (for "unknown X" findings about a map key).
+    Key(Vec<Seg>),
+}
+
+/// Builds a key path: `path!["release", 2, "requires", id]`.
+#[macro_export]
+macro_rules! path {
+    ($($seg:expr),* $(,)?) => {
+        vec![$($crate::diagnostic::Seg::from($seg)),*]
+    };
+}
+
+/// One finding about one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The file, relative to the registry root, with `/` separators.
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// 1-based column in characters, when known.
+    pub column: Option<u32>,
+    pub code: Code,
+    pub message: String,
+    #[serde(skip)]
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip)]
+    pub at: At,
+    /// The byte range the finding points at, once located.
+    #[serde(skip)]
+    pub span: Option<Range<usize>>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.into(),
+            line: None,
+            column: None,
+            code,
+            message: message.into(),
+            severity: Severity::Error,
+            hint: None,
+            at: At::File,
+            span: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, code, message)
+        }
+    }
+
+    /// Points the finding at the value at `path`.
+    pub fn at_value(mut self, path: Vec<Seg>) -> Diagnostic {
+        self.at = At::Value(path);
+        self
+    }
+
+    /// Points the finding at the key that ends `path`.
+    pub fn at_key(mut self, path: Vec<Seg>) -> Diagnostic {
+        self.at = At::Key(path);
+        self
+    }
+
+    /// Points the finding at a byte range.
+    pub fn at_span(mut self, span: Range<usize>) -> Diagnostic {
+        self.at = At::Span(span);
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Fills in `span`, `line` and `column` from the file's text.
+    pub fn locate(&mut self, text: &str, doc: Option<&Spanned<DeTable<'_>>>) {
+        let span = match &self.at {
+            At::File => None,
+            At::Span(span) => Some(span.clone()),
+            At::Value(path) => doc.and_then(|d| find(d, path, false)),
+            At::Key(path) => doc.and_then(|d| find(d, path, true)),
+        };
+        if let Some(span) = span {
+            let start = floor_char_boundary(text, span.start.min(text.len()));
+            let (line, column) = line_column(text, start);
+            self.line = Some(line);
+            self.column = Some(column);
+            self.span = Some(start..floor_char_boundary(text, span.end.min(text.len())).max(start));
+        }
+    }
+}
+
+/// Locates every finding in `text` (the file they all belong to).
+pub fn locate_all<'a>(text: &str, diagnostics: impl IntoIterator<Item = &'a mut Diagnostic>) {
+    let doc = DeTable::parse(text).ok();
+    for d in diagnostics {
+        d.locate(text, doc.as_ref());
+    }
+}
+
+fn find(doc: &Spanned<DeTable<'_>>, path: &[Seg], want_key: bool) -> Option<Range<usize>> {
+    let mut best = None;
+    let mut table: Option<&DeTable<'_>> = Some(doc.get_ref());
+    let mut value: Option<&Spanned<DeValue<'_>>> = None;
+    for (i, seg) in path.iter().enumerate() {
+        let last = i + 1 == path.len();
+        match seg {
+            Seg::Key(key) => {
+                let (k, v) = table?.iter().find(|(k, _)| k.get_ref() == key)?;
+                best = Some(if last && want_key { k.span() } else { v.span() });
+                value = Some(v);
+            }
+            Seg::Index(index) => {
+                let array = value?.get_ref().as_array()?;
+                let v = array.get(*index)?;
+                best = Some(v.span());
+                value = Some(v);
+            }
+            Seg::Release(version) => {
+                let array = value?.get_ref().as_array()?;
+                let v = array
+                    .iter()
+                    .find(|v| release_has_version(v.get_ref(), version))?;
+                best = Some(v.span());
+                value = Some(v);
+            }
+        }
+        table = match value.map(|v| v.get_ref()) {
+            Some(DeValue::Table(t)) => Some(t),
+            _ => None,
+        };
+        if table.is_none() && !last && matches!(path.get(i + 1), Some(Seg::Key(_))) {
+            break;
+        }
+    }
+    best
+}
+
+fn release_has_version(v: &DeValue<'_>, version: &str) -> bool {
+    let DeValue::Table(t) = v else {
+        return false;
+    };
+    t.iter().any(|(k, v)| {
+        k.get_ref() == "version"
+            && matches!(v.get_ref(), DeValue::String(s)
+                if s == version
+                    || semver::Version::parse(s)
+                        .is_ok_and(|a| semver::Version::parse(version).is_ok_and(|b| a == b)))
+    })
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// 1-based line and character column of byte offset `at`.
+pub fn line_column(text: &str, at: usize) -> (u32, u32) {
+    let before = &text[..at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+/// Sorts findings for output: by file, line, column, then code.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "id = \"x\"\n\n[[release]]\nversion = \"1.0.0\"\n\n[[release]]\nversion = \"2.0.0\"\nrequires = { notify = \"^2\" }\n";
+
+    #[test]
+    fn locates_values_and_keys_by_path() {
+        let mut d = Diagnostic::error("c.toml", Code::UnknownInterface, "x")
+            .at_key(path!["release", 1, "requires", "notify"]);
+        locate_all(DOC, [&mut d]);
+        assert_eq!((d.line, d.column), (Some(8), Some(14)));
+
+        let mut d = Diagnostic::error("c.toml", Code::InvalidVersion, "x")
+            .at_value(path!["release", 1, "version"]);
+        locate_all(DOC, [&mut d]);
+        assert_eq!((d.line, d.column), (Some(7), Some(11)));
+    }
+
+    #[test]
+    fn falls_back_to_the_deepest_known_place() {
+        let mut d = Diagnostic::error("c.toml", Code::UnknownField, "x").at_key(path![
+            "release",
+            Seg::Release("2.0.0".into()),
+            "requires",
+            "notify"
+        ]);
+        locate_all(DOC, [&mut d]);
+        assert_eq!((d.line, d.column), (Some(8), Some(14)));
+
+        let mut d =
+            Diagnostic::error("c.toml", Code::UnknownField, "x").at_value(path!["id", "nope"]);
+        locate_all(DOC, [&mut d]);
+        assert_eq!(d.line, Some(1));
+    }
+
+    #[test]
+    fn codes_are_kebab_case_and_unique() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(crate::model::Id::check(s).is_ok(), "{s}");
+            assert!(seen.insert(s), "duplicate code {s}");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Errors that stop a command ("could not run", exit 2), as data with the file, line and
+//! id they concern. Negative answers (invalid manifests, no plan, a stale lock) are not
+//! errors: commands return them as their outcome.
+
+use std::error::Error as StdError;
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::registry::discover::NotFound;
+use crate::registry::git::GitError;
+use crate::registry::{LoadError, SourceError};
+
+/// Everything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    RegistryNotFound(#[from] NotFound),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error("could not read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not write {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file given on the command line is malformed.
+    #[error("{}", .0.message)]
+    File(Box<Diagnostic>),
+    /// The registry has errors, so its answers cannot be trusted.
+    #[error("the registry at {registry} has {count} error(s), starting with {first}")]
+    InvalidRegistry {
+        registry: String,
+        count: usize,
+        first: String,
+    },
+    #[error("no component `{id}` in the registry")]
+    UnknownComponent {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("no interface `{id}` in the registry")]
+    UnknownInterface {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("{id} has no release {version}")]
+    UnknownRelease { id: String, version: String },
+    #[error("--format {format} is not available for `{command}` (use {allowed})")]
+    Format {
+        format: String,
+        command: &'static str,
+        allowed: String,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("could not write the output")]
+    Output(#[source] std::io::Error),
+}
+
+impl Error {
+    /// A next step to suggest, when there is an obvious one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::RegistryNotFound(_) => Some(
+                "pass --registry PATH|URL, set STACKREG_REGISTRY, or run inside a repository with a registry/ folder".into(),
+            ),
+            Error::Load(LoadError::NotARegistry { .. }) => {
+                Some("a registry folder starts with registry.toml; `stackreg registry init DIR` makes one".into())
+            }
+            Error::InvalidRegistry { .. } => Some("run `stackreg validate` to see every finding".into()),
+            Error::UnknownComponent { suggestion: Some(s), .. }
+            | Error::UnknownInterface { suggestion: Some(s), .. } => {
+                Some(format!("did you mean `{s}`?"))
+            }
+            Error::UnknownComponent { .. } => Some("`stackreg list` shows every component".into()),
+            Error::UnknownInterface { .. } => Some("`stackreg interfaces` shows every interface".into()),
+            Error::File(d) => d.hint.clone(),
+            _ => None,
+        }
+    }
+
+    /// Whether the error is a closed output pipe (`stackreg list | head`), which ends the
+    /// command quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// The chain of causes of an error, joined for one-line messages.
+pub fn chain(e: &dyn StdError) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+/// The causes of an error, outermost first, without repeats.
+pub fn causes(e: &dyn StdError) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut source = e.source();
+    let top = e.to_string();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !top.contains(&text) && !out.contains(&text) {
+            out.push(text);
+        }
+        source = s.source();
+    }
+    out
+}

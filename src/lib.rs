@@ -1,0 +1,16 @@
+//! stackreg: a git-backed registry of UK local-government technology components.
+//!
+//! Data flows one way: command-line arguments (`cli`) choose a registry (`registry`),
+//! whose files become checked model types (`model`); `resolve` turns a stack into a plan
+//! or an explanation; `report` prints answers as tables, JSON or markdown.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod error;
+pub mod model;
+pub mod registry;
+pub mod report;
+pub mod text;
+
+pub use cli::run;
+pub use error::Error;
