@@ -1,0 +1,145 @@
+//! Reading a registry from a directory's working tree.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
+
+/// A registry folder on disk, read as plain files.
+#[derive(Debug)]
+pub struct DirSource {
+    root: PathBuf,
+    info: SourceInfo,
+}
+
+impl DirSource {
+    /// A source for the directory `root`; `shown` is how the path is printed.
+    pub fn new(root: &Path, shown: String) -> DirSource {
+        let path_in_repo = path_in_repo(root);
+        DirSource {
+            root: root.to_path_buf(),
+            info: SourceInfo {
+                source: shown,
+                commit: None,
+                path_in_repo,
+            },
+        }
+    }
+
+    fn full(&self, rel: &str) -> PathBuf {
+        if rel.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(rel)
+        }
+    }
+}
+
+/// The directory's path relative to the root of the git working tree around it.
+fn path_in_repo(root: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    let rel = root.strip_prefix(&workdir).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+impl Source for DirSource {
+    fn info(&self) -> &SourceInfo {
+        &self.info
+    }
+
+    fn local_root(&self) -> Option<&Path> {
+        Some(&self.root)
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<Entry>, SourceError> {
+        let path = self.full(dir);
+        let read = match fs::read_dir(&path) {
+            Ok(r) => r,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(SourceError::Io {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        };
+        let mut out = Vec::new();
+        for entry in read {
+            let entry = entry.map_err(|source| SourceError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let meta = entry.metadata().map_err(|source| SourceError::Io {
+                path: entry.path().display().to_string(),
+                source,
+            })?;
+            let ft = meta.file_type();
+            let kind = if ft.is_symlink() {
+                EntryKind::Symlink
+            } else if ft.is_dir() {
+                if entry.path().join(".git").exists() {
+                    EntryKind::Submodule
+                } else {
+                    EntryKind::Dir
+                }
+            } else if ft.is_file() {
+                EntryKind::File
+            } else {
+                EntryKind::Other
+            };
+            out.push(Entry {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                kind,
+                size: if kind == EntryKind::File {
+                    meta.len()
+                } else {
+                    0
+                },
+            });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    fn read(&self, rel: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
+        let path = self.full(rel);
+        let io = |source| SourceError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        // Refuse symlinks here too, in case the tree changed since it was listed.
+        let meta = fs::symlink_metadata(&path).map_err(io)?;
+        if !meta.file_type().is_file() {
+            return Err(SourceError::Missing {
+                path: rel.to_owned(),
+            });
+        }
+        if meta.len() > limit {
+            return Err(SourceError::TooLarge {
+                path: rel.to_owned(),
+                size: meta.len(),
+                limit,
+            });
+        }
+        let mut buf = Vec::with_capacity(meta.len() as usize);
+        fs::File::open(&path)
+            .and_then(|f| f.take(limit + 1).read_to_end(&mut buf))
+            .map_err(io)?;
+        if buf.len() as u64 > limit {
+            return Err(SourceError::TooLarge {
+                path: rel.to_owned(),
+                size: buf.len() as u64,
+                limit,
+            });
+        }
+        Ok(buf)
+    }
+}

@@ -1,0 +1,161 @@
+//! Finding the registry a command should read, in the documented order: `--registry`,
+//! `STACKREG_REGISTRY`, the stack's `[stack] registry`, then `registry/` at the root of the
+//! git repository around the current directory.
+
+use std::path::{Path, PathBuf};
+
+/// A registry location before it is opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A folder on this machine.
+    Path(PathBuf),
+    /// A git URL (https, ssh, git or file), read through a local cache.
+    Url(String),
+}
+
+/// Which rule chose the registry, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Flag,
+    Env,
+    Stack,
+    Repository,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Origin::Flag => "--registry",
+            Origin::Env => "STACKREG_REGISTRY",
+            Origin::Stack => "the stack's [stack] registry",
+            Origin::Repository => "the registry/ folder of the current git repository",
+        })
+    }
+}
+
+/// No rule found a registry.
+#[derive(Debug, thiserror::Error)]
+#[error("no registry given, and no registry/ folder at the root of a git repository around {cwd}")]
+pub struct NotFound {
+    pub cwd: String,
+}
+
+/// Whether `s` names a remote git registry rather than a folder.
+pub fn is_url(s: &str) -> bool {
+    ["https://", "http://", "ssh://", "git://", "file://"]
+        .iter()
+        .any(|p| s.starts_with(p))
+        || is_scp_like(s)
+}
+
+/// `git@host:path` style addresses.
+fn is_scp_like(s: &str) -> bool {
+    match (s.find('@'), s.find(':')) {
+        (Some(at), Some(colon)) => at < colon && !s[..colon].contains('/'),
+        _ => false,
+    }
+}
+
+fn location(s: &str, base: Option<&Path>) -> Location {
+    if is_url(s) {
+        return Location::Url(s.to_owned());
+    }
+    let p = Path::new(s);
+    match base {
+        Some(base) if p.is_relative() => Location::Path(base.join(p)),
+        _ => Location::Path(p.to_path_buf()),
+    }
+}
+
+/// Picks the registry location.
+///
+/// `stack` is the stack file's path and its `[stack] registry` value, when the command
+/// reads a stack.
+pub fn find(
+    flag: Option<&str>,
+    env: Option<&str>,
+    stack: Option<(&Path, Option<&str>)>,
+    cwd: &Path,
+) -> Result<(Location, Origin), NotFound> {
+    if let Some(s) = flag.filter(|s| !s.is_empty()) {
+        return Ok((location(s, None), Origin::Flag));
+    }
+    if let Some(s) = env.filter(|s| !s.is_empty()) {
+        return Ok((location(s, None), Origin::Env));
+    }
+    if let Some((file, Some(s))) = stack {
+        let dir = file.parent().filter(|p| !p.as_os_str().is_empty());
+        return Ok((
+            location(s, Some(dir.unwrap_or(Path::new(".")))),
+            Origin::Stack,
+        ));
+    }
+    if let Ok(repo) = git2::Repository::discover(cwd)
+        && let Some(workdir) = repo.workdir()
+    {
+        let candidate = workdir.join("registry");
+        if candidate.join("registry.toml").is_file() {
+            return Ok((
+                Location::Path(relative_to(cwd, &candidate)),
+                Origin::Repository,
+            ));
+        }
+    }
+    Err(NotFound {
+        cwd: cwd.display().to_string(),
+    })
+}
+
+/// `path` relative to `cwd` when it lies beneath it, for friendlier messages.
+fn relative_to(cwd: &Path, path: &Path) -> PathBuf {
+    let (Ok(cwd), Ok(full)) = (cwd.canonicalize(), path.canonicalize()) else {
+        return path.to_path_buf();
+    };
+    match full.strip_prefix(&cwd) {
+        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => full,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_urls_from_paths() {
+        for url in [
+            "https://github.com/x/y.git",
+            "ssh://git@host/x.git",
+            "git://host/x",
+            "file:///srv/registry.git",
+            "git@github.com:council/registry.git",
+        ] {
+            assert!(is_url(url), "{url}");
+        }
+        for path in [
+            "registry",
+            "../registry",
+            "/srv/registry",
+            "C:/x",
+            "./a@b:c/d",
+        ] {
+            assert!(!is_url(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn flag_wins_then_env_then_stack() {
+        let cwd = Path::new("/nonexistent");
+        let stack = Some((Path::new("stacks/a.toml"), Some("../reg")));
+        let (loc, origin) = find(Some("f"), Some("e"), stack, cwd).unwrap();
+        assert_eq!((loc, origin), (Location::Path("f".into()), Origin::Flag));
+        let (loc, origin) = find(None, Some("e"), stack, cwd).unwrap();
+        assert_eq!((loc, origin), (Location::Path("e".into()), Origin::Env));
+        let (loc, origin) = find(None, None, stack, cwd).unwrap();
+        assert_eq!(
+            (loc, origin),
+            (Location::Path("stacks/../reg".into()), Origin::Stack)
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! Reading a registry at a git revision: tree and blob objects straight from the object
+//! database, with no checkout. The registry may be any sub-directory of the repository.
+
+use std::path::Path;
+
+use git2::{ObjectType, Oid, Repository, TreeEntry};
+
+use super::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
+
+/// Why a git revision could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{path} is not inside a git repository")]
+    NotARepository {
+        path: String,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("revision `{rev}` was not found in {repo}")]
+    UnknownRevision {
+        rev: String,
+        repo: String,
+        #[source]
+        source: git2::Error,
+    },
+    #[error("`{path}` does not exist at revision `{rev}`")]
+    MissingAtRevision { path: String, rev: String },
+    #[error("git failed while {doing}")]
+    Git {
+        doing: String,
+        #[source]
+        source: git2::Error,
+    },
+}
+
+/// A registry folder at one commit of a git repository.
+pub struct GitSource {
+    repo: Repository,
+    /// The registry folder's tree at the commit.
+    tree: Oid,
+    info: SourceInfo,
+    /// The registry folder in the working tree, if the repository has one.
+    root: Option<std::path::PathBuf>,
+}
+
+impl GitSource {
+    /// Opens the registry at `dir` (a folder inside a git working tree, or a bare
+    /// repository) as it was at `rev`.
+    pub fn open(dir: &Path, rev: &str, shown: String) -> Result<GitSource, GitError> {
+        let repo = Repository::discover(dir).map_err(|source| GitError::NotARepository {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let sub = subdir_in_repo(&repo, dir);
+        Self::from_repo(repo, &sub, rev, shown)
+    }
+
+    /// Opens `sub` (a `/`-separated folder, `""` for the root) of an already open
+    /// repository at `rev`.
+    pub fn from_repo(
+        repo: Repository,
+        sub: &str,
+        rev: &str,
+        shown: String,
+    ) -> Result<GitSource, GitError> {
+        let repo_name = repo
+            .workdir()
+            .unwrap_or_else(|| repo.path())
+            .display()
+            .to_string();
+        let (commit_id, tree) = {
+            let commit = repo
+                .revparse_single(rev)
+                .and_then(|o| o.peel_to_commit())
+                .map_err(|source| GitError::UnknownRevision {
+                    rev: rev.to_owned(),
+                    repo: repo_name,
+                    source,
+                })?;
+            let commit_id = commit.id();
+            let root = commit.tree().map_err(|source| GitError::Git {
+                doing: format!("reading the tree of {commit_id}"),
+                source,
+            })?;
+            let tree = if sub.is_empty() {
+                root.id()
+            } else {
+                let entry =
+                    root.get_path(Path::new(sub))
+                        .map_err(|_| GitError::MissingAtRevision {
+                            path: sub.to_owned(),
+                            rev: rev.to_owned(),
+                        })?;
+                if entry.kind() != Some(ObjectType::Tree) {
+                    return Err(GitError::MissingAtRevision {
+                        path: sub.to_owned(),
+                        rev: rev.to_owned(),
+                    });
+                }
+                entry.id()
+            };
+            (commit_id, tree)
+        };
+        let root = repo.workdir().map(|w| w.join(sub));
+        Ok(GitSource {
+            root,
+            repo,
+            tree,
+            info: SourceInfo {
+                source: shown,
+                commit: Some(commit_id.to_string()),
+                path_in_repo: Some(sub.to_owned()),
+            },
+        })
+    }
+
+    fn git_err(path: &str, source: git2::Error) -> SourceError {
+        SourceError::Git {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    fn lookup(&self, path: &str) -> Result<Option<TreeEntry<'static>>, SourceError> {
+        let tree = self
+            .repo
+            .find_tree(self.tree)
+            .map_err(|e| Self::git_err(path, e))?;
+        match tree.get_path(Path::new(path)) {
+            Ok(e) => Ok(Some(e)),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(Self::git_err(path, e)),
+        }
+    }
+}
+
+/// `dir` relative to the repository's working tree, `/`-separated.
+fn subdir_in_repo(repo: &Repository, dir: &Path) -> String {
+    let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+        return String::new();
+    };
+    let Ok(dir) = dir.canonicalize() else {
+        return String::new();
+    };
+    dir.strip_prefix(&workdir)
+        .map(|rel| {
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default()
+}
+
+fn kind_of(filemode: i32, kind: Option<ObjectType>) -> EntryKind {
+    match (filemode, kind) {
+        (0o120000, _) => EntryKind::Symlink,
+        (0o160000, _) | (_, Some(ObjectType::Commit)) => EntryKind::Submodule,
+        (_, Some(ObjectType::Tree)) => EntryKind::Dir,
+        (_, Some(ObjectType::Blob)) => EntryKind::File,
+        _ => EntryKind::Other,
+    }
+}
+
+impl Source for GitSource {
+    fn info(&self) -> &SourceInfo {
+        &self.info
+    }
+
+    fn local_root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<Entry>, SourceError> {
+        let tree = if dir.is_empty() {
+            self.repo.find_tree(self.tree)
+        } else {
+            match self.lookup(dir)? {
+                Some(e) if e.kind() == Some(ObjectType::Tree) => self.repo.find_tree(e.id()),
+                _ => return Ok(Vec::new()),
+            }
+        }
+        .map_err(|e| Self::git_err(dir, e))?;
+        let odb = self.repo.odb().map_err(|e| Self::git_err(dir, e))?;
+        let mut out = Vec::with_capacity(tree.len());
+        for e in tree.iter() {
+            let kind = kind_of(e.filemode(), e.kind());
+            let size = if kind == EntryKind::File {
+                odb.read_header(e.id())
+                    .map(|(size, _)| size as u64)
+                    .map_err(|err| Self::git_err(dir, err))?
+            } else {
+                0
+            };
+            out.push(Entry {
+                name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
+                kind,
+                size,
+            });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
+        let entry = self.lookup(path)?.ok_or_else(|| SourceError::Missing {
+            path: path.to_owned(),
+        })?;
+        if kind_of(entry.filemode(), entry.kind()) != EntryKind::File {
+            return Err(SourceError::Missing {
+                path: path.to_owned(),
+            });
+        }
+        let odb = self.repo.odb().map_err(|e| Self::git_err(path, e))?;
+        // The header gives the size without inflating the object.
+        let (size, _) = odb
+            .read_header(entry.id())
+            .map_err(|e| Self::git_err(path, e))?;
+        if size as u64 > limit {
+            return Err(SourceError::TooLarge {
+                path: path.to_owned(),
+                size: size as u64,
+                limit,
+            });
+        }
+        let blob = self
+            .repo
+            .find_blob(entry.id())
+            .map_err(|e| Self::git_err(path, e))?;
+        Ok(blob.content().to_vec())
+    }
+}

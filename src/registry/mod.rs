@@ -1,0 +1,447 @@
+//! Registries: where they are, how their files are read, and the checked snapshot
+//! (`Registry`) every command works from.
+//!
+//! Loading never stops at a bad manifest: each file is checked on its own, then the whole
+//! registry is cross-checked, and every finding is returned next to whatever could be
+//! loaded. Commands decide whether findings are fatal (`resolve` refuses an invalid
+//! registry; `list` shows what it can and warns).
+
+pub mod dir;
+pub mod discover;
+pub mod git;
+pub mod memory;
+pub mod source;
+pub mod validate;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use semver::Version;
+
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::model::validate::{self as check, MAX_FILE_SIZE, Parsed};
+use crate::model::{Component, Id, Interface, RegistryMeta, Release, Stack};
+use crate::text;
+pub use source::{Entry, EntryKind, Source, SourceError, SourceInfo};
+
+/// The registry's folders, in the order they are read.
+pub const FOLDERS: [&str; 3] = ["interfaces", "components", "stacks"];
+
+/// A checked snapshot of a registry.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub source: SourceInfo,
+    pub meta: RegistryMeta,
+    pub interfaces: BTreeMap<Id, Interface>,
+    pub components: BTreeMap<Id, Component>,
+    pub stacks: BTreeMap<Id, Stack>,
+}
+
+/// What a registry load produced.
+#[derive(Debug)]
+pub struct Loaded {
+    pub registry: Registry,
+    /// Every finding, located and sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were checked.
+    pub checked: usize,
+    /// The file each loaded item came from, by folder and id.
+    pub origins: Origins,
+    /// The text of every file with a finding, for quoting.
+    pub sources: BTreeMap<String, String>,
+}
+
+impl Loaded {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// The registry-relative file each interface, component and stack was read from.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    pub interfaces: HashMap<Id, String>,
+    pub components: HashMap<Id, String>,
+    pub stacks: HashMap<Id, String>,
+}
+
+impl Origins {
+    pub fn interface(&self, id: &Id) -> String {
+        self.interfaces
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("interfaces/{id}.toml"))
+    }
+
+    pub fn component(&self, id: &Id) -> String {
+        self.components
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("components/{id}.toml"))
+    }
+
+    pub fn stack(&self, id: &Id) -> String {
+        self.stacks
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("stacks/{id}.toml"))
+    }
+}
+
+/// Why a registry could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{registry} is not a registry: it has no registry.toml")]
+    NotARegistry { registry: String },
+    #[error(transparent)]
+    Source(#[from] SourceError),
+}
+
+/// One file read from the source, kept until its findings are located.
+struct FileText {
+    path: String,
+    text: String,
+}
+
+/// Reads, checks and cross-checks the whole registry.
+pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
+    load_with(source, |_, _| Vec::new())
+}
+
+/// Like `load`, with `extra` checks run on the loaded registry before findings are located
+/// (so that their key paths become lines and columns too).
+pub fn load_with(
+    source: &dyn Source,
+    extra: impl FnOnce(&Registry, &Origins) -> Vec<Diagnostic>,
+) -> Result<Loaded, LoadError> {
+    let mut diagnostics = Vec::new();
+    let root = source.list("")?;
+    let Some(meta_entry) = root.iter().find(|e| e.name == "registry.toml") else {
+        return Err(LoadError::NotARegistry {
+            registry: source.info().source.clone(),
+        });
+    };
+
+    let mut texts: Vec<FileText> = Vec::new();
+    let mut checked = 0;
+    let mut meta = RegistryMeta {
+        name: String::new(),
+        description: String::new(),
+    };
+    if let Some(text) = read_entry(source, "", meta_entry, &mut diagnostics) {
+        checked += 1;
+        let parsed = check::registry_file("registry.toml", &text);
+        diagnostics.extend(parsed.diagnostics);
+        if let Some(m) = parsed.value {
+            meta = m;
+        }
+        texts.push(FileText {
+            path: "registry.toml".into(),
+            text,
+        });
+    }
+
+    let mut registry = Registry {
+        source: source.info().clone(),
+        meta,
+        interfaces: BTreeMap::new(),
+        components: BTreeMap::new(),
+        stacks: BTreeMap::new(),
+    };
+    let mut origins = Origins::default();
+
+    for folder in FOLDERS {
+        let Some(entry) = root.iter().find(|e| e.name == folder) else {
+            continue;
+        };
+        if entry.kind != EntryKind::Dir {
+            diagnostics.push(not_a_file(folder, entry.kind, "a folder"));
+            continue;
+        }
+        for entry in source.list(folder)? {
+            let path = format!("{folder}/{}", entry.name);
+            let Some(stem) = entry
+                .name
+                .strip_suffix(".toml")
+                .filter(|_| entry.kind == EntryKind::File)
+            else {
+                diagnostics.push(not_a_file(&path, entry.kind, "a `.toml` file"));
+                continue;
+            };
+            let Some(text) = read_entry(source, folder, &entry, &mut diagnostics) else {
+                continue;
+            };
+            checked += 1;
+            let expected = match Id::check(stem) {
+                Ok(()) => Some(stem),
+                Err(e) if folder != "stacks" => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &path,
+                            Code::InvalidId,
+                            format!(
+                                "file name `{}` is not a valid id: it {e}",
+                                text::escape(stem)
+                            ),
+                        )
+                        .with_hint("name the file `<id>.toml`, where the id is kebab-case"),
+                    );
+                    None
+                }
+                Err(_) => Some(stem),
+            };
+            match folder {
+                "interfaces" => {
+                    let parsed = check::interface(&path, expected, &text);
+                    add(
+                        &mut registry.interfaces,
+                        &mut origins.interfaces,
+                        &path,
+                        parsed,
+                        &mut diagnostics,
+                        |i| &i.id,
+                    );
+                }
+                "components" => {
+                    let parsed = check::component(&path, expected, &text);
+                    add(
+                        &mut registry.components,
+                        &mut origins.components,
+                        &path,
+                        parsed,
+                        &mut diagnostics,
+                        |c| &c.id,
+                    );
+                }
+                _ => {
+                    let parsed = check::stack(&path, Some(stem), &text);
+                    diagnostics.extend(parsed.diagnostics);
+                    if let (Some(stack), Ok(id)) = (parsed.value, Id::parse(stem)) {
+                        origins.stacks.insert(id.clone(), path.clone());
+                        registry.stacks.insert(id, stack);
+                    }
+                }
+            }
+            texts.push(FileText { path, text });
+        }
+    }
+
+    shared_ids(&registry, &origins, &mut diagnostics);
+    validate::cross_check(&registry, &origins, &mut diagnostics);
+    diagnostics.extend(extra(&registry, &origins));
+    locate(&mut diagnostics, &texts);
+    let with_findings: BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    let sources = texts
+        .into_iter()
+        .filter(|t| with_findings.contains(t.path.as_str()))
+        .map(|t| (t.path, t.text))
+        .collect();
+    Ok(Loaded {
+        registry,
+        diagnostics,
+        checked,
+        origins,
+        sources,
+    })
+}
+
+fn add<T>(
+    map: &mut BTreeMap<Id, T>,
+    origins: &mut HashMap<Id, String>,
+    path: &str,
+    parsed: Parsed<T>,
+    diagnostics: &mut Vec<Diagnostic>,
+    id: impl Fn(&T) -> &Id,
+) {
+    diagnostics.extend(parsed.diagnostics);
+    let Some(value) = parsed.value else {
+        return;
+    };
+    let id = id(&value).clone();
+    if let Some(first) = origins.get(&id) {
+        diagnostics.push(
+            Diagnostic::error(
+                path,
+                Code::DuplicateId,
+                format!("id `{id}` is already used by {first}"),
+            )
+            .at_value(crate::path!["id"]),
+        );
+        return;
+    }
+    origins.insert(id.clone(), path.to_owned());
+    map.insert(id, value);
+}
+
+/// Ids are unique across interfaces and components too, so `show ID` is never ambiguous.
+fn shared_ids(registry: &Registry, origins: &Origins, diagnostics: &mut Vec<Diagnostic>) {
+    for id in registry.components.keys() {
+        if registry.interfaces.contains_key(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    origins.component(id),
+                    Code::DuplicateId,
+                    format!(
+                        "id `{id}` is also the id of an interface ({})",
+                        origins.interface(id)
+                    ),
+                )
+                .at_value(crate::path!["id"])
+                .with_hint("ids are unique across the registry; give the component another id"),
+            );
+        }
+    }
+}
+
+fn not_a_file(path: &str, kind: EntryKind, expected: &str) -> Diagnostic {
+    match kind {
+        EntryKind::Symlink => Diagnostic::error(
+            path,
+            Code::Symlink,
+            format!("symbolic links are not allowed in a registry (expected {expected})"),
+        ),
+        EntryKind::Submodule => Diagnostic::error(
+            path,
+            Code::Submodule,
+            format!("git submodules are not allowed in a registry (expected {expected})"),
+        ),
+        _ => Diagnostic::error(
+            path,
+            Code::UnexpectedFile,
+            format!("unexpected {} here (expected {expected})", describe(kind)),
+        )
+        .with_hint("registry folders hold only `<id>.toml` files"),
+    }
+}
+
+fn describe(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::File => "file",
+        EntryKind::Dir => "folder",
+        EntryKind::Symlink => "symbolic link",
+        EntryKind::Submodule => "submodule",
+        EntryKind::Other => "special file",
+    }
+}
+
+/// Reads one file's text, turning size, encoding and kind problems into findings.
+fn read_entry(
+    source: &dyn Source,
+    dir: &str,
+    entry: &Entry,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let path = if dir.is_empty() {
+        entry.name.clone()
+    } else {
+        format!("{dir}/{}", entry.name)
+    };
+    if entry.kind != EntryKind::File {
+        diagnostics.push(not_a_file(&path, entry.kind, "a file"));
+        return None;
+    }
+    if entry.size > MAX_FILE_SIZE {
+        diagnostics.push(check::too_large(&path, entry.size));
+        return None;
+    }
+    let bytes = match source.read(&path, MAX_FILE_SIZE) {
+        Ok(b) => b,
+        Err(SourceError::TooLarge { size, .. }) => {
+            diagnostics.push(check::too_large(&path, size));
+            return None;
+        }
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                &path,
+                Code::ParseError,
+                format!("could not read the file: {}", crate::error::chain(&e)),
+            ));
+            return None;
+        }
+    };
+    match check::decode(&path, &bytes) {
+        Ok(_) => String::from_utf8(bytes).ok(),
+        Err(d) => {
+            diagnostics.push(*d);
+            None
+        }
+    }
+}
+
+fn locate(diagnostics: &mut [Diagnostic], texts: &[FileText]) {
+    let mut by_file: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if d.line.is_none() {
+            by_file.entry(d.file.as_str()).or_default().push(i);
+        }
+    }
+    let by_file: Vec<(String, Vec<usize>)> = by_file
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    for (file, indexes) in by_file {
+        if let Some(t) = texts.iter().find(|t| t.path == file) {
+            let doc = toml::de::DeTable::parse(&t.text).ok();
+            for i in indexes {
+                diagnostics[i].locate(&t.text, doc.as_ref());
+            }
+        }
+    }
+    diagnostic::sort(diagnostics);
+}
+
+/// Locates findings against in-memory text (for files checked outside a registry).
+pub fn locate_in(diagnostics: &mut [Diagnostic], path: &str, text: &str) {
+    locate(
+        diagnostics,
+        &[FileText {
+            path: path.to_owned(),
+            text: text.to_owned(),
+        }],
+    );
+}
+
+impl Registry {
+    /// Every release of any component that provides `interface`, with the version it
+    /// provides, ordered by component id then release version.
+    pub fn providers<'a>(
+        &'a self,
+        interface: &'a str,
+    ) -> impl Iterator<Item = (&'a Component, &'a Release, &'a Version)> + 'a {
+        self.components.values().flat_map(move |c| {
+            c.releases
+                .iter()
+                .filter_map(move |r| r.provides.get(interface).map(|v| (c, r, v)))
+        })
+    }
+
+    /// Every release of any component that requires `interface`, with the range it needs.
+    pub fn consumers<'a>(
+        &'a self,
+        interface: &'a str,
+    ) -> impl Iterator<Item = (&'a Component, &'a Release, &'a semver::VersionReq)> + 'a {
+        self.components.values().flat_map(move |c| {
+            c.releases
+                .iter()
+                .filter_map(move |r| r.requires.get(interface).map(|v| (c, r, v)))
+        })
+    }
+
+    /// Every capability with the components that serve it.
+    pub fn capabilities(&self) -> BTreeMap<&Id, Vec<&Component>> {
+        let mut out: BTreeMap<&Id, Vec<&Component>> = BTreeMap::new();
+        for c in self.components.values() {
+            for cap in &c.capabilities {
+                out.entry(cap).or_default().push(c);
+            }
+        }
+        out
+    }
+
+    /// The set of every capability id.
+    pub fn capability_ids(&self) -> BTreeSet<&Id> {
+        self.components
+            .values()
+            .flat_map(|c| c.capabilities.iter())
+            .collect()
+    }
+}
