@@ -1,0 +1,170 @@
+//! The command-line surface, as clap derive types. Parsing only: each subcommand's
+//! behaviour lives in its own file next to this one.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::{Kind, Lifecycle};
+
+/// Manage a git-backed registry of council technology components: list and compare them,
+/// resolve a council's stack, find swap-in alternatives and validate manifests in CI.
+#[derive(Debug, Parser)]
+#[command(name = "stackreg", version, about, max_term_width = 100)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 a negative answer (invalid manifests, no plan, stale lock), 2 could not run."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Registry folder or git URL [default: $STACKREG_REGISTRY, the stack's registry, or
+    /// registry/ in the current git repository]
+    #[arg(long, global = true, value_name = "PATH|URL")]
+    pub registry: Option<String>,
+    /// Read the registry at this git revision instead of the working tree
+    #[arg(long, global = true, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Output format [default: table]
+    #[arg(long, global = true, value_enum, value_name = "FMT")]
+    pub format: Option<Format>,
+    /// When to use colour
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print only data and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is happening
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Output formats. Each command accepts the ones that make sense for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+    Csv,
+    Github,
+    Dot,
+    Mermaid,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
+            Format::Github => "github",
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List components, optionally filtered
+    List(ListArgs),
+    /// Show one component (or, with --interface, one interface)
+    Show(ShowArgs),
+    /// List interfaces with their providers and consumers
+    Interfaces,
+    /// Check the registry, or the given manifests and stacks
+    Validate(ValidateArgs),
+    /// Print the JSON Schema of a manifest kind
+    Schema(SchemaArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+fn lifecycle_parser() -> impl TypedValueParser<Value = Lifecycle> {
+    PossibleValuesParser::new(Lifecycle::ALL.iter().map(|l| l.as_str()))
+        .try_map(|s| Lifecycle::parse(&s).ok_or("unknown lifecycle"))
+}
+
+fn kind_parser() -> impl TypedValueParser<Value = Kind> {
+    PossibleValuesParser::new(Kind::ALL.iter().map(|k| k.as_str()))
+        .try_map(|s| Kind::parse(&s).ok_or("unknown kind"))
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Text to look for in ids, names, summaries, suppliers and capabilities
+    pub query: Option<String>,
+    /// Only components serving this capability (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub capability: Vec<String>,
+    /// Only components with a release providing this interface (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub interface: Vec<String>,
+    /// Only components whose supplier contains this text (repeatable)
+    #[arg(long, value_name = "TEXT")]
+    pub supplier: Vec<String>,
+    /// Only components at this lifecycle stage (repeatable)
+    #[arg(long, value_parser = lifecycle_parser())]
+    pub lifecycle: Vec<Lifecycle>,
+    /// Only components of this kind (repeatable)
+    #[arg(long, value_parser = kind_parser())]
+    pub kind: Vec<Kind>,
+    /// Only components with an OSI-approved licence
+    #[arg(long)]
+    pub open_source: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The component, optionally with one release: `fixmystreet` or `fixmystreet@5.0.0`
+    #[arg(value_name = "ID[@VERSION]", required_unless_present = "interface")]
+    pub id: Option<String>,
+    /// Show this interface instead: its versions, providers and consumers
+    #[arg(long, value_name = "ID", conflicts_with = "id")]
+    pub interface: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Manifests or stack files to check (default: the whole registry)
+    pub files: Vec<PathBuf>,
+    /// Also fail if a release published at this git revision was changed or removed
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file kind
+    #[arg(value_enum)]
+    pub kind: SchemaArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaArg {
+    Registry,
+    Interface,
+    Component,
+    Stack,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for
+    pub shell: clap_complete::Shell,
+}

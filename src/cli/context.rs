@@ -1,0 +1,217 @@
+//! What every subcommand shares: the global options, the output streams and the way a
+//! registry is found and opened.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use super::args::{ColorChoice, Format, Global};
+use crate::error::{self, Error};
+use crate::registry::dir::DirSource;
+use crate::registry::discover::{self, Location, Origin};
+use crate::registry::git::GitSource;
+use crate::registry::{self, Loaded, Source};
+use crate::report::validation::render_one;
+use crate::text;
+
+/// Global settings and output, shared by every subcommand.
+pub struct Ctx {
+    pub global: Global,
+    pub cwd: PathBuf,
+    color_out: bool,
+    color_err: bool,
+}
+
+fn use_color(choice: ColorChoice, is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_tty
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+impl Ctx {
+    pub fn new(global: &Global) -> Ctx {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .or_else(|| {
+                stdout_tty
+                    .then(terminal_size::terminal_size)
+                    .flatten()
+                    .map(|(w, _)| usize::from(w.0))
+            })
+            .unwrap_or(100);
+        crate::report::set_width(width);
+        Ctx {
+            global: global.clone(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            color_out: use_color(global.color, stdout_tty),
+            color_err: use_color(global.color, std::io::stderr().is_terminal()),
+        }
+    }
+
+    pub fn color_stdout(&self) -> bool {
+        self.color_out
+    }
+
+    /// The output format, checked against the ones `command` supports (the first is the
+    /// default).
+    pub fn format(&self, command: &'static str, allowed: &[Format]) -> Result<Format, Error> {
+        match self.global.format {
+            None => Ok(allowed.first().copied().unwrap_or(Format::Table)),
+            Some(f) if allowed.contains(&f) => Ok(f),
+            Some(f) => Err(Error::Format {
+                format: f.as_str().to_owned(),
+                command,
+                allowed: allowed
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    /// Writes data to stdout.
+    pub fn print(&self, data: &str) -> Result<(), Error> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(data.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(Error::Output)
+    }
+
+    /// A warning on stderr, unless `--quiet`.
+    pub fn warn(&self, message: &str) {
+        if self.global.quiet {
+            return;
+        }
+        let label = if self.color_err {
+            "\x1b[1;33mwarning\x1b[0m"
+        } else {
+            "warning"
+        };
+        eprintln!("{label}: {}", text::escape(message));
+    }
+
+    /// Progress on stderr, only with `--verbose`.
+    pub fn status(&self, message: &str) {
+        if self.global.verbose > 0 && !self.global.quiet {
+            eprintln!("{}", text::escape(message));
+        }
+    }
+
+    /// Prints an error that stopped the command, with its causes and a hint.
+    pub fn report_error(&self, e: &Error) {
+        let (red, bold, reset) = if self.color_err {
+            ("\x1b[1;31m", "\x1b[1m", "\x1b[0m")
+        } else {
+            ("", "", "")
+        };
+        let mut out = String::new();
+        if let Error::File(d) = e {
+            let renderer = if self.color_err {
+                annotate_snippets::Renderer::styled()
+            } else {
+                annotate_snippets::Renderer::plain()
+            };
+            out.push_str(&render_one(&renderer, d, None));
+            out.push('\n');
+        } else {
+            out.push_str(&format!(
+                "{red}error{reset}{bold}:{reset} {}\n",
+                text::escape(&e.to_string())
+            ));
+            for cause in error::causes(e) {
+                out.push_str(&format!("  caused by: {}\n", text::escape(&cause)));
+            }
+            if let Some(hint) = e.hint() {
+                out.push_str(&format!("  {bold}hint:{reset} {}\n", text::escape(&hint)));
+            }
+        }
+        let _ = std::io::stderr().write_all(out.as_bytes());
+    }
+
+    /// Finds and opens the registry. `stack` is a stack file's path and its
+    /// `[stack] registry` and `rev`, when the command reads a stack.
+    pub fn open(
+        &self,
+        stack: Option<(&Path, Option<&str>, Option<&str>)>,
+    ) -> Result<Box<dyn Source>, Error> {
+        self.open_at(stack, None)
+    }
+
+    /// Like `open`, but at git revision `rev` whatever `--rev` says.
+    pub fn open_at(
+        &self,
+        stack: Option<(&Path, Option<&str>, Option<&str>)>,
+        at: Option<&str>,
+    ) -> Result<Box<dyn Source>, Error> {
+        let env = std::env::var("STACKREG_REGISTRY").ok();
+        let (location, origin) = discover::find(
+            self.global.registry.as_deref(),
+            env.as_deref(),
+            stack.map(|(p, r, _)| (p, r)),
+            &self.cwd,
+        )?;
+        let rev = at
+            .map(str::to_owned)
+            .or_else(|| self.global.rev.clone())
+            .or_else(|| match (origin, stack) {
+                (Origin::Stack, Some((_, _, rev))) => rev.map(str::to_owned),
+                _ => None,
+            });
+        self.status(&format!("registry: {location:?} (from {origin})"));
+        match location {
+            Location::Path(path) => {
+                let shown = path.display().to_string();
+                if !path.is_dir() {
+                    return Err(Error::Usage(format!(
+                        "registry folder {shown} does not exist (from {origin})"
+                    )));
+                }
+                match rev {
+                    Some(rev) => Ok(Box::new(GitSource::open(&path, &rev, shown)?)),
+                    None => Ok(Box::new(DirSource::new(&path, shown))),
+                }
+            }
+            Location::Url(url) => Err(Error::Usage(format!(
+                "remote registries ({url}) are not supported by this build"
+            ))),
+        }
+    }
+
+    /// Opens and loads the registry. With `strict`, a registry with errors stops the
+    /// command; otherwise each error is a warning and the rest is used.
+    pub fn load(
+        &self,
+        stack: Option<(&Path, Option<&str>, Option<&str>)>,
+        strict: bool,
+    ) -> Result<Loaded, Error> {
+        let source = self.open(stack)?;
+        let loaded = registry::load(source.as_ref())?;
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+        if let Some(first) = errors.first() {
+            if strict {
+                return Err(Error::InvalidRegistry {
+                    registry: loaded.registry.source.source.clone(),
+                    count: errors.len(),
+                    first: format!(
+                        "{}: {}",
+                        crate::report::validation::location(first),
+                        first.message
+                    ),
+                });
+            }
+            self.warn(&format!(
+                "the registry has {} error(s); showing what could be read (run `stackreg validate`)",
+                errors.len()
+            ));
+        }
+        Ok(loaded)
+    }
+}

@@ -1,0 +1,22 @@
+//! `stackreg interfaces`
+
+use super::args::Format;
+use super::{Ctx, Outcome};
+use crate::error::Error;
+use crate::report::interfaces::InterfaceList;
+
+pub fn run(ctx: &Ctx) -> Result<Outcome, Error> {
+    let format = ctx.format(
+        "interfaces",
+        &[Format::Table, Format::Json, Format::Markdown, Format::Csv],
+    )?;
+    let loaded = ctx.load(None, false)?;
+    let list = InterfaceList::new(&loaded.registry);
+    ctx.print(&match format {
+        Format::Json => crate::report::json(&list),
+        Format::Markdown => list.markdown(),
+        Format::Csv => list.csv(),
+        _ => list.to_string(),
+    })?;
+    Ok(Outcome::Success)
+}

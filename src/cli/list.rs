@@ -1,0 +1,31 @@
+//! `stackreg list [QUERY]`
+
+use super::args::{Format, ListArgs};
+use super::{Ctx, Outcome};
+use crate::error::Error;
+use crate::report::list::{ComponentList, Filter};
+
+pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Outcome, Error> {
+    let format = ctx.format(
+        "list",
+        &[Format::Table, Format::Json, Format::Markdown, Format::Csv],
+    )?;
+    let loaded = ctx.load(None, false)?;
+    let filter = Filter {
+        query: args.query,
+        capabilities: args.capability,
+        interfaces: args.interface,
+        suppliers: args.supplier,
+        lifecycles: args.lifecycle,
+        kinds: args.kind,
+        open_source: args.open_source,
+    };
+    let list = ComponentList::new(&loaded.registry, &filter);
+    ctx.print(&match format {
+        Format::Json => crate::report::json(&list),
+        Format::Markdown => list.markdown(),
+        Format::Csv => list.csv(),
+        _ => list.to_string(),
+    })?;
+    Ok(Outcome::Success)
+}

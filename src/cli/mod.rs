@@ -1,0 +1,73 @@
+//! The command line: parse arguments, run one subcommand, print its answer in the chosen
+//! format, and turn the outcome into an exit code, all decided here and nowhere else.
+
+pub mod args;
+mod completions;
+mod context;
+mod interfaces;
+mod list;
+mod schema;
+mod show;
+mod validate;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command, Format};
+pub use context::Ctx;
+
+use crate::error::Error;
+
+/// How a command ended when it could run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A positive answer: exit 0.
+    Success,
+    /// A negative answer (invalid manifests, no plan, stale lock): exit 1.
+    Negative,
+}
+
+/// Runs stackreg with these arguments (the first is the program name) and returns the
+/// exit code: 0 success, 1 negative answer, 2 could not run.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let ctx = Ctx::new(&cli.global);
+    let result = dispatch(&ctx, cli.command);
+    exit_code(&ctx, result)
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
+    match command {
+        Command::List(args) => list::run(ctx, args),
+        Command::Show(args) => show::run(ctx, args),
+        Command::Interfaces => interfaces::run(ctx),
+        Command::Validate(args) => validate::run(ctx, args),
+        Command::Schema(args) => schema::run(ctx, args),
+        Command::Completions(args) => completions::run(ctx, args),
+    }
+}
+
+/// The one place outcomes and errors become exit codes.
+fn exit_code(ctx: &Ctx, result: Result<Outcome, Error>) -> ExitCode {
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Negative) => ExitCode::from(1),
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            ctx.report_error(&e);
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! `stackreg show ID[@VERSION]` and `stackreg show --interface ID`
+
+use semver::Version;
+
+use super::args::{Format, ShowArgs};
+use super::{Ctx, Outcome};
+use crate::error::Error;
+use crate::model::Id;
+use crate::registry::validate::suggest;
+use crate::report::show::{ComponentReport, InterfaceReport};
+
+pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Outcome, Error> {
+    let format = ctx.format("show", &[Format::Table, Format::Json, Format::Markdown])?;
+    let loaded = ctx.load(None, false)?;
+    let registry = &loaded.registry;
+    let out = if let Some(iface) = args.interface {
+        let Some(i) = registry.interfaces.get(iface.as_str()) else {
+            return Err(Error::UnknownInterface {
+                suggestion: suggest(&iface, registry.interfaces.keys().map(Id::as_str))
+                    .map(str::to_owned),
+                id: iface,
+            });
+        };
+        let report = InterfaceReport::new(registry, i);
+        match format {
+            Format::Json => crate::report::json(&report),
+            Format::Markdown => report.markdown(),
+            _ => report.to_string(),
+        }
+    } else {
+        let spec = args.id.unwrap_or_default();
+        let (id, version) = parse_spec(&spec)?;
+        let Some(c) = registry.components.get(id) else {
+            if registry.interfaces.contains_key(id) {
+                return Err(Error::Usage(format!(
+                    "`{id}` is an interface; use `stackreg show --interface {id}`"
+                )));
+            }
+            return Err(Error::UnknownComponent {
+                suggestion: suggest(id, registry.components.keys().map(Id::as_str))
+                    .map(str::to_owned),
+                id: id.to_owned(),
+            });
+        };
+        if let Some(v) = &version
+            && c.release(v).is_none()
+        {
+            return Err(Error::UnknownRelease {
+                id: id.to_owned(),
+                version: v.to_string(),
+            });
+        }
+        let report = ComponentReport::new(registry, c, version.as_ref());
+        match format {
+            Format::Json => crate::report::json(&report),
+            Format::Markdown => report.markdown(),
+            _ => report.to_string(),
+        }
+    };
+    ctx.print(&out)?;
+    Ok(Outcome::Success)
+}
+
+/// Splits `id@version`.
+pub fn parse_spec(spec: &str) -> Result<(&str, Option<Version>), Error> {
+    match spec.split_once('@') {
+        None => Ok((spec, None)),
+        Some((id, v)) => {
+            let version = Version::parse(v).map_err(|e| {
+                Error::Usage(format!(
+                    "`{}` is not a version: {e}",
+                    crate::text::escape(v)
+                ))
+            })?;
+            Ok((id, Some(version)))
+        }
+    }
+}

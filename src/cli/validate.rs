@@ -1,0 +1,134 @@
+//! `stackreg validate [FILE…] [--base REV]`
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::args::{Format, ValidateArgs};
+use super::{Ctx, Outcome};
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::error::Error;
+use crate::model::validate::{self as check, MAX_FILE_SIZE};
+use crate::registry::{self, validate as cross};
+use crate::report::validation::ValidationReport;
+
+pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
+    let format = ctx.format(
+        "validate",
+        &[
+            Format::Table,
+            Format::Json,
+            Format::Github,
+            Format::Markdown,
+        ],
+    )?;
+    let source = ctx.open(None)?;
+    let base = match &args.base {
+        Some(rev) => {
+            let base_source = ctx.open_at(None, Some(rev))?;
+            Some(registry::load(base_source.as_ref())?.registry)
+        }
+        None => None,
+    };
+    let loaded = registry::load_with(source.as_ref(), |head, origins| match &base {
+        Some(base) => cross::immutability(base, head, origins),
+        None => Vec::new(),
+    })?;
+    let repo_prefix = match &loaded.registry.source.path_in_repo {
+        Some(p) if !p.is_empty() => format!("{p}/"),
+        _ => String::new(),
+    };
+
+    let report = if args.files.is_empty() {
+        ValidationReport::new(
+            loaded.checked,
+            loaded.diagnostics,
+            loaded.sources,
+            repo_prefix,
+        )
+    } else {
+        let root = source.local_root().and_then(|r| r.canonicalize().ok());
+        let mut diagnostics = Vec::new();
+        let mut sources = BTreeMap::new();
+        for file in &args.files {
+            let full = file.canonicalize().map_err(|e| Error::Read {
+                path: file.clone(),
+                source: e,
+            })?;
+            let inside = root
+                .as_ref()
+                .and_then(|r| full.strip_prefix(r).ok())
+                .map(|rel| {
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                });
+            match inside {
+                Some(rel) => {
+                    diagnostics
+                        .extend(loaded.diagnostics.iter().filter(|d| d.file == rel).cloned());
+                    if let Some(text) = loaded.sources.get(&rel) {
+                        sources.insert(rel, text.clone());
+                    }
+                }
+                None => {
+                    let shown = file.display().to_string();
+                    let (found, text) = check_outside(&loaded.registry, file, &shown)?;
+                    diagnostics.extend(found);
+                    if let Some(text) = text {
+                        sources.insert(shown, text);
+                    }
+                }
+            }
+        }
+        diagnostic::sort(&mut diagnostics);
+        ValidationReport::new(args.files.len(), diagnostics, sources, repo_prefix)
+    };
+
+    ctx.print(&match format {
+        Format::Json => crate::report::json(&report),
+        Format::Github => report.github(),
+        Format::Markdown => report.markdown(),
+        _ => report.human(ctx.color_stdout()),
+    })?;
+    Ok(if report.valid {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}
+
+/// Checks a file that is not inside the registry folder.
+fn check_outside(
+    registry: &registry::Registry,
+    path: &Path,
+    shown: &str,
+) -> Result<(Vec<Diagnostic>, Option<String>), Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    if meta.len() > MAX_FILE_SIZE {
+        return Ok((vec![check::too_large(shown, meta.len())], None));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let text = match check::decode(shown, &bytes) {
+        Ok(t) => t.to_owned(),
+        Err(d) => return Ok((vec![*d], None)),
+    };
+    let Some(kind) = cross::guess_kind(path, &text) else {
+        let d = Diagnostic::error(
+            shown,
+            Code::UnexpectedFile,
+            "cannot tell whether this is a component, interface, stack or registry.toml",
+        )
+        .with_hint("put it in a components/, interfaces/ or stacks/ folder");
+        return Ok((vec![d], Some(text)));
+    };
+    let stem = path.file_stem().and_then(|s| s.to_str());
+    let found = cross::check_file(registry, shown, stem, kind, &text);
+    Ok((found, Some(text)))
+}

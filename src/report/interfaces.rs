@@ -1,0 +1,100 @@
+//! `stackreg interfaces`: every interface with its versions, providers and consumers.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::registry::Registry;
+
+/// One interface in the listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterfaceRow {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub versions: Vec<String>,
+    /// Components with a release that provides it.
+    pub providers: Vec<String>,
+    /// Components with a release that requires it.
+    pub consumers: Vec<String>,
+}
+
+/// The answer to `interfaces`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct InterfaceList {
+    pub rows: Vec<InterfaceRow>,
+}
+
+impl InterfaceList {
+    pub fn new(registry: &Registry) -> InterfaceList {
+        let rows = registry
+            .interfaces
+            .values()
+            .map(|i| {
+                let providers: BTreeSet<String> = registry
+                    .providers(i.id.as_str())
+                    .map(|(c, _, _)| c.id.to_string())
+                    .collect();
+                let consumers: BTreeSet<String> = registry
+                    .consumers(i.id.as_str())
+                    .map(|(c, _, _)| c.id.to_string())
+                    .collect();
+                InterfaceRow {
+                    id: i.id.to_string(),
+                    name: i.name.clone(),
+                    owner: i.owner.clone(),
+                    versions: i.versions.iter().map(ToString::to_string).collect(),
+                    providers: providers.into_iter().collect(),
+                    consumers: consumers.into_iter().collect(),
+                }
+            })
+            .collect();
+        InterfaceList { rows }
+    }
+
+    const HEADER: [&'static str; 5] = ["interface", "name", "versions", "providers", "used by"];
+
+    fn cells(r: &InterfaceRow) -> Vec<String> {
+        vec![
+            r.id.clone(),
+            r.name.clone(),
+            r.versions.join(", "),
+            super::join(&r.providers),
+            r.consumers.len().to_string(),
+        ]
+    }
+
+    pub fn markdown(&self) -> String {
+        super::md_table(&Self::HEADER, self.rows.iter().map(Self::cells))
+    }
+
+    pub fn csv(&self) -> String {
+        let mut out =
+            super::csv_record(&["id", "name", "owner", "versions", "providers", "consumers"]);
+        for r in &self.rows {
+            out.push_str(&super::csv_record(&[
+                r.id.clone(),
+                r.name.clone(),
+                r.owner.clone(),
+                r.versions.join(" "),
+                r.providers.join(" "),
+                r.consumers.join(" "),
+            ]));
+        }
+        out
+    }
+}
+
+impl fmt::Display for InterfaceList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.rows.is_empty() {
+            return writeln!(f, "the registry has no interfaces");
+        }
+        f.write_str(&super::table(
+            &Self::HEADER,
+            self.rows.iter().map(Self::cells),
+        ))
+    }
+}

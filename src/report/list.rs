@@ -1,0 +1,192 @@
+//! `stackreg list`: the components of a registry, filtered.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::{Component, Kind, Lifecycle};
+use crate::registry::Registry;
+
+/// Which components `list` shows. Within one filter any value matches; filters combine.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Case-insensitive text found in the id, name, summary, supplier or a capability.
+    pub query: Option<String>,
+    pub capabilities: Vec<String>,
+    pub interfaces: Vec<String>,
+    pub suppliers: Vec<String>,
+    pub lifecycles: Vec<Lifecycle>,
+    pub kinds: Vec<Kind>,
+    pub open_source: bool,
+}
+
+impl Filter {
+    pub fn matches(&self, c: &Component) -> bool {
+        if let Some(q) = &self.query {
+            let q = q.to_lowercase();
+            let hit = c.id.as_str().contains(&q)
+                || c.name.to_lowercase().contains(&q)
+                || c.summary.to_lowercase().contains(&q)
+                || c.supplier.to_lowercase().contains(&q)
+                || c.capabilities.iter().any(|cap| cap.as_str().contains(&q));
+            if !hit {
+                return false;
+            }
+        }
+        (self.capabilities.is_empty() || self.capabilities.iter().any(|x| c.has_capability(x)))
+            && (self.interfaces.is_empty()
+                || self.interfaces.iter().any(|x| c.provides_interface(x)))
+            && (self.suppliers.is_empty()
+                || self
+                    .suppliers
+                    .iter()
+                    .any(|s| c.supplier.to_lowercase().contains(&s.to_lowercase())))
+            && (self.lifecycles.is_empty() || self.lifecycles.contains(&c.lifecycle))
+            && (self.kinds.is_empty() || self.kinds.contains(&c.kind))
+            && (!self.open_source || c.licence.is_open_source())
+    }
+}
+
+/// One component in a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListRow {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub supplier: String,
+    pub licence: String,
+    pub open_source: bool,
+    pub kind: Kind,
+    pub lifecycle: Lifecycle,
+    pub capabilities: Vec<String>,
+    /// The newest release that is not yanked.
+    pub latest: Option<String>,
+    /// Every release, lowest first.
+    pub versions: Vec<String>,
+}
+
+/// The answer to `list`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct ComponentList {
+    pub rows: Vec<ListRow>,
+}
+
+impl ComponentList {
+    pub fn new(registry: &Registry, filter: &Filter) -> ComponentList {
+        let rows = registry
+            .components
+            .values()
+            .filter(|c| filter.matches(c))
+            .map(|c| ListRow {
+                id: c.id.to_string(),
+                name: c.name.clone(),
+                summary: c.summary.clone(),
+                supplier: c.supplier.clone(),
+                licence: c.licence.to_string(),
+                open_source: c.licence.is_open_source(),
+                kind: c.kind,
+                lifecycle: c.lifecycle,
+                capabilities: c.capabilities.iter().map(ToString::to_string).collect(),
+                latest: c.latest().map(|r| r.version.to_string()),
+                versions: c.releases.iter().map(|r| r.version.to_string()).collect(),
+            })
+            .collect();
+        ComponentList { rows }
+    }
+
+    const HEADER: [&'static str; 6] = [
+        "component",
+        "latest",
+        "lifecycle",
+        "kind",
+        "licence",
+        "capabilities",
+    ];
+
+    fn cells(row: &ListRow) -> Vec<String> {
+        vec![
+            row.id.clone(),
+            row.latest.clone().unwrap_or_else(|| "-".into()),
+            row.lifecycle.to_string(),
+            row.kind.to_string(),
+            short_licence(&row.licence),
+            row.capabilities.join(", "),
+        ]
+    }
+
+    pub fn markdown(&self) -> String {
+        super::md_table(
+            &[
+                "component",
+                "name",
+                "supplier",
+                "latest",
+                "lifecycle",
+                "kind",
+                "licence",
+                "capabilities",
+            ],
+            self.rows.iter().map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.name.clone(),
+                    r.supplier.clone(),
+                    r.latest.clone().unwrap_or_else(|| "-".into()),
+                    r.lifecycle.to_string(),
+                    r.kind.to_string(),
+                    r.licence.clone(),
+                    r.capabilities.join(", "),
+                ]
+            }),
+        )
+    }
+
+    pub fn csv(&self) -> String {
+        let mut out = super::csv_record(&[
+            "id",
+            "name",
+            "supplier",
+            "licence",
+            "open_source",
+            "kind",
+            "lifecycle",
+            "capabilities",
+            "latest",
+            "versions",
+        ]);
+        for r in &self.rows {
+            out.push_str(&super::csv_record(&[
+                r.id.as_str(),
+                &r.name,
+                &r.supplier,
+                &r.licence,
+                if r.open_source { "true" } else { "false" },
+                r.kind.as_str(),
+                r.lifecycle.as_str(),
+                &r.capabilities.join(" "),
+                r.latest.as_deref().unwrap_or(""),
+                &r.versions.join(" "),
+            ]));
+        }
+        out
+    }
+}
+
+impl fmt::Display for ComponentList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.rows.is_empty() {
+            return writeln!(f, "no components match");
+        }
+        f.write_str(&super::table_fitted(
+            &Self::HEADER,
+            self.rows.iter().map(Self::cells),
+            &[5, 4],
+        ))
+    }
+}
+
+/// `LicenseRef-Proprietary` reads as `Proprietary` in tables; SPDX ids are unchanged.
+pub fn short_licence(licence: &str) -> String {
+    licence.replace("LicenseRef-", "")
+}

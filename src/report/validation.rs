@@ -1,0 +1,214 @@
+//! `stackreg validate`: every finding, as annotated source for people, JSON for programs,
+//! workflow commands for GitHub Actions and markdown for pull-request comments.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::text;
+
+/// The answer to `validate`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidationReport {
+    pub valid: bool,
+    /// How many files were checked.
+    pub checked: usize,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    /// The text of files with findings, for quoting the offending line.
+    #[serde(skip)]
+    pub sources: BTreeMap<String, String>,
+    /// The registry folder relative to the repository root (`registry/`), prefixed to
+    /// paths in GitHub annotations so they land on the right file.
+    #[serde(skip)]
+    pub repo_prefix: String,
+}
+
+impl ValidationReport {
+    pub fn new(
+        checked: usize,
+        diagnostics: Vec<Diagnostic>,
+        sources: BTreeMap<String, String>,
+        repo_prefix: String,
+    ) -> ValidationReport {
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            diagnostics.into_iter().partition(Diagnostic::is_error);
+        ValidationReport {
+            valid: errors.is_empty(),
+            checked,
+            errors,
+            warnings,
+            sources,
+            repo_prefix,
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        let mut all: Vec<&Diagnostic> = self.errors.iter().chain(&self.warnings).collect();
+        all.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        all.into_iter()
+    }
+
+    /// Findings as source excerpts with a marker under the problem, as a compiler shows them.
+    pub fn human(&self, color: bool) -> String {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = String::new();
+        for d in self.all() {
+            out.push_str(&render_one(&renderer, d, self.sources.get(&d.file)));
+            out.push_str("\n\n");
+        }
+        out.push_str(&self.summary());
+        out.push('\n');
+        out
+    }
+
+    /// `checked N files: E errors, W warnings`.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}: checked {}, {}, {}",
+            if self.valid { "valid" } else { "invalid" },
+            plural(self.checked, "file"),
+            plural(self.errors.len(), "error"),
+            plural(self.warnings.len(), "warning"),
+        )
+    }
+
+    /// GitHub Actions workflow commands, one per finding.
+    pub fn github(&self) -> String {
+        let mut out = String::new();
+        for d in self.all() {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut props = format!(
+                "file={}",
+                gh_property(&format!("{}{}", self.repo_prefix, d.file))
+            );
+            if let Some(line) = d.line {
+                props.push_str(&format!(",line={line}"));
+            }
+            if let Some(col) = d.column {
+                props.push_str(&format!(",col={col}"));
+            }
+            props.push_str(&format!(",title={}", gh_property(d.code.as_str())));
+            let mut message = gh_data(&d.message);
+            if let Some(h) = &d.hint {
+                message.push_str(&format!("%0Ahint: {}", gh_data(h)));
+            }
+            out.push_str(&format!("::{level} {props}::{message}\n"));
+        }
+        out.push_str(&format!("{}\n", self.summary()));
+        out
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut out = format!("**{}**\n\n", self.summary());
+        if self.errors.is_empty() && self.warnings.is_empty() {
+            return out;
+        }
+        out.push_str(&super::md_table(
+            &["", "file", "code", "message"],
+            self.all().map(|d| {
+                vec![
+                    match d.severity {
+                        Severity::Error => "error".to_owned(),
+                        Severity::Warning => "warning".to_owned(),
+                    },
+                    location(d),
+                    d.code.to_string(),
+                    match &d.hint {
+                        Some(h) => format!("{} (hint: {h})", d.message),
+                        None => d.message.clone(),
+                    },
+                ]
+            }),
+        ));
+        out
+    }
+}
+
+/// `file:line:col`, as far as known.
+pub fn location(d: &Diagnostic) -> String {
+    match (d.line, d.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", d.file),
+        (Some(l), None) => format!("{}:{l}", d.file),
+        _ => d.file.clone(),
+    }
+}
+
+/// Renders one finding; the quoted line is escaped so that it prints safely.
+pub fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&String>) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = text::escape(&d.message).into_owned();
+    let file = text::escape(&location(d)).into_owned();
+    let excerpt = match (source, &d.span, d.line) {
+        (Some(src), Some(span), Some(line)) => Some(excerpt(src, span.clone(), line)),
+        _ => None,
+    };
+    let title = level.primary_title(title.as_str()).id(d.code.as_str());
+    let hint = d.hint.as_ref().map(|h| text::escape(h).into_owned());
+    let group = match &excerpt {
+        Some((line_text, span, line)) => title.element(
+            Snippet::source(line_text.as_str())
+                .line_start(*line as usize)
+                .path(file.as_str())
+                .annotation(AnnotationKind::Primary.span(span.clone())),
+        ),
+        None => title.element(Level::NOTE.message(format!("in {file}"))),
+    };
+    let mut groups: Vec<Group<'_>> = vec![group];
+    if let Some(h) = &hint {
+        groups.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
+    }
+    renderer.render(&groups).to_string()
+}
+
+/// The escaped line holding the start of `span`, with the span moved onto it.
+fn excerpt(
+    src: &str,
+    span: std::ops::Range<usize>,
+    line: u32,
+) -> (String, std::ops::Range<usize>, u32) {
+    let start = span.start.min(src.len());
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+    let end = span.end.clamp(start, line_end);
+    let before = text::escape(&src[line_start..start]);
+    let inside = text::escape(&src[start..end]);
+    let after = text::escape(&src[end..line_end]);
+    let a = before.len();
+    let b = a + inside
+        .len()
+        .max(usize::from(start == end && start < line_end));
+    let line_text = format!("{before}{inside}{after}");
+    let b = b.min(line_text.len()).max(a);
+    (line_text, a..b, line)
+}
+
+/// Escapes a value for a workflow command's message.
+fn gh_data(s: &str) -> String {
+    text::escape(s).replace('%', "%25")
+}
+
+/// Escapes a workflow command property (file, title).
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl fmt::Display for ValidationReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.human(false))
+    }
+}
