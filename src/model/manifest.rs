@@ -85,7 +85,7 @@ pub struct ComponentFile {
     #[schemars(with = "HttpsUrl")]
     pub homepage: String,
     #[serde(default)]
-    #[schemars(with = "Option<HttpsUrl>")]
+    #[schemars(with = "HttpsUrl")]
     pub repository: Option<String>,
     /// Every release, oldest first by convention. Releases are never removed.
     #[serde(rename = "release", default)]
@@ -102,7 +102,7 @@ pub struct ReleaseEntry {
     #[schemars(with = "DateString")]
     pub released: Datetime,
     #[serde(default)]
-    #[schemars(with = "Option<DateString>")]
+    #[schemars(with = "DateString")]
     pub support_ends: Option<Datetime>,
     /// Interface id = the exact version of it this release implements.
     #[serde(default)]
@@ -122,7 +122,7 @@ pub struct ReleaseEntry {
     pub conflicts: BTreeMap<String, String>,
     /// Present and non-empty: the release is yanked, for this reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1))]
+    #[schemars(with = "String", length(min = 1))]
     pub yanked: Option<String>,
 }
 
@@ -152,9 +152,11 @@ pub struct StackHeader {
     pub name: String,
     /// The registry: a path relative to this file, or a git URL.
     #[serde(default)]
+    #[schemars(with = "String")]
     pub registry: Option<String>,
     /// A git revision of that registry.
     #[serde(default)]
+    #[schemars(with = "String")]
     pub rev: Option<String>,
 }
 
@@ -163,17 +165,17 @@ pub struct StackHeader {
 #[serde(deny_unknown_fields)]
 pub struct NeedEntry {
     #[serde(default)]
-    #[schemars(with = "Option<IdString>")]
+    #[schemars(with = "IdString")]
     pub component: Option<String>,
     #[serde(default)]
-    #[schemars(with = "Option<IdString>")]
+    #[schemars(with = "IdString")]
     pub interface: Option<String>,
     #[serde(default)]
-    #[schemars(with = "Option<IdString>")]
+    #[schemars(with = "IdString")]
     pub capability: Option<String>,
     /// A version range, for `component` and `interface` needs (default `*`).
     #[serde(default)]
-    #[schemars(with = "Option<RangeString>")]
+    #[schemars(with = "RangeString")]
     pub version: Option<String>,
 }
 
@@ -183,7 +185,7 @@ pub struct NeedEntry {
 pub struct PolicyEntry {
     /// Allowed lifecycles (default: all but `retired`).
     #[serde(default)]
-    #[schemars(with = "Option<Vec<Lifecycle>>")]
+    #[schemars(with = "Vec<Lifecycle>")]
     pub lifecycle: Option<Vec<String>>,
     /// Only OSI-approved licences.
     #[serde(default)]
@@ -193,7 +195,7 @@ pub struct PolicyEntry {
     pub assurances: Vec<String>,
     /// Allowed kinds (default: all).
     #[serde(default)]
-    #[schemars(with = "Option<Vec<Kind>>")]
+    #[schemars(with = "Vec<Kind>")]
     pub kinds: Option<Vec<String>>,
     #[serde(default)]
     #[schemars(with = "Vec<IdString>")]

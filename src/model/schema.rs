@@ -121,8 +121,64 @@ impl SchemaKind {
             SchemaKind::Component => schemars::schema_for!(ComponentFile),
             SchemaKind::Stack => schemars::schema_for!(StackFile),
         };
-        let mut out = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        let mut value = schema.to_value();
+        drop_null_defaults(&mut value);
+        let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
         out.push('\n');
         out
+    }
+}
+
+/// TOML has no null, so `"default": null` (from optional fields) would only confuse editors.
+fn drop_null_defaults(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            match map.get_mut("default") {
+                Some(serde_json::Value::Null) => {
+                    map.remove("default");
+                }
+                Some(serde_json::Value::Object(d)) => d.retain(|_, v| !v.is_null()),
+                _ => {}
+            }
+            map.values_mut().for_each(drop_null_defaults);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_null_defaults),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed schemas are what the types generate. Set `STACKREG_BLESS=1` to
+    /// rewrite them after changing a manifest type.
+    #[test]
+    fn committed_schemas_are_fresh() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+        let bless = std::env::var_os("STACKREG_BLESS").is_some();
+        let mut stale = Vec::new();
+        for kind in SchemaKind::ALL {
+            let path = dir.join(kind.file_name());
+            let want = kind.render();
+            if bless {
+                std::fs::write(&path, &want).unwrap();
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
+                stale.push(kind.file_name());
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "stale schemas: {stale:?}; run `STACKREG_BLESS=1 cargo test schemas` and commit schemas/"
+        );
+    }
+
+    #[test]
+    fn schemas_describe_every_file_kind() {
+        for kind in SchemaKind::ALL {
+            let v: serde_json::Value = serde_json::from_str(&kind.render()).unwrap();
+            assert_eq!(v["type"], "object", "{kind:?}");
+            assert_eq!(v["additionalProperties"], false, "{kind:?}");
+        }
     }
 }
