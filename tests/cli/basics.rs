@@ -1,0 +1,61 @@
+//! The sample registry validates, lists and shows.
+
+use crate::support::*;
+
+#[test]
+fn sample_registry_is_valid() {
+    let run = stackreg(&project_root(), &["validate", "--format", "json"]);
+    run.ok();
+    let v = run.json();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0);
+    assert!(v["checked"].as_u64().unwrap() > 40);
+}
+
+#[test]
+fn list_json_has_the_documented_shape() {
+    let run = stackreg(&project_root(), &["list", "--format", "json"]);
+    run.ok();
+    let v = run.json();
+    let rows = v.as_array().unwrap();
+    assert!(rows.len() >= 40);
+    for row in rows {
+        for key in [
+            "id",
+            "name",
+            "supplier",
+            "licence",
+            "kind",
+            "lifecycle",
+            "capabilities",
+            "latest",
+            "versions",
+        ] {
+            assert!(row.get(key).is_some(), "missing {key} in {row}");
+        }
+        assert!(row["capabilities"].is_array());
+        assert!(row["versions"].is_array());
+    }
+}
+
+#[test]
+fn fixture_registry_round_trip() {
+    let f = Fixture::new();
+    f.interface("notify-api", &["2.0.0"]);
+    f.component(
+        &component("notifier")
+            .release("2.0.0")
+            .provides("notify-api", "2.0.0"),
+    );
+    f.component(&component("portal").release("1.0.0").requires("notify-api", "^2"));
+    f.commit("initial");
+    f.run(&["validate"]).ok();
+    let v = f.run(&["list", "--format", "json"]).json();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["notifier", "portal"]);
+}

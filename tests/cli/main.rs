@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `stackreg` binary against registries built in temporary git
+//! repositories. One test binary, one module per area.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod basics;
