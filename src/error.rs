@@ -63,6 +63,8 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Resolve(#[from] crate::resolve::ResolveError),
     #[error("could not write the output")]
     Output(#[source] std::io::Error),
 }
@@ -85,6 +87,9 @@ impl Error {
             Error::UnknownComponent { .. } => Some("`stackreg list` shows every component".into()),
             Error::UnknownInterface { .. } => Some("`stackreg interfaces` shows every interface".into()),
             Error::File(d) => d.hint.clone(),
+            Error::Resolve(_) => Some(
+                "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
+            ),
             _ => None,
         }
     }

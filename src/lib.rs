@@ -4,12 +4,14 @@
 //! whose files become checked model types (`model`); `resolve` turns a stack into a plan
 //! or an explanation; `report` prints answers as tables, JSON or markdown.
 
+pub mod atomic;
 pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod model;
 pub mod registry;
 pub mod report;
+pub mod resolve;
 pub mod text;
 
 pub use cli::run;

@@ -89,6 +89,14 @@ pub enum Command {
     Interfaces,
     /// Check the registry, or the given manifests and stacks
     Validate(ValidateArgs),
+    /// Resolve a stack to a plan: one release per component that meets every need
+    Resolve(ResolveArgs),
+    /// Show every chain of needs and dependencies that puts a component in the plan
+    Why(WhyArgs),
+    /// Print the plan's dependency graph (tree, dot, mermaid or json)
+    Graph(GraphArgs),
+    /// Show newer releases and support end dates for the plan
+    Outdated(OutdatedArgs),
     /// Print the JSON Schema of a manifest kind
     Schema(SchemaArgs),
     /// Print shell completions
@@ -146,6 +154,41 @@ pub struct ValidateArgs {
     /// Also fail if a release published at this git revision was changed or removed
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The stack file
+    pub stack: PathBuf,
+    /// Write the plan to the lock file next to the stack (`x.toml` → `x.lock`)
+    #[arg(long, conflicts_with = "locked")]
+    pub lock: bool,
+    /// Fail (exit 1) if the lock file is missing or would change
+    #[arg(long)]
+    pub locked: bool,
+    /// Give up after this many solver steps
+    #[arg(long, value_name = "N", env = "STACKREG_MAX_STEPS")]
+    pub max_steps: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The stack file
+    pub stack: PathBuf,
+    /// The component to explain
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The stack file
+    pub stack: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    /// The stack file
+    pub stack: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -98,6 +98,27 @@ impl Ctx {
         eprintln!("{label}: {}", text::escape(message));
     }
 
+    /// A note on stderr (what was written, and so on), unless `--quiet`.
+    pub fn note(&self, message: &str) {
+        if !self.global.quiet {
+            eprintln!("{}", text::escape(message));
+        }
+    }
+
+    /// Says why a negative answer is negative, on stderr, even with `--quiet`.
+    pub fn fail(&self, message: &str) {
+        let label = if self.color_err {
+            "\x1b[1;31merror\x1b[0m"
+        } else {
+            "error"
+        };
+        let lines: Vec<String> = message
+            .lines()
+            .map(|l| text::escape(l).into_owned())
+            .collect();
+        eprintln!("{label}: {}", lines.join("\n"));
+    }
+
     /// Progress on stderr, only with `--verbose`.
     pub fn status(&self, message: &str) {
         if self.global.verbose > 0 && !self.global.quiet {

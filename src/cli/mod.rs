@@ -4,11 +4,16 @@
 pub mod args;
 mod completions;
 mod context;
+mod graph;
 mod interfaces;
 mod list;
+mod outdated;
+mod resolve;
 mod schema;
 mod show;
+mod stack;
 mod validate;
+mod why;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -54,6 +59,10 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Show(args) => show::run(ctx, args),
         Command::Interfaces => interfaces::run(ctx),
         Command::Validate(args) => validate::run(ctx, args),
+        Command::Resolve(args) => resolve::run(ctx, args),
+        Command::Why(args) => why::run(ctx, args),
+        Command::Graph(args) => graph::run(ctx, args),
+        Command::Outdated(args) => outdated::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
     }

@@ -62,9 +62,33 @@ fn location(s: &str, base: Option<&Path>) -> Location {
     }
     let p = Path::new(s);
     match base {
-        Some(base) if p.is_relative() => Location::Path(base.join(p)),
+        Some(base) if p.is_relative() => Location::Path(normalize(&base.join(p))),
         _ => Location::Path(p.to_path_buf()),
     }
+}
+
+/// Removes `.` and `name/..` pairs without touching the file system, so that
+/// `stacks/../registry` prints as `registry`.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
 }
 
 /// Picks the registry location.
@@ -145,6 +169,13 @@ mod tests {
     }
 
     #[test]
+    fn normalizes_lexically() {
+        assert_eq!(normalize(Path::new("a/b/../../c")), PathBuf::from("c"));
+        assert_eq!(normalize(Path::new("../x/./y")), PathBuf::from("../x/y"));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+    }
+
+    #[test]
     fn flag_wins_then_env_then_stack() {
         let cwd = Path::new("/nonexistent");
         let stack = Some((Path::new("stacks/a.toml"), Some("../reg")));
@@ -153,9 +184,6 @@ mod tests {
         let (loc, origin) = find(None, Some("e"), stack, cwd).unwrap();
         assert_eq!((loc, origin), (Location::Path("e".into()), Origin::Env));
         let (loc, origin) = find(None, None, stack, cwd).unwrap();
-        assert_eq!(
-            (loc, origin),
-            (Location::Path("stacks/../reg".into()), Origin::Stack)
-        );
+        assert_eq!((loc, origin), (Location::Path("reg".into()), Origin::Stack));
     }
 }

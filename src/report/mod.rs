@@ -2,10 +2,14 @@
 //! and, where it makes sense, as markdown or CSV. The command line picks the format in one
 //! place; nothing here knows about flags or streams.
 
+pub mod graph;
 pub mod interfaces;
 pub mod list;
+pub mod outdated;
+pub mod resolve;
 pub mod show;
 pub mod validation;
+pub mod why;
 
 use std::sync::OnceLock;
 

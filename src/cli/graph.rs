@@ -1,0 +1,33 @@
+//! `stackreg graph STACK`
+
+use super::args::{Format, GraphArgs};
+use super::{Ctx, Outcome, stack};
+use crate::error::Error;
+use crate::report::graph::GraphReport;
+use crate::resolve::{Resolution, Resolver};
+
+pub fn run(ctx: &Ctx, args: GraphArgs) -> Result<Outcome, Error> {
+    let format = ctx.format(
+        "graph",
+        &[Format::Table, Format::Dot, Format::Mermaid, Format::Json],
+    )?;
+    let ws = stack::open(ctx, &args.stack)?;
+    let options = ws.options(None)?;
+    let resolution = Resolver::new(&ws.loaded.registry, &ws.input.stack).resolve(&options)?;
+    let Resolution::Resolved(plan) = resolution else {
+        ctx.fail(&format!(
+            "{} has no plan; run `stackreg resolve {}` to see why",
+            ws.input.path.display(),
+            ws.input.path.display()
+        ));
+        return Ok(Outcome::Negative);
+    };
+    let report = GraphReport::new(&ws.input.stack.name, &plan);
+    ctx.print(&match format {
+        Format::Json => crate::report::json(&report),
+        Format::Dot => report.dot(),
+        Format::Mermaid => report.mermaid(),
+        _ => report.to_string(),
+    })?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,77 @@
+//! `stackreg resolve STACK [--lock | --locked]`
+
+use super::args::{Format, ResolveArgs};
+use super::{Ctx, Outcome, stack};
+use crate::error::Error;
+use crate::model::Date;
+use crate::report::resolve::ResolveReport;
+use crate::resolve::lock::{self, LockFile};
+use crate::resolve::{Resolution, Resolver};
+
+pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
+    let format = ctx.format("resolve", &[Format::Table, Format::Json, Format::Markdown])?;
+    let ws = stack::open(ctx, &args.stack)?;
+    let registry = &ws.loaded.registry;
+    let existing = ws.lock()?;
+    let options = ws.options(args.max_steps)?;
+    let resolution = Resolver::new(registry, &ws.input.stack).resolve(&options)?;
+    let plan = match &resolution {
+        Resolution::Resolved(plan) => plan,
+        Resolution::Unsatisfiable(why) => {
+            let report = ResolveReport::unsatisfiable(registry, &ws.input.stack, why);
+            print(ctx, format, &report)?;
+            return Ok(Outcome::Negative);
+        }
+    };
+    let report = ResolveReport::resolved(registry, &ws.input.stack, plan, Date::today());
+    print(ctx, format, &report)?;
+
+    let fresh = LockFile::new(
+        &ws.input.stack.name,
+        &ws.input.bytes,
+        &registry.source,
+        plan,
+    );
+    let lock_path = lock::path_for(&ws.input.path);
+    if args.locked {
+        let Some(old) = existing else {
+            ctx.fail(&format!(
+                "no lock file at {}; run `stackreg resolve --lock {}` and commit it",
+                lock_path.display(),
+                ws.input.path.display()
+            ));
+            return Ok(Outcome::Negative);
+        };
+        let differences = old.differences(&fresh);
+        if !differences.is_empty() {
+            let mut message = format!("{} is stale:", lock_path.display());
+            for d in &differences {
+                message.push_str(&format!("\n  {d}"));
+            }
+            message.push_str(&format!(
+                "\n  hint: run `stackreg resolve --lock {}` and commit the result",
+                ws.input.path.display()
+            ));
+            ctx.fail(&message);
+            return Ok(Outcome::Negative);
+        }
+    }
+    if args.lock {
+        crate::atomic::write(&lock_path, fresh.to_toml().as_bytes()).map_err(|source| {
+            Error::Write {
+                path: lock_path.clone(),
+                source,
+            }
+        })?;
+        ctx.note(&format!("wrote {}", lock_path.display()));
+    }
+    Ok(Outcome::Success)
+}
+
+fn print(ctx: &Ctx, format: Format, report: &ResolveReport) -> Result<(), Error> {
+    ctx.print(&match format {
+        Format::Json => crate::report::json(report),
+        Format::Markdown => report.markdown(),
+        _ => report.to_string(),
+    })
+}

@@ -1,0 +1,136 @@
+//! Reading a stack file named on the command line, and the registry it resolves against.
+
+use std::path::{Path, PathBuf};
+
+use super::Ctx;
+use crate::diagnostic::{self, Diagnostic};
+use crate::error::Error;
+use crate::model::Stack;
+use crate::model::validate::{self as check, MAX_FILE_SIZE};
+use crate::registry::{Loaded, validate as cross};
+use crate::resolve::lock::{self, LockFile};
+use crate::resolve::{DEFAULT_MAX_STEPS, Options};
+
+/// A stack file as read from disk.
+pub struct StackInput {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub text: String,
+    pub stack: Stack,
+}
+
+/// The stack and its registry, both checked.
+pub struct Workspace {
+    pub input: StackInput,
+    pub loaded: Loaded,
+}
+
+fn read_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Reads and checks a stack file; any error in it stops the command.
+pub fn read(path: &Path) -> Result<StackInput, Error> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::Usage(format!("{shown} is not a file")));
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(Error::File(Box::new(check::too_large(&shown, meta.len()))));
+    }
+    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
+    let text = check::decode(&shown, &bytes)
+        .map_err(Error::File)?
+        .to_owned();
+    let parsed = check::stack(&shown, None, &text);
+    first_error(parsed.diagnostics, &shown, &text)?;
+    let stack = parsed
+        .value
+        .ok_or_else(|| Error::Usage(format!("{shown} is not a stack file")))?;
+    Ok(StackInput {
+        path: path.to_path_buf(),
+        bytes,
+        text,
+        stack,
+    })
+}
+
+/// Turns the first error among `diagnostics` into a command error, located in `text`.
+fn first_error(mut diagnostics: Vec<Diagnostic>, file: &str, text: &str) -> Result<(), Error> {
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        return Ok(());
+    }
+    crate::registry::locate_in(&mut diagnostics, file, text);
+    diagnostic::sort(&mut diagnostics);
+    let count = diagnostics.iter().filter(|d| d.is_error()).count();
+    let mut first = diagnostics
+        .into_iter()
+        .find(Diagnostic::is_error)
+        .ok_or_else(|| Error::Usage(format!("{file} is invalid")))?;
+    if count > 1 {
+        first.message = format!("{} (and {} more problems)", first.message, count - 1);
+    }
+    Err(Error::File(Box::new(first)))
+}
+
+/// Reads the stack, opens its registry (strictly: an invalid registry stops the
+/// command) and checks that every id the stack names exists.
+pub fn open(ctx: &Ctx, path: &Path) -> Result<Workspace, Error> {
+    let input = read(path)?;
+    let loaded = ctx.load(
+        Some((
+            &input.path,
+            input.stack.registry.as_deref(),
+            input.stack.rev.as_deref(),
+        )),
+        true,
+    )?;
+    let shown = input.path.display().to_string();
+    let mut found = Vec::new();
+    cross::check_stack(&loaded.registry, &input.stack, &shown, &mut found);
+    for w in found.iter().filter(|d| !d.is_error()) {
+        ctx.warn(&w.message);
+    }
+    first_error(found, &shown, &input.text)?;
+    Ok(Workspace { input, loaded })
+}
+
+impl Workspace {
+    /// The lock file next to the stack, if there is one.
+    pub fn lock(&self) -> Result<Option<LockFile>, Error> {
+        let path = lock::path_for(&self.input.path);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(read_error(&path, e)),
+        };
+        LockFile::parse(&text).map(Some).map_err(|e| {
+            let shown = path.display().to_string();
+            let mut d = Diagnostic::error(
+                &shown,
+                crate::diagnostic::Code::ParseError,
+                format!("lock file is not readable: {}", e.message),
+            )
+            .with_hint("delete it and run `stackreg resolve --lock` again");
+            if let Some(span) = e.span {
+                d = d.at_span(span);
+            }
+            crate::registry::locate_in(std::slice::from_mut(&mut d), &shown, &text);
+            Error::File(Box::new(d))
+        })
+    }
+
+    /// Resolution options from the lock file and the environment.
+    pub fn options(&self, max_steps: Option<u64>) -> Result<Options, Error> {
+        let locked = self.lock()?.map(|l| l.versions()).unwrap_or_default();
+        Ok(Options {
+            locked,
+            max_steps: max_steps.unwrap_or(DEFAULT_MAX_STEPS),
+            ..Options::default()
+        })
+    }
+}

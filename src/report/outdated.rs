@@ -1,0 +1,119 @@
+//! `stackreg outdated STACK`: newer releases and support end dates for a plan.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::resolve::outdated::{Fit, Outlook, Support};
+
+/// The answer to `outdated`.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutdatedReport {
+    pub stack: String,
+    pub components: Vec<Outlook>,
+}
+
+impl OutdatedReport {
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.components
+            .iter()
+            .filter(|o| {
+                !o.newer.is_empty() || matches!(o.support, Support::Ended | Support::Ending)
+            })
+            .map(|o| {
+                let support = match (o.support, o.support_ends) {
+                    (Support::Ended, Some(d)) => format!("ended {d}"),
+                    (Support::Ending, Some(d)) => format!("ends {d} (soon)"),
+                    (_, Some(d)) => format!("until {d}"),
+                    _ => "-".into(),
+                };
+                let newer: Vec<String> = o
+                    .newer
+                    .iter()
+                    .map(|n| match n.fit {
+                        Fit::DropIn => format!("{} fits", n.version),
+                        Fit::WithChanges => format!(
+                            "{} with {} change{}",
+                            n.version,
+                            n.changes.len(),
+                            if n.changes.len() == 1 { "" } else { "s" }
+                        ),
+                        Fit::NotViable => format!("{} not possible", n.version),
+                    })
+                    .collect();
+                vec![
+                    o.component.clone(),
+                    o.version.clone(),
+                    support,
+                    if newer.is_empty() {
+                        "-".into()
+                    } else {
+                        newer.join(", ")
+                    },
+                ]
+            })
+            .collect()
+    }
+
+    fn details(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for o in &self.components {
+            for n in &o.newer {
+                match n.fit {
+                    Fit::WithChanges => out.push(format!(
+                        "{} {}: {}",
+                        o.component,
+                        n.version,
+                        n.changes.join(", ")
+                    )),
+                    Fit::NotViable => out.push(format!(
+                        "{} {}: {}",
+                        o.component,
+                        n.version,
+                        n.reason.clone().unwrap_or_default()
+                    )),
+                    Fit::DropIn => {}
+                }
+            }
+        }
+        out
+    }
+
+    const HEADER: [&'static str; 4] = ["component", "in plan", "support", "newer releases"];
+
+    pub fn markdown(&self) -> String {
+        let mut out = format!("### Outdated in {}\n\n", super::md(&self.stack));
+        let rows = self.rows();
+        if rows.is_empty() {
+            out.push_str("Everything is current and supported.\n");
+            return out;
+        }
+        out.push_str(&super::md_table(&Self::HEADER, rows));
+        let details = self.details();
+        if !details.is_empty() {
+            out.push('\n');
+            for d in details {
+                out.push_str(&format!("- {}\n", super::md(&d)));
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for OutdatedReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rows = self.rows();
+        if rows.is_empty() {
+            return writeln!(f, "every planned release is the newest and supported");
+        }
+        f.write_str(&super::table_fitted(&Self::HEADER, rows, &[3, 2]))?;
+        let details = self.details();
+        if !details.is_empty() {
+            writeln!(f)?;
+            for d in details {
+                writeln!(f, "{}", crate::text::escape(&d))?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,330 @@
+//! `stackreg resolve`: the plan for a stack (need → component@version, what changed from
+//! what runs today, and why each component is there), or why there is none.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::{Date, Lifecycle, Stack};
+use crate::registry::{Registry, SourceInfo};
+use crate::resolve::{ExplainNode, Explanation, Plan};
+use crate::text::escape;
+
+/// Where the registry came from, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryRef {
+    pub source: String,
+    pub commit: Option<String>,
+}
+
+impl From<&SourceInfo> for RegistryRef {
+    fn from(s: &SourceInfo) -> Self {
+        RegistryRef {
+            source: s.source.clone(),
+            commit: s.commit.clone(),
+        }
+    }
+}
+
+/// One planned release.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanRow {
+    pub component: String,
+    pub version: String,
+    /// Stack needs this release meets.
+    pub needs: Vec<String>,
+    /// `id@version` of every planned release that depends on or requires it.
+    pub required_by: Vec<String>,
+    /// Why it is required, edge by edge (`localgov-drupal@3.2.0 depends ^10`).
+    pub reasons: Vec<String>,
+    /// The version in `[current]`, if any.
+    pub current: Option<String>,
+}
+
+/// A difference from `[current]`: `from`/`to` are null for added/removed components.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Change {
+    pub component: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The answer to `resolve`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResolveReport {
+    pub stack: String,
+    pub status: &'static str,
+    pub registry: RegistryRef,
+    pub plan: Vec<PlanRow>,
+    /// Differences from `[current]` (empty when the stack has no `[current]`).
+    pub changes: Vec<Change>,
+    pub warnings: Vec<String>,
+    /// Why no plan exists (only when unsatisfiable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// The same, structured: the needs involved and the reasoning tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Explanation>,
+}
+
+impl ResolveReport {
+    pub fn resolved(registry: &Registry, stack: &Stack, plan: &Plan, today: Date) -> ResolveReport {
+        let rows = plan
+            .releases
+            .iter()
+            .map(|r| {
+                let edges: Vec<_> = plan.required_by(r.component.as_str()).collect();
+                let mut required_by: Vec<String> = edges
+                    .iter()
+                    .map(|e| format!("{}@{}", e.from, e.from_version))
+                    .collect();
+                required_by.dedup();
+                PlanRow {
+                    component: r.component.to_string(),
+                    version: r.version.to_string(),
+                    needs: r.needs.iter().map(ToString::to_string).collect(),
+                    required_by,
+                    reasons: edges
+                        .iter()
+                        .map(|e| format!("{}@{} {}", e.from, e.from_version, e.label()))
+                        .collect(),
+                    current: stack.current.get(&r.component).map(ToString::to_string),
+                }
+            })
+            .collect();
+        ResolveReport {
+            stack: stack.name.clone(),
+            status: "resolved",
+            registry: (&registry.source).into(),
+            plan: rows,
+            changes: changes(stack, plan),
+            warnings: warnings(registry, stack, plan, today),
+            explanation: None,
+            conflict: None,
+        }
+    }
+
+    pub fn unsatisfiable(registry: &Registry, stack: &Stack, why: &Explanation) -> ResolveReport {
+        ResolveReport {
+            stack: stack.name.clone(),
+            status: "unsatisfiable",
+            registry: (&registry.source).into(),
+            plan: Vec::new(),
+            changes: Vec::new(),
+            warnings: Vec::new(),
+            explanation: Some(why.text()),
+            conflict: Some(why.clone()),
+        }
+    }
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        let with_current =
+            self.plan.iter().any(|r| r.current.is_some()) || !self.changes.is_empty();
+        self.plan
+            .iter()
+            .map(|r| {
+                let mut row = vec![r.needs.join(", "), r.component.clone(), r.version.clone()];
+                if with_current {
+                    row.push(match &r.current {
+                        Some(c) if c == &r.version => "kept".into(),
+                        Some(c) => format!("{c} → {}", r.version),
+                        None => "new".into(),
+                    });
+                }
+                let by: Vec<&str> = r
+                    .required_by
+                    .iter()
+                    .map(|s| s.split('@').next().unwrap_or(s))
+                    .collect();
+                row.push(by.join(", "));
+                row
+            })
+            .collect()
+    }
+
+    fn header(&self) -> Vec<&'static str> {
+        let with_current =
+            self.plan.iter().any(|r| r.current.is_some()) || !self.changes.is_empty();
+        if with_current {
+            vec!["need", "component", "version", "change", "required by"]
+        } else {
+            vec!["need", "component", "version", "required by"]
+        }
+    }
+
+    fn removed(&self) -> Vec<&Change> {
+        self.changes.iter().filter(|c| c.to.is_none()).collect()
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut out = format!("### Plan for {}\n\n", super::md(&self.stack));
+        out.push_str(&format!(
+            "Registry: `{}`{}\n\n",
+            self.registry.source.replace('`', "'"),
+            self.registry
+                .commit
+                .as_ref()
+                .map(|c| format!(" at `{}`", &c[..c.len().min(12)]))
+                .unwrap_or_default()
+        ));
+        if let Some(why) = &self.conflict {
+            out.push_str(&format!(
+                "**No plan exists.** {}\n\n```text\n",
+                super::md(&why.summary)
+            ));
+            out.push_str(&escape(&why.text()));
+            out.push_str("```\n");
+            return out;
+        }
+        let header = self.header();
+        out.push_str(&super::md_table(&header, self.rows()));
+        for c in self.removed() {
+            out.push_str(&format!(
+                "\n- removed: {} {} (no longer needed)\n",
+                super::md(&c.component),
+                super::md(c.from.as_deref().unwrap_or_default())
+            ));
+        }
+        if !self.warnings.is_empty() {
+            out.push_str("\n**Warnings**\n\n");
+            for w in &self.warnings {
+                out.push_str(&format!("- {}\n", super::md(w)));
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for ResolveReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let registry = match &self.registry.commit {
+            Some(c) => format!("{} at {}", self.registry.source, &c[..c.len().min(12)]),
+            None => self.registry.source.clone(),
+        };
+        if let Some(why) = &self.conflict {
+            writeln!(
+                f,
+                "No plan for {} (registry {})",
+                escape(&self.stack),
+                escape(&registry)
+            )?;
+            writeln!(f)?;
+            writeln!(f, "{}", escape(&why.summary))?;
+            fn walk(
+                f: &mut fmt::Formatter<'_>,
+                nodes: &[ExplainNode],
+                prefix: &str,
+            ) -> fmt::Result {
+                for (i, n) in nodes.iter().enumerate() {
+                    let last = i + 1 == nodes.len();
+                    writeln!(
+                        f,
+                        "{prefix}{} {}",
+                        if last { "└─" } else { "├─" },
+                        escape(&n.text)
+                    )?;
+                    let next = format!("{prefix}{}", if last { "   " } else { "│  " });
+                    walk(f, &n.children, &next)?;
+                }
+                Ok(())
+            }
+            return walk(f, &why.tree, "");
+        }
+        writeln!(
+            f,
+            "Plan for {} (registry {}): {} component{}",
+            escape(&self.stack),
+            escape(&registry),
+            self.plan.len(),
+            if self.plan.len() == 1 { "" } else { "s" }
+        )?;
+        writeln!(f)?;
+        let header = self.header();
+        let wrap: Vec<usize> = vec![header.len() - 1, 0];
+        f.write_str(&super::table_fitted(&header, self.rows(), &wrap))?;
+        for c in self.removed() {
+            writeln!(
+                f,
+                "removed: {} {} (no longer needed)",
+                escape(&c.component),
+                escape(c.from.as_deref().unwrap_or_default())
+            )?;
+        }
+        if !self.warnings.is_empty() {
+            writeln!(f, "\nwarnings:")?;
+            for w in &self.warnings {
+                writeln!(f, "  {}", escape(w))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every difference between `[current]` and the plan.
+pub fn changes(stack: &Stack, plan: &Plan) -> Vec<Change> {
+    if stack.current.is_empty() {
+        return Vec::new();
+    }
+    let planned = plan.versions();
+    let mut out = Vec::new();
+    let mut ids: BTreeMap<&str, ()> = BTreeMap::new();
+    for id in stack.current.keys().chain(planned.keys()) {
+        ids.insert(id.as_str(), ());
+    }
+    for id in ids.keys() {
+        let from = stack.current.get(*id).map(ToString::to_string);
+        let to = planned.get(*id).map(ToString::to_string);
+        if from != to {
+            out.push(Change {
+                component: (*id).to_owned(),
+                from,
+                to,
+            });
+        }
+    }
+    out
+}
+
+/// Things an architect should know about a plan that does not stop it.
+pub fn warnings(registry: &Registry, stack: &Stack, plan: &Plan, today: Date) -> Vec<String> {
+    let soon = today.add_months(6);
+    let mut out = Vec::new();
+    for p in &plan.releases {
+        let Some(c) = registry.components.get(&p.component) else {
+            continue;
+        };
+        let Some(r) = c.release(&p.version) else {
+            continue;
+        };
+        if let Some(reason) = &r.yanked {
+            out.push(format!(
+                "{} {} is yanked ({reason}); kept because it is in [current] or the lock file",
+                c.id, r.version
+            ));
+        }
+        if let Some(end) = r.support_ends {
+            if end < today {
+                out.push(format!("{} {}: support ended on {end}", c.id, r.version));
+            } else if end <= soon {
+                out.push(format!(
+                    "{} {}: support ends on {end}, within six months",
+                    c.id, r.version
+                ));
+            }
+        }
+        if c.lifecycle == Lifecycle::Deprecated {
+            out.push(format!("{} is deprecated", c.id));
+        }
+    }
+    for (id, v) in &stack.current {
+        if let Some(c) = registry.components.get(id)
+            && c.release(v).is_none()
+        {
+            out.push(format!(
+                "[current] {id} {v} is not a release in the registry"
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,75 @@
+//! `stackreg why STACK ID`: every chain of needs and dependencies that puts ID in the plan.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::resolve::Chain;
+use crate::text::escape;
+
+/// The answer to `why`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhyReport {
+    pub component: String,
+    pub version: String,
+    pub chains: Vec<Chain>,
+    /// Whether more chains exist than are listed.
+    pub truncated: bool,
+}
+
+impl WhyReport {
+    fn lines(&self) -> Vec<String> {
+        self.chains
+            .iter()
+            .map(|c| {
+                let mut s = format!("need {}", c.need);
+                for step in &c.steps {
+                    match &step.via {
+                        Some(via) => {
+                            s.push_str(&format!(" → ({via}) {} {}", step.component, step.version))
+                        }
+                        None => s.push_str(&format!(" → {} {}", step.component, step.version)),
+                    }
+                }
+                s
+            })
+            .collect()
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut out = format!(
+            "**{} {}** is in the plan because:\n\n",
+            super::md(&self.component),
+            super::md(&self.version)
+        );
+        for l in self.lines() {
+            out.push_str(&format!("- {}\n", super::md(&l)));
+        }
+        if self.truncated {
+            out.push_str("- … and more\n");
+        }
+        out
+    }
+}
+
+impl fmt::Display for WhyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} {} is in the plan because:",
+            escape(&self.component),
+            escape(&self.version)
+        )?;
+        for l in self.lines() {
+            writeln!(f, "  {}", escape(&l))?;
+        }
+        if self.truncated {
+            writeln!(
+                f,
+                "  … and more chains (showing the first {})",
+                self.chains.len()
+            )?;
+        }
+        Ok(())
+    }
+}

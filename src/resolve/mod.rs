@@ -1,0 +1,174 @@
+//! Resolution: from a registry snapshot and a stack to a plan (SPEC §4), or to an
+//! explanation of why none exists.
+//!
+//! Everything here is pure (no I/O, no printing). The solver library (resolvo) is used
+//! only inside `provider` and `explain`; what goes in and comes out are our own types:
+//! `Stack`, `Options`, `Plan`, `Explanation`.
+
+mod explain;
+pub mod lock;
+pub mod outdated;
+pub mod plan;
+mod provider;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use semver::{Version, VersionReq};
+
+use crate::model::{Component, Id, Need, Stack};
+use crate::registry::Registry;
+
+pub use explain::{ExplainNode, Explanation};
+pub use plan::{Chain, Edge, EdgeKind, Plan, PlannedRelease, Step};
+
+/// The default bound on solver work before resolution gives up.
+pub const DEFAULT_MAX_STEPS: u64 = 200_000;
+
+/// Adjustments to a resolution beyond what the stack file says.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Versions from the stack's lock file: kept where a plan allows, and allowed even if
+    /// yanked.
+    pub locked: BTreeMap<Id, Version>,
+    /// Components that may not be part of the plan.
+    pub forbid: BTreeSet<Id>,
+    /// Components that must be part of the plan, at a matching version.
+    pub require: Vec<(Id, VersionReq)>,
+    /// Versions to try first, without insisting.
+    pub favour: BTreeMap<Id, Version>,
+    /// Ignore the stack's policy (excluded components become candidates).
+    pub ignore_policy: bool,
+    /// Give up after this many solver steps.
+    pub max_steps: u64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            locked: BTreeMap::new(),
+            forbid: BTreeSet::new(),
+            require: Vec::new(),
+            favour: BTreeMap::new(),
+            ignore_policy: false,
+            max_steps: DEFAULT_MAX_STEPS,
+        }
+    }
+}
+
+/// The answer to a resolution.
+#[derive(Debug, Clone)]
+pub enum Resolution {
+    Resolved(Plan),
+    Unsatisfiable(Explanation),
+}
+
+impl Resolution {
+    pub fn plan(&self) -> Option<&Plan> {
+        match self {
+            Resolution::Resolved(p) => Some(p),
+            Resolution::Unsatisfiable(_) => None,
+        }
+    }
+}
+
+/// Why resolution could not run to an answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("resolution gave up after {steps} steps without deciding whether a plan exists")]
+    GaveUp { steps: u64 },
+}
+
+/// What a resolver needs to know about the registry, computed once and shared by every
+/// resolution against it (as `alternatives` resolves many times).
+pub struct Resolver<'r> {
+    pub(crate) registry: &'r Registry,
+    pub(crate) stack: &'r Stack,
+    /// Components in id order; indexes into this are used inside the solver.
+    pub(crate) components: Vec<&'r Component>,
+    pub(crate) index: HashMap<&'r str, u32>,
+    /// For each interface, every (component, release, version provided).
+    pub(crate) providers: HashMap<&'r str, Vec<(u32, u32, &'r Version)>>,
+    /// For each capability, the components serving it.
+    pub(crate) serving: HashMap<&'r str, Vec<u32>>,
+}
+
+impl<'r> Resolver<'r> {
+    pub fn new(registry: &'r Registry, stack: &'r Stack) -> Resolver<'r> {
+        let components: Vec<&Component> = registry.components.values().collect();
+        let mut index = HashMap::with_capacity(components.len());
+        let mut providers: HashMap<&str, Vec<(u32, u32, &Version)>> = HashMap::new();
+        let mut serving: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (ci, c) in components.iter().enumerate() {
+            let ci = ci as u32;
+            index.insert(c.id.as_str(), ci);
+            for (ri, r) in c.releases.iter().enumerate() {
+                for (iface, v) in &r.provides {
+                    providers
+                        .entry(iface.as_str())
+                        .or_default()
+                        .push((ci, ri as u32, v));
+                }
+            }
+            for cap in &c.capabilities {
+                serving.entry(cap.as_str()).or_default().push(ci);
+            }
+        }
+        Resolver {
+            registry,
+            stack,
+            components,
+            index,
+            providers,
+            serving,
+        }
+    }
+
+    pub fn registry(&self) -> &'r Registry {
+        self.registry
+    }
+
+    pub fn stack(&self) -> &'r Stack {
+        self.stack
+    }
+
+    /// Resolves the stack: first keeping every `[current]` and locked version, then
+    /// relaxing them to preferences if that has no plan.
+    pub fn resolve(&self, options: &Options) -> Result<Resolution, ResolveError> {
+        let mut keep: BTreeMap<Id, Version> = self.stack.current.clone();
+        keep.extend(options.locked.clone());
+        keep.retain(|id, _| !options.forbid.contains(id));
+        if !keep.is_empty() {
+            let strict = provider::solve(self, options, &keep, true)?;
+            if let Resolution::Resolved(plan) = strict {
+                return Ok(Resolution::Resolved(plan));
+            }
+        }
+        provider::solve(self, options, &keep, false)
+    }
+
+    /// Resolves once with exactly these kept versions favoured (no strict pass).
+    pub fn resolve_with(
+        &self,
+        options: &Options,
+        keep: &BTreeMap<Id, Version>,
+    ) -> Result<Resolution, ResolveError> {
+        provider::solve(self, options, keep, false)
+    }
+
+    /// Whether `version` of `component` satisfies `need`.
+    pub(crate) fn meets(&self, need: &Need, c: &Component, version: &Version) -> bool {
+        match need {
+            Need::Component { id, version: req } => &c.id == id && req.matches(version),
+            Need::Interface { id, version: req } => c
+                .release(version)
+                .and_then(|r| r.provides.get(id))
+                .is_some_and(|v| req.matches(v)),
+            Need::Capability { id } => c.has_capability(id.as_str()),
+        }
+    }
+}
+
+/// Resolves `stack` against `registry` with default options.
+pub fn resolve(registry: &Registry, stack: &Stack) -> Result<Resolution, ResolveError> {
+    Resolver::new(registry, stack).resolve(&Options::default())
+}

@@ -1,0 +1,160 @@
+//! Newer releases of planned components: whether each fits the plan as it stands, would
+//! need other changes, or cannot be used (and why), plus support end dates.
+
+use std::collections::BTreeMap;
+
+use semver::{Version, VersionReq};
+use serde::Serialize;
+
+use super::{Options, Plan, Resolution, ResolveError, Resolver};
+use crate::model::{Date, Id};
+
+/// How a newer release would fit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fit {
+    /// It can replace the planned release with nothing else changing.
+    DropIn,
+    /// A plan with it exists, but other components change.
+    WithChanges,
+    /// No plan has it.
+    NotViable,
+}
+
+/// A newer release of a planned component.
+#[derive(Debug, Clone, Serialize)]
+pub struct Newer {
+    pub version: String,
+    pub released: Date,
+    pub fit: Fit,
+    /// The other changes it needs (`component from → to`), for `with-changes`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+    /// Why it does not fit, for `not-viable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The support status of a planned release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Support {
+    Ended,
+    /// Ends within six months.
+    Ending,
+    Supported,
+    /// No end date is published.
+    Unknown,
+}
+
+/// One planned component's outlook.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outlook {
+    pub component: String,
+    pub version: String,
+    pub support: Support,
+    pub support_ends: Option<Date>,
+    /// Newer releases that are not yanked, oldest first.
+    pub newer: Vec<Newer>,
+}
+
+/// For each planned component, its support status and newer releases.
+pub fn outdated(
+    resolver: &Resolver<'_>,
+    plan: &Plan,
+    base: &Options,
+    today: Date,
+) -> Result<Vec<Outlook>, ResolveError> {
+    let soon = today.add_months(6);
+    let versions = plan.versions();
+    let mut out = Vec::new();
+    for p in &plan.releases {
+        let Some(c) = resolver.registry.components.get(&p.component) else {
+            continue;
+        };
+        let Some(current) = c.release(&p.version) else {
+            continue;
+        };
+        let support = match current.support_ends {
+            Some(end) if end < today => Support::Ended,
+            Some(end) if end <= soon => Support::Ending,
+            Some(_) => Support::Supported,
+            None => Support::Unknown,
+        };
+        let mut newer = Vec::new();
+        for r in c
+            .releases
+            .iter()
+            .filter(|r| r.version > p.version && !r.is_yanked())
+        {
+            newer.push(try_release(
+                resolver, base, &versions, &c.id, &r.version, r.released,
+            )?);
+        }
+        out.push(Outlook {
+            component: p.component.to_string(),
+            version: p.version.to_string(),
+            support,
+            support_ends: current.support_ends,
+            newer,
+        });
+    }
+    Ok(out)
+}
+
+fn try_release(
+    resolver: &Resolver<'_>,
+    base: &Options,
+    plan: &BTreeMap<Id, Version>,
+    id: &Id,
+    version: &Version,
+    released: Date,
+) -> Result<Newer, ResolveError> {
+    let mut options = base.clone();
+    let mut favour = plan.clone();
+    favour.remove(id);
+    options.favour = favour;
+    options.locked = BTreeMap::new();
+    let exact = VersionReq::parse(&format!("={version}")).unwrap_or(VersionReq::STAR);
+    options.require.push((id.clone(), exact));
+    let resolution = resolver.resolve_with(&options, &BTreeMap::new())?;
+    Ok(match resolution {
+        Resolution::Resolved(new) => {
+            let new_versions = new.versions();
+            let mut changes = Vec::new();
+            for (other, v) in plan {
+                if other == id {
+                    continue;
+                }
+                match new_versions.get(other) {
+                    None => changes.push(format!("{other} {v} removed")),
+                    Some(n) if n != v => changes.push(format!("{other} {v} → {n}")),
+                    Some(_) => {}
+                }
+            }
+            for (other, v) in &new_versions {
+                if other != id && !plan.contains_key(other) {
+                    changes.push(format!("{other} {v} added"));
+                }
+            }
+            Newer {
+                version: version.to_string(),
+                released,
+                fit: if changes.is_empty() {
+                    Fit::DropIn
+                } else {
+                    Fit::WithChanges
+                },
+                changes,
+                reason: None,
+            }
+        }
+        Resolution::Unsatisfiable(why) => Newer {
+            version: version.to_string(),
+            released,
+            fit: Fit::NotViable,
+            changes: Vec::new(),
+            reason: Some(why.first_reason()),
+        },
+    })
+}

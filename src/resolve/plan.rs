@@ -1,0 +1,340 @@
+//! Plans: the releases chosen for a stack, why each is there, and the graph of
+//! `depends`/`requires` edges between them.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use semver::{Version, VersionReq};
+use serde::Serialize;
+
+use super::{Options, Resolver};
+use crate::model::{Component, Id, Release};
+
+/// Why one planned release needs another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum EdgeKind {
+    /// A `depends` entry: that component at this range.
+    Depends {
+        #[serde(serialize_with = "ser_req")]
+        range: VersionReq,
+    },
+    /// A `requires` entry: some other component providing this interface and range.
+    Requires {
+        interface: Id,
+        #[serde(serialize_with = "ser_req")]
+        range: VersionReq,
+    },
+}
+
+fn ser_req<S: serde::Serializer>(req: &VersionReq, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(req)
+}
+
+/// An edge from one planned release to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edge {
+    pub from: Id,
+    #[serde(serialize_with = "ser_version")]
+    pub from_version: Version,
+    pub to: Id,
+    #[serde(flatten)]
+    pub kind: EdgeKind,
+}
+
+impl Edge {
+    fn sort_key(&self) -> (Id, Id, String) {
+        let kind = match &self.kind {
+            EdgeKind::Depends { range } => format!("0 {range}"),
+            EdgeKind::Requires { interface, range } => format!("1 {interface} {range}"),
+        };
+        (self.from.clone(), self.to.clone(), kind)
+    }
+
+    /// `depends ^2` or `requires notify-api ^2`.
+    pub fn label(&self) -> String {
+        match &self.kind {
+            EdgeKind::Depends { range } => format!("depends {range}"),
+            EdgeKind::Requires { interface, range } => format!("requires {interface} {range}"),
+        }
+    }
+}
+
+fn ser_version<S: serde::Serializer>(v: &Version, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+/// One release in a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedRelease {
+    pub component: Id,
+    pub version: Version,
+    /// The stack needs this release meets.
+    pub needs: Vec<Id>,
+}
+
+/// A set of releases, at most one per component, that satisfies a stack (SPEC §4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Sorted by component id.
+    pub releases: Vec<PlannedRelease>,
+    /// Every `depends`/`requires` edge between planned releases, sorted.
+    pub edges: Vec<Edge>,
+}
+
+impl Plan {
+    pub fn get(&self, id: &str) -> Option<&PlannedRelease> {
+        self.releases.iter().find(|r| r.component.as_str() == id)
+    }
+
+    /// `id → version` for every planned release.
+    pub fn versions(&self) -> BTreeMap<Id, Version> {
+        self.releases
+            .iter()
+            .map(|r| (r.component.clone(), r.version.clone()))
+            .collect()
+    }
+
+    /// The edges arriving at `id`.
+    pub fn required_by<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Edge> + 'a {
+        self.edges.iter().filter(move |e| e.to.as_str() == id)
+    }
+
+    /// The plan as a petgraph graph (nodes in plan order), for `why` and `graph`.
+    pub fn graph(&self) -> (DiGraph<&PlannedRelease, &Edge>, BTreeMap<&str, NodeIndex>) {
+        let mut g = DiGraph::new();
+        let mut nodes = BTreeMap::new();
+        for r in &self.releases {
+            nodes.insert(r.component.as_str(), g.add_node(r));
+        }
+        for e in &self.edges {
+            if let (Some(&a), Some(&b)) = (nodes.get(e.from.as_str()), nodes.get(e.to.as_str())) {
+                g.add_edge(a, b, e);
+            }
+        }
+        (g, nodes)
+    }
+}
+
+/// The `depends`/`requires` edges out of `release` of `c` into the chosen set.
+pub(crate) fn edges_from(
+    c: &Component,
+    release: &Release,
+    chosen: &BTreeMap<&Id, (&Component, &Release)>,
+) -> Vec<Edge> {
+    let mut out = Vec::new();
+    for (dep, range) in &release.depends {
+        if let Some((_, r)) = chosen.get(dep)
+            && range.matches(&r.version)
+        {
+            out.push(Edge {
+                from: c.id.clone(),
+                from_version: release.version.clone(),
+                to: dep.clone(),
+                kind: EdgeKind::Depends {
+                    range: range.clone(),
+                },
+            });
+        }
+    }
+    for (iface, range) in &release.requires {
+        for (id, (_, r)) in chosen {
+            if *id != &c.id && r.provides.get(iface).is_some_and(|v| range.matches(v)) {
+                out.push(Edge {
+                    from: c.id.clone(),
+                    from_version: release.version.clone(),
+                    to: (*id).clone(),
+                    kind: EdgeKind::Requires {
+                        interface: iface.clone(),
+                        range: range.clone(),
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+/// When several planned releases meet one need and one of them is only in the plan because
+/// another of them needs it (`drupal` under `localgov-drupal`, both CMSs), the need is
+/// credited to the release that pulls the other in.
+fn attribute_needs(needs_met: &mut BTreeMap<&Id, Vec<Id>>, edges: &[Edge]) {
+    let reaches = |from: &Id, to: &Id| -> bool {
+        let mut seen: BTreeSet<&Id> = BTreeSet::new();
+        let mut queue: VecDeque<&Id> = VecDeque::from([from]);
+        while let Some(id) = queue.pop_front() {
+            if !seen.insert(id) {
+                continue;
+            }
+            for e in edges.iter().filter(|e| &e.from == id) {
+                if &e.to == to {
+                    return true;
+                }
+                queue.push_back(&e.to);
+            }
+        }
+        false
+    };
+    let mut by_need: BTreeMap<Id, Vec<&Id>> = BTreeMap::new();
+    for (id, needs) in needs_met.iter() {
+        for n in needs {
+            by_need.entry(n.clone()).or_default().push(id);
+        }
+    }
+    let mut drop: Vec<(Id, Id)> = Vec::new();
+    for (need, ids) in &by_need {
+        for &a in ids {
+            let pulled_in = ids
+                .iter()
+                .any(|&b| b != a && reaches(b, a) && !reaches(a, b));
+            if pulled_in {
+                drop.push((a.clone(), need.clone()));
+            }
+        }
+    }
+    for (id, need) in drop {
+        if let Some(list) = needs_met.get_mut(&id) {
+            list.retain(|n| n != &need);
+        }
+    }
+    needs_met.retain(|_, v| !v.is_empty());
+}
+
+/// Builds the plan from the solver's choice, keeping only releases reachable from a need
+/// (SPEC §4 rule 5).
+pub(crate) fn build(resolver: &Resolver<'_>, chosen: &[(u32, u32)], options: &Options) -> Plan {
+    let mut all: BTreeMap<&Id, (&Component, &Release)> = BTreeMap::new();
+    for &(ci, ri) in chosen {
+        let c = resolver.components[ci as usize];
+        if let Some(r) = c.releases.get(ri as usize) {
+            all.insert(&c.id, (c, r));
+        }
+    }
+    let stack = resolver.stack;
+    // Roots: every release meeting a need, and components the options require.
+    let mut needs_met: BTreeMap<&Id, Vec<Id>> = BTreeMap::new();
+    for (name, need) in &stack.needs {
+        for (id, (c, r)) in &all {
+            if resolver.meets(need, c, &r.version) {
+                needs_met.entry(id).or_default().push(name.clone());
+            }
+        }
+    }
+    let mut queue: VecDeque<&Id> = needs_met.keys().copied().collect();
+    queue.extend(
+        options
+            .require
+            .iter()
+            .filter_map(|(id, _)| all.get_key_value(id).map(|(k, _)| *k)),
+    );
+    let mut reachable: BTreeSet<&Id> = BTreeSet::new();
+    while let Some(id) = queue.pop_front() {
+        if !reachable.insert(id) {
+            continue;
+        }
+        if let Some((c, r)) = all.get(id) {
+            for e in edges_from(c, r, &all) {
+                if let Some((key, _)) = all.get_key_value(&e.to) {
+                    queue.push_back(key);
+                }
+            }
+        }
+    }
+    all.retain(|id, _| reachable.contains(id));
+    let mut edges: Vec<Edge> = all
+        .values()
+        .flat_map(|(c, r)| edges_from(c, r, &all))
+        .collect();
+    edges.sort_by_cached_key(Edge::sort_key);
+    attribute_needs(&mut needs_met, &edges);
+    let releases = all
+        .iter()
+        .map(|(id, (_, r))| PlannedRelease {
+            component: (*id).clone(),
+            version: r.version.clone(),
+            needs: needs_met.get(id).cloned().unwrap_or_default(),
+        })
+        .collect();
+    Plan { releases, edges }
+}
+
+/// One step of a chain: a planned release, and the edge that led to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub component: Id,
+    #[serde(serialize_with = "ser_version")]
+    pub version: Version,
+    /// How the previous release needs this one (`depends ^10`); none for the first step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+/// A chain from a stack need to a planned release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Chain {
+    pub need: Id,
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    /// Every chain (up to `limit`) from a need through `depends`/`requires` edges to `id`,
+    /// and whether there were more.
+    pub fn chains_to(&self, id: &str, limit: usize) -> (Vec<Chain>, bool) {
+        let mut out = Vec::new();
+        let mut truncated = false;
+        let mut roots: Vec<(&Id, &PlannedRelease)> = self
+            .releases
+            .iter()
+            .flat_map(|r| r.needs.iter().map(move |n| (n, r)))
+            .collect();
+        roots.sort_by(|a, b| (a.0, &a.1.component).cmp(&(b.0, &b.1.component)));
+        for (need, root) in roots {
+            let mut path = vec![Step {
+                component: root.component.clone(),
+                version: root.version.clone(),
+                via: None,
+            }];
+            self.walk(id, need, &mut path, &mut out, limit, &mut truncated);
+        }
+        (out, truncated)
+    }
+
+    fn walk(
+        &self,
+        target: &str,
+        need: &Id,
+        path: &mut Vec<Step>,
+        out: &mut Vec<Chain>,
+        limit: usize,
+        truncated: &mut bool,
+    ) {
+        let Some(last) = path.last() else { return };
+        if last.component.as_str() == target {
+            if out.len() >= limit {
+                *truncated = true;
+            } else {
+                out.push(Chain {
+                    need: need.clone(),
+                    steps: path.clone(),
+                });
+            }
+            return;
+        }
+        let from = last.component.clone();
+        for e in self.edges.iter().filter(|e| e.from == from) {
+            if path.iter().any(|s| s.component == e.to) || *truncated {
+                continue;
+            }
+            let Some(next) = self.get(e.to.as_str()) else {
+                continue;
+            };
+            path.push(Step {
+                component: next.component.clone(),
+                version: next.version.clone(),
+                via: Some(e.label()),
+            });
+            self.walk(target, need, path, out, limit, truncated);
+            path.pop();
+        }
+    }
+}

@@ -1,0 +1,510 @@
+//! The bridge to the solver: registry components become solver packages, releases become
+//! solvables, and `depends`, `requires`, `conflicts`, needs and policy become requirements,
+//! constraints and exclusions. Nothing of the solver leaves this module and `explain`.
+
+use std::cell::{Cell, RefCell};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use resolvo::utils::Pool;
+use resolvo::{
+    Candidates, Condition, ConditionId, Dependencies, DependencyProvider,
+    HintDependenciesAvailable, Interner, KnownDependencies, NameId, Problem, Requirement,
+    SolvableId, Solver, SolverCache, StringId, UnsolvableOrCancelled, VersionSetId,
+    VersionSetUnionId,
+};
+use semver::{Version, VersionReq};
+
+use super::{Options, Resolution, ResolveError, Resolver, explain, plan};
+use crate::model::{Id, Need};
+
+/// A solver package: a component, or a placeholder for something nothing provides.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Name {
+    Component(u32),
+    /// The n-th requirement that nothing in the registry can meet.
+    Missing(u32),
+}
+
+/// Which releases of one component a requirement accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Set {
+    /// Releases whose version matches.
+    Range(VersionReq),
+    /// Releases that provide the interface at a matching version.
+    Provides(Id, VersionReq),
+    /// Every release.
+    Any,
+    /// Releases whose version does not match (what a `conflicts` entry leaves).
+    Outside(VersionReq),
+    /// No release (for placeholders).
+    Nothing,
+}
+
+/// A release, as the solver's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Rel {
+    pub component: u32,
+    pub release: u32,
+}
+
+impl fmt::Display for Rel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.component, self.release)
+    }
+}
+
+impl resolvo::utils::VersionSet for Set {
+    type V = Rel;
+}
+
+/// What a union of version sets stands for, in the stack's words.
+#[derive(Debug, Clone)]
+pub(crate) enum UnionMeaning {
+    Interface { id: Id, req: VersionReq },
+    Capability { id: Id },
+}
+
+/// What a placeholder package stands for.
+#[derive(Debug, Clone)]
+pub(crate) enum Missing {
+    /// No (other) component provides the interface at a matching version.
+    Interface { id: Id, req: VersionReq },
+    /// No component serves the capability.
+    Capability { id: Id },
+    /// The component does not exist.
+    Component { id: Id },
+}
+
+/// An interface requirement: interface, range, and the component that may not provide it.
+type InterfaceKey = (Id, VersionReq, Option<u32>);
+
+pub(crate) struct Provider<'a, 'r> {
+    pub(crate) resolver: &'a Resolver<'r>,
+    options: &'a Options,
+    /// Versions to keep: locked when `strict`, favoured otherwise.
+    keep: &'a BTreeMap<Id, Version>,
+    strict: bool,
+    pub(crate) pool: Pool<Set, Name>,
+    solvables: RefCell<HashMap<u32, Vec<SolvableId>>>,
+    pub(crate) unions: RefCell<HashMap<VersionSetUnionId, UnionMeaning>>,
+    pub(crate) missing: RefCell<Vec<Missing>>,
+    interface_reqs: RefCell<HashMap<InterfaceKey, Requirement>>,
+    steps: Cell<u64>,
+}
+
+impl<'a, 'r> Provider<'a, 'r> {
+    fn new(
+        resolver: &'a Resolver<'r>,
+        options: &'a Options,
+        keep: &'a BTreeMap<Id, Version>,
+        strict: bool,
+    ) -> Self {
+        Provider {
+            resolver,
+            options,
+            keep,
+            strict,
+            pool: Pool::new(),
+            solvables: RefCell::new(HashMap::new()),
+            unions: RefCell::new(HashMap::new()),
+            missing: RefCell::new(Vec::new()),
+            interface_reqs: RefCell::new(HashMap::new()),
+            steps: Cell::new(0),
+        }
+    }
+
+    /// The solver ids of every release of component `ci`, in release order.
+    fn releases_of(&self, ci: u32) -> Vec<SolvableId> {
+        if let Some(ids) = self.solvables.borrow().get(&ci) {
+            return ids.clone();
+        }
+        let name = self.pool.intern_package_name(Name::Component(ci));
+        let count = self.resolver.components[ci as usize].releases.len() as u32;
+        let ids: Vec<SolvableId> = (0..count)
+            .map(|release| {
+                self.pool.intern_solvable(
+                    name,
+                    Rel {
+                        component: ci,
+                        release,
+                    },
+                )
+            })
+            .collect();
+        self.solvables.borrow_mut().insert(ci, ids.clone());
+        ids
+    }
+
+    fn missing(&self, what: Missing) -> Requirement {
+        let mut missing = self.missing.borrow_mut();
+        let n = missing.len() as u32;
+        missing.push(what);
+        let name = self.pool.intern_package_name(Name::Missing(n));
+        Requirement::Single(self.pool.intern_version_set(name, Set::Nothing))
+    }
+
+    /// Orders providers: kept components, then `[prefer]`, then lifecycle, then id.
+    fn preference(&self, ci: u32) -> (u8, usize, u8, u32) {
+        let c = self.resolver.components[ci as usize];
+        let kept =
+            u8::from(!self.keep.contains_key(&c.id) && !self.options.favour.contains_key(&c.id));
+        let preferred = self
+            .resolver
+            .stack
+            .prefer
+            .iter()
+            .position(|p| p == &c.id)
+            .unwrap_or(usize::MAX);
+        (kept, preferred, c.lifecycle.preference(), ci)
+    }
+
+    fn union_of(&self, mut members: Vec<(u32, Set)>, meaning: UnionMeaning) -> Requirement {
+        members.sort_by_key(|(ci, _)| self.preference(*ci));
+        let sets: Vec<VersionSetId> = members
+            .into_iter()
+            .map(|(ci, set)| {
+                let name = self.pool.intern_package_name(Name::Component(ci));
+                self.pool.intern_version_set(name, set)
+            })
+            .collect();
+        match sets.as_slice() {
+            [] => self.missing(match meaning {
+                UnionMeaning::Interface { id, req } => Missing::Interface { id, req },
+                UnionMeaning::Capability { id } => Missing::Capability { id },
+            }),
+            [one] => Requirement::Single(*one),
+            [first, rest @ ..] => {
+                let union = self
+                    .pool
+                    .intern_version_set_union(*first, rest.iter().copied());
+                self.unions.borrow_mut().insert(union, meaning);
+                Requirement::Union(union)
+            }
+        }
+    }
+
+    /// Some release of a component other than `except` providing `iface` in `req`.
+    fn interface_requirement(
+        &self,
+        iface: &Id,
+        req: &VersionReq,
+        except: Option<u32>,
+    ) -> Requirement {
+        let key = (iface.clone(), req.clone(), except);
+        if let Some(r) = self.interface_reqs.borrow().get(&key) {
+            return *r;
+        }
+        let mut components: Vec<u32> = self
+            .resolver
+            .providers
+            .get(iface.as_str())
+            .map(|ps| {
+                ps.iter()
+                    .filter(|(ci, _, v)| Some(*ci) != except && req.matches(v))
+                    .map(|(ci, _, _)| *ci)
+                    .collect()
+            })
+            .unwrap_or_default();
+        components.dedup();
+        let members = components
+            .into_iter()
+            .map(|ci| (ci, Set::Provides(iface.clone(), req.clone())))
+            .collect();
+        let r = self.union_of(
+            members,
+            UnionMeaning::Interface {
+                id: iface.clone(),
+                req: req.clone(),
+            },
+        );
+        self.interface_reqs.borrow_mut().insert(key, r);
+        r
+    }
+
+    fn component_requirement(&self, id: &Id, set: Set) -> Requirement {
+        match self.resolver.index.get(id.as_str()) {
+            Some(&ci) => {
+                let name = self.pool.intern_package_name(Name::Component(ci));
+                Requirement::Single(self.pool.intern_version_set(name, set))
+            }
+            None => self.missing(Missing::Component { id: id.clone() }),
+        }
+    }
+
+    /// The requirement for one need of the stack.
+    pub(crate) fn need_requirement(&self, need: &Need) -> Requirement {
+        match need {
+            Need::Component { id, version } => {
+                self.component_requirement(id, Set::Range(version.clone()))
+            }
+            Need::Interface { id, version } => self.interface_requirement(id, version, None),
+            Need::Capability { id } => {
+                let members = self
+                    .resolver
+                    .serving
+                    .get(id.as_str())
+                    .map(|cs| cs.iter().map(|&ci| (ci, Set::Any)).collect())
+                    .unwrap_or_default();
+                self.union_of(members, UnionMeaning::Capability { id: id.clone() })
+            }
+        }
+    }
+
+    fn contains(&self, set: &Set, rel: Rel) -> bool {
+        let c = self.resolver.components[rel.component as usize];
+        let Some(r) = c.releases.get(rel.release as usize) else {
+            return false;
+        };
+        match set {
+            Set::Range(req) => req.matches(&r.version),
+            Set::Provides(iface, req) => r.provides.get(iface).is_some_and(|v| req.matches(v)),
+            Set::Any => true,
+            Set::Outside(req) => !req.matches(&r.version),
+            Set::Nothing => false,
+        }
+    }
+
+    /// Why a release may not be chosen, if it may not.
+    fn exclusion(&self, rel: Rel) -> Option<String> {
+        let c = self.resolver.components[rel.component as usize];
+        if self.options.forbid.contains(&c.id) {
+            return Some("it is the component being replaced".into());
+        }
+        if !self.options.ignore_policy
+            && let Some(rule) = self.resolver.stack.policy.check(c)
+        {
+            return Some(rule.to_string());
+        }
+        let r = c.releases.get(rel.release as usize)?;
+        if let Some(reason) = &r.yanked {
+            let allowed = self.keep.get(&c.id) == Some(&r.version);
+            if !allowed {
+                return Some(format!("it is yanked ({reason})"));
+            }
+        }
+        None
+    }
+
+    pub(crate) fn rel(&self, s: SolvableId) -> Rel {
+        self.pool.resolve_solvable(s).record
+    }
+}
+
+impl Interner for Provider<'_, '_> {
+    type NameId = NameId;
+    type SolvableId = SolvableId;
+
+    fn display_solvable(&self, solvable: SolvableId) -> impl fmt::Display + '_ {
+        let rel = self.rel(solvable);
+        let c = self.resolver.components[rel.component as usize];
+        let version = c
+            .releases
+            .get(rel.release as usize)
+            .map(|r| r.version.to_string())
+            .unwrap_or_default();
+        format!("{} {version}", c.id)
+    }
+
+    fn display_name(&self, name: NameId) -> impl fmt::Display + '_ {
+        match self.pool.resolve_package_name(name) {
+            Name::Component(ci) => self.resolver.components[*ci as usize].id.to_string(),
+            Name::Missing(n) => format!("(nothing #{n})"),
+        }
+    }
+
+    fn display_version_set(&self, version_set: VersionSetId) -> impl fmt::Display + '_ {
+        match self.pool.resolve_version_set(version_set) {
+            Set::Range(req) => req.to_string(),
+            Set::Provides(iface, req) => format!("providing {iface} {req}"),
+            Set::Any => "*".into(),
+            Set::Outside(req) => format!("outside {req}"),
+            Set::Nothing => "none".into(),
+        }
+    }
+
+    fn display_string(&self, string_id: StringId) -> impl fmt::Display + '_ {
+        self.pool.resolve_string(string_id).to_owned()
+    }
+
+    fn version_set_name(&self, version_set: VersionSetId) -> NameId {
+        self.pool.resolve_version_set_package_name(version_set)
+    }
+
+    fn solvable_name(&self, solvable: SolvableId) -> NameId {
+        self.pool.resolve_solvable(solvable).name
+    }
+
+    fn version_sets_in_union(
+        &self,
+        version_set_union: VersionSetUnionId,
+    ) -> impl Iterator<Item = VersionSetId> {
+        self.pool.resolve_version_set_union(version_set_union)
+    }
+
+    fn resolve_condition(&self, condition: ConditionId) -> Condition {
+        self.pool.resolve_condition(condition).clone()
+    }
+}
+
+impl DependencyProvider for Provider<'_, '_> {
+    async fn filter_candidates(
+        &self,
+        candidates: &[SolvableId],
+        version_set: VersionSetId,
+        inverse: bool,
+    ) -> Vec<SolvableId> {
+        let set = self.pool.resolve_version_set(version_set);
+        candidates
+            .iter()
+            .copied()
+            .filter(|&s| self.contains(set, self.rel(s)) != inverse)
+            .collect()
+    }
+
+    async fn get_candidates(&self, name: NameId) -> Option<Candidates> {
+        let ci = match self.pool.resolve_package_name(name) {
+            Name::Component(ci) => *ci,
+            Name::Missing(_) => return Some(Candidates::default()),
+        };
+        let c = self.resolver.components[ci as usize];
+        let ids = self.releases_of(ci);
+        let mut candidates = Candidates {
+            candidates: ids.clone(),
+            hint_dependencies_available: HintDependenciesAvailable::All,
+            ..Candidates::default()
+        };
+        let keep = self
+            .keep
+            .get(&c.id)
+            .or_else(|| self.options.favour.get(&c.id));
+        for (ri, &s) in ids.iter().enumerate() {
+            let rel = Rel {
+                component: ci,
+                release: ri as u32,
+            };
+            if let Some(reason) = self.exclusion(rel) {
+                candidates
+                    .excluded
+                    .push((s, self.pool.intern_string(reason)));
+                continue;
+            }
+            if keep.is_some_and(|v| c.releases.get(ri).is_some_and(|r| &r.version == v)) {
+                if self.strict && self.keep.contains_key(&c.id) {
+                    candidates.locked = Some(s);
+                } else {
+                    candidates.favored = Some(s);
+                }
+            }
+        }
+        Some(candidates)
+    }
+
+    async fn sort_candidates(&self, _solver: &SolverCache<Self>, solvables: &mut [SolvableId]) {
+        solvables.sort_by_key(|&s| {
+            let rel = self.rel(s);
+            let c = self.resolver.components[rel.component as usize];
+            let r = c.releases.get(rel.release as usize);
+            (
+                rel.component,
+                r.is_some_and(|r| r.is_yanked()),
+                Reverse(r.map(|r| r.version.clone())),
+            )
+        });
+    }
+
+    async fn get_dependencies(&self, solvable: SolvableId) -> Dependencies {
+        let rel = self.rel(solvable);
+        let c = self.resolver.components[rel.component as usize];
+        let Some(r) = c.releases.get(rel.release as usize) else {
+            return Dependencies::Known(KnownDependencies::default());
+        };
+        let mut deps = KnownDependencies::default();
+        for (dep, req) in &r.depends {
+            deps.requirements.push(
+                self.component_requirement(dep, Set::Range(req.clone()))
+                    .into(),
+            );
+        }
+        for (iface, req) in &r.requires {
+            deps.requirements.push(
+                self.interface_requirement(iface, req, Some(rel.component))
+                    .into(),
+            );
+        }
+        for (other, req) in &r.conflicts {
+            if let Some(&oi) = self.resolver.index.get(other.as_str())
+                && oi != rel.component
+            {
+                let name = self.pool.intern_package_name(Name::Component(oi));
+                deps.constrains.push(
+                    self.pool
+                        .intern_version_set(name, Set::Outside(req.clone())),
+                );
+            }
+        }
+        Dependencies::Known(deps)
+    }
+
+    fn should_cancel_with_value(&self) -> Option<Box<dyn std::any::Any>> {
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        (steps > self.options.max_steps).then(|| Box::new(steps) as Box<dyn std::any::Any>)
+    }
+}
+
+/// One solve: `strict` locks the kept versions, otherwise they are only favoured.
+pub(crate) fn solve(
+    resolver: &Resolver<'_>,
+    options: &Options,
+    keep: &BTreeMap<Id, Version>,
+    strict: bool,
+) -> Result<Resolution, ResolveError> {
+    let provider = Provider::new(resolver, options, keep, strict);
+    let mut roots: Vec<(Requirement, Vec<Id>)> = Vec::new();
+    for (name, need) in &resolver.stack.needs {
+        let req = provider.need_requirement(need);
+        match roots.iter_mut().find(|(r, _)| *r == req) {
+            Some((_, names)) => names.push(name.clone()),
+            None => roots.push((req, vec![name.clone()])),
+        }
+    }
+    let mut forced: Vec<(Requirement, Id)> = Vec::new();
+    for (id, range) in &options.require {
+        let req = provider.component_requirement(id, Set::Range(range.clone()));
+        forced.push((req, id.clone()));
+    }
+    let requirements = roots
+        .iter()
+        .map(|(r, _)| *r)
+        .chain(forced.iter().map(|(r, _)| *r))
+        .map(Into::into)
+        .collect();
+    let mut solver = Solver::new(provider);
+    match solver.solve(Problem::new().requirements(requirements)) {
+        Ok(solvables) => {
+            let provider = solver.provider();
+            let chosen: Vec<(u32, u32)> = solvables
+                .into_iter()
+                .map(|s| {
+                    let rel = provider.rel(s);
+                    (rel.component, rel.release)
+                })
+                .collect();
+            Ok(Resolution::Resolved(plan::build(
+                resolver, &chosen, options,
+            )))
+        }
+        Err(UnsolvableOrCancelled::Unsolvable(conflict)) => {
+            let explanation = explain::explain(&solver, &conflict, &roots, &forced);
+            Ok(Resolution::Unsatisfiable(explanation))
+        }
+        Err(UnsolvableOrCancelled::Cancelled(value)) => Err(ResolveError::GaveUp {
+            steps: value
+                .downcast_ref::<u64>()
+                .copied()
+                .unwrap_or(options.max_steps),
+        }),
+    }
+}
