@@ -29,9 +29,16 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         }
         None => None,
     };
-    let loaded = registry::load_with(source.as_ref(), |head, origins| match &base {
-        Some(base) => cross::immutability(base, head, origins),
-        None => Vec::new(),
+    let loaded = registry::load_with(source.as_ref(), |head, origins, found| {
+        let mut more = match &base {
+            Some(base) => cross::immutability(base, head, origins),
+            None => Vec::new(),
+        };
+        // Resolving a registry that already has errors would only add noise.
+        if !found.iter().any(Diagnostic::is_error) {
+            more.extend(crate::resolve::check_reference_stacks(head, origins));
+        }
+        more
     })?;
     let repo_prefix = match &loaded.registry.source.path_in_repo {
         Some(p) if !p.is_empty() => format!("{p}/"),

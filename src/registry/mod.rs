@@ -104,14 +104,14 @@ struct FileText {
 
 /// Reads, checks and cross-checks the whole registry.
 pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
-    load_with(source, |_, _| Vec::new())
+    load_with(source, |_, _, _| Vec::new())
 }
 
 /// Like `load`, with `extra` checks run on the loaded registry before findings are located
 /// (so that their key paths become lines and columns too).
 pub fn load_with(
     source: &dyn Source,
-    extra: impl FnOnce(&Registry, &Origins) -> Vec<Diagnostic>,
+    extra: impl FnOnce(&Registry, &Origins, &[Diagnostic]) -> Vec<Diagnostic>,
 ) -> Result<Loaded, LoadError> {
     let mut diagnostics = Vec::new();
     let root = source.list("")?;
@@ -227,7 +227,8 @@ pub fn load_with(
 
     shared_ids(&registry, &origins, &mut diagnostics);
     validate::cross_check(&registry, &origins, &mut diagnostics);
-    diagnostics.extend(extra(&registry, &origins));
+    let more = extra(&registry, &origins, &diagnostics);
+    diagnostics.extend(more);
     locate(&mut diagnostics, &texts);
     let with_findings: BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
     let sources = texts

@@ -168,6 +168,43 @@ impl<'r> Resolver<'r> {
     }
 }
 
+/// Resolves every reference stack in the registry (`stacks/`); each one without a plan is
+/// a `stack-unresolvable` finding.
+pub fn check_reference_stacks(
+    registry: &Registry,
+    origins: &crate::registry::Origins,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::{Code, Diagnostic};
+    let mut out = Vec::new();
+    for (id, stack) in &registry.stacks {
+        let file = origins.stack(id);
+        match resolve(registry, stack) {
+            Ok(Resolution::Resolved(_)) => {}
+            Ok(Resolution::Unsatisfiable(why)) => out.push(
+                Diagnostic::error(
+                    &file,
+                    Code::StackUnresolvable,
+                    format!(
+                        "reference stack has no plan: {}",
+                        why.summary.trim_start_matches("no plan exists: ")
+                    ),
+                )
+                .at_key(crate::path!["needs"])
+                .with_hint(format!(
+                    "{}; `stackreg resolve` on this stack explains it in full",
+                    why.first_reason()
+                )),
+            ),
+            Err(e) => out.push(Diagnostic::error(
+                &file,
+                Code::StackUnresolvable,
+                e.to_string(),
+            )),
+        }
+    }
+    out
+}
+
 /// Resolves `stack` against `registry` with default options.
 pub fn resolve(registry: &Registry, stack: &Stack) -> Result<Resolution, ResolveError> {
     Resolver::new(registry, stack).resolve(&Options::default())

@@ -463,7 +463,19 @@ pub(crate) fn solve(
 ) -> Result<Resolution, ResolveError> {
     let provider = Provider::new(resolver, options, keep, strict);
     let mut roots: Vec<(Requirement, Vec<Id>)> = Vec::new();
-    for (name, need) in &resolver.stack.needs {
+    // The solver decides root requirements in order, so needs that name a component go
+    // first: the components they bring are then "already in the plan" when an interface or
+    // capability need chooses among providers.
+    let mut needs: Vec<(&Id, &Need)> = resolver.stack.needs.iter().collect();
+    needs.sort_by_key(|(name, need)| {
+        let kind = match need {
+            Need::Component { .. } => 0,
+            Need::Interface { .. } => 1,
+            Need::Capability { .. } => 2,
+        };
+        (kind, *name)
+    });
+    for (name, need) in needs {
         let req = provider.need_requirement(need);
         match roots.iter_mut().find(|(r, _)| *r == req) {
             Some((_, names)) => names.push(name.clone()),
@@ -475,10 +487,10 @@ pub(crate) fn solve(
         let req = provider.component_requirement(id, Set::Range(range.clone()));
         forced.push((req, id.clone()));
     }
-    let requirements = roots
+    let requirements = forced
         .iter()
         .map(|(r, _)| *r)
-        .chain(forced.iter().map(|(r, _)| *r))
+        .chain(roots.iter().map(|(r, _)| *r))
         .map(Into::into)
         .collect();
     let mut solver = Solver::new(provider);

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod model_support;
 mod support;
 
 mod basics;
+mod resolver_props;
+mod resolver_rules;

@@ -146,7 +146,10 @@ impl Fixture {
 
     /// Adds `interfaces/<id>.toml` publishing `versions`.
     pub fn interface(&self, id: &str, versions: &[&str]) -> &Fixture {
-        self.file(&format!("interfaces/{id}.toml"), interface_toml(id, versions))
+        self.file(
+            &format!("interfaces/{id}.toml"),
+            interface_toml(id, versions),
+        )
     }
 
     /// Adds `components/<id>.toml`.
@@ -162,7 +165,10 @@ impl Fixture {
     /// Commits everything and returns the commit id.
     pub fn commit(&self, message: &str) -> String {
         git(self.root(), &["add", "-A"]);
-        git(self.root(), &["commit", "-q", "--allow-empty", "-m", message]);
+        git(
+            self.root(),
+            &["commit", "-q", "--allow-empty", "-m", message],
+        );
         git(self.root(), &["rev-parse", "HEAD"])
     }
 
