@@ -34,6 +34,28 @@ impl Run {
         })
     }
 
+    /// The findings of `validate --format json`, errors then warnings.
+    pub fn findings(&self) -> Vec<Finding> {
+        let v = self.json();
+        let mut out = Vec::new();
+        for (key, error) in [("errors", true), ("warnings", false)] {
+            let list = v[key]
+                .as_array()
+                .unwrap_or_else(|| panic!("no `{key}` array in {v}"));
+            for d in list {
+                out.push(Finding {
+                    file: d["file"].as_str().unwrap().to_owned(),
+                    line: d["line"].as_u64(),
+                    column: d["column"].as_u64(),
+                    code: d["code"].as_str().unwrap().to_owned(),
+                    message: d["message"].as_str().unwrap().to_owned(),
+                    error,
+                });
+            }
+        }
+        out
+    }
+
     /// Asserts the exit code, showing both streams on failure.
     #[track_caller]
     pub fn code(&self, want: i32) -> &Run {
@@ -49,6 +71,19 @@ impl Run {
     pub fn ok(&self) -> &Run {
         self.code(0)
     }
+}
+
+/// One finding reported by `validate --format json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Relative to the registry root.
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub code: String,
+    pub message: String,
+    /// An error (rather than a warning).
+    pub error: bool,
 }
 
 /// Runs the binary in `cwd` with a clean environment (no user registry, no colour).
@@ -73,6 +108,39 @@ pub fn stackreg_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs the binary with its stdout already closed by the reader, as `stackreg list | head
+/// -0` would: every write it makes fails with a broken pipe.
+pub fn stackreg_closed_stdout(cwd: &Path, args: &[&str]) -> Run {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stackreg"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("STACKREG_REGISTRY")
+        .env_remove("STACKREG_CACHE")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run stackreg");
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr,
     }
 }
 
@@ -139,6 +207,27 @@ impl Fixture {
         self
     }
 
+    /// Replaces the first `from` in a registry file with `to` (panics if `from` is absent,
+    /// so a fixture cannot silently stop testing what it claims to).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Fixture {
+        let path = self.registry().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}:\n{text}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+
+    /// Makes `rel` (under `registry/`) a symbolic link to `target`.
+    pub fn symlink(&self, rel: &str, target: &str) -> &Fixture {
+        let path = self.registry().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(target, path).unwrap();
+        #[cfg(windows)]
+        std::os::windows::fs::symlink_file(target, path).unwrap();
+        self
+    }
+
     pub fn remove(&self, rel: &str) -> &Fixture {
         std::fs::remove_file(self.registry().join(rel)).unwrap();
         self
@@ -146,7 +235,10 @@ impl Fixture {
 
     /// Adds `interfaces/<id>.toml` publishing `versions`.
     pub fn interface(&self, id: &str, versions: &[&str]) -> &Fixture {
-        self.file(&format!("interfaces/{id}.toml"), interface_toml(id, versions))
+        self.file(
+            &format!("interfaces/{id}.toml"),
+            interface_toml(id, versions),
+        )
     }
 
     /// Adds `components/<id>.toml`.
@@ -162,13 +254,26 @@ impl Fixture {
     /// Commits everything and returns the commit id.
     pub fn commit(&self, message: &str) -> String {
         git(self.root(), &["add", "-A"]);
-        git(self.root(), &["commit", "-q", "--allow-empty", "-m", message]);
+        git(
+            self.root(),
+            &["commit", "-q", "--allow-empty", "-m", message],
+        );
         git(self.root(), &["rev-parse", "HEAD"])
     }
 
     /// Runs stackreg from the repository root (so `registry/` is found by discovery).
     pub fn run(&self, args: &[&str]) -> Run {
         stackreg(self.root(), args)
+    }
+
+    /// Makes a tag at HEAD: annotated (with a message) or lightweight.
+    pub fn tag(&self, name: &str, annotated: bool) -> &Fixture {
+        if annotated {
+            git(self.root(), &["tag", "-a", name, "-m", name]);
+        } else {
+            git(self.root(), &["tag", name]);
+        }
+        self
     }
 }
 
