@@ -153,6 +153,8 @@ pub fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&String>) 
     };
     let title = text::escape(&d.message).into_owned();
     let file = text::escape(&location(d)).into_owned();
+    // A snippet prints its own line and column after its path.
+    let path = text::escape(&d.file).into_owned();
     let excerpt = match (source, &d.span, d.line) {
         (Some(src), Some(span), Some(line)) => Some(excerpt(src, span.clone(), line)),
         _ => None,
@@ -163,7 +165,7 @@ pub fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&String>) 
         Some((line_text, span, line)) => title.element(
             Snippet::source(line_text.as_str())
                 .line_start(*line as usize)
-                .path(file.as_str())
+                .path(path.as_str())
                 .annotation(AnnotationKind::Primary.span(span.clone())),
         ),
         None => title.element(Level::NOTE.message(format!("in {file}"))),
