@@ -6,4 +6,5 @@
 mod support;
 
 mod basics;
+mod output;
 mod validate_codes;
