@@ -6,5 +6,7 @@
 mod support;
 
 mod basics;
+mod discovery;
+mod git_rev;
 mod output;
 mod validate_codes;
