@@ -612,7 +612,7 @@ fn registry_with_findings() -> Fixture {
     );
     f.file(
         "components/draft.toml",
-        &component("draft").toml().replace("MIT", "Apache-2.0"),
+        component("draft").toml().replace("MIT", "Apache-2.0"),
     );
     f
 }
