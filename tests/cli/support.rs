@@ -4,8 +4,11 @@
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -103,7 +106,7 @@ pub fn stackreg_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run stackreg");
+    let out = output_within(cmd, args);
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -111,11 +114,48 @@ pub fn stackreg_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// How long one run may take before it counts as a hang. Generous, as CI machines are
+/// shared, but a hang fails the test instead of stalling the suite.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Runs `cmd` to completion, capturing both streams; kills it and fails after `TIMEOUT`.
+fn output_within(mut cmd: Command, args: &[&str]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run stackreg");
+    let read = |mut r: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            r.read_to_end(&mut buf).map(|_| buf)
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("stackreg {args:?} did not finish within {TIMEOUT:?}");
+        }
+        thread::sleep(Duration::from_millis(2));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap().unwrap(),
+        stderr: stderr.join().unwrap().unwrap(),
+    }
+}
+
 /// Runs the binary with its stdout already closed by the reader, as `stackreg list | head
 /// -0` would: every write it makes fails with a broken pipe.
 pub fn stackreg_closed_stdout(cwd: &Path, args: &[&str]) -> Run {
-    use std::io::Read as _;
-    use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_stackreg"))
         .args(args)
         .current_dir(cwd)
