@@ -5,6 +5,7 @@
 
 mod support;
 
+mod bad_input;
 mod basics;
 mod discovery;
 mod git_rev;
