@@ -30,7 +30,9 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         None => None,
     };
     let loaded = registry::load_with(source.as_ref(), |head, origins| match &base {
-        Some(base) => cross::immutability(base, head, origins),
+        Some(base) => cross::immutability(base, head, origins, |file| {
+            source.entry(file).is_ok_and(|e| e.is_some())
+        }),
         None => Vec::new(),
     })?;
     let repo_prefix = match &loaded.registry.source.path_in_repo {

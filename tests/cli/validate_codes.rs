@@ -583,3 +583,38 @@ fn baseline_is_clean() {
     assert_eq!(run.findings(), []);
     assert_eq!(run.json()["checked"], 4);
 }
+
+/// A published component whose file no longer parses was not removed: the parse error is
+/// the finding, not a follow-on `release-removed`.
+#[test]
+fn release_removed_is_not_claimed_for_a_file_that_does_not_parse() {
+    let f = Fixture::new();
+    baseline(&f);
+    f.commit("publish");
+    f.edit(NOTIFIER, "released = 2024-01-01", "released = ");
+    let run = f.run(&["validate", "--format", "json", "--base", "HEAD"]);
+    run.code(1);
+    let found = run.findings();
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == "parse-error" && d.file == NOTIFIER),
+        "{found:#?}"
+    );
+    assert!(
+        !found.iter().any(|d| d.code == "release-removed"),
+        "{found:#?}"
+    );
+
+    // Removing the file is still a removal.
+    f.remove(NOTIFIER);
+    let run = f.run(&["validate", "--format", "json", "--base", "HEAD"]);
+    run.code(1);
+    let found = run.findings();
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == "release-removed" && d.file == NOTIFIER),
+        "{found:#?}"
+    );
+}
