@@ -703,6 +703,27 @@ invalid: checked 6 files, 1 error, 1 warning
     assert_eq!(by_path.stdout, run.stdout);
 }
 
+/// A registry that is the whole repository has no folder to prefix.
+#[test]
+fn validate_github_annotations_for_a_registry_at_the_repository_root() {
+    let f = Fixture::new();
+    f.component(&component("a").release("1.0.0").licence("MIT-ish"));
+    f.commit("registry");
+    let root = f.registry();
+    git(&root, &["init", "-q"]);
+    let run = stackreg(
+        &root.join("components"),
+        &["--registry", "..", "validate", "--format", "github"],
+    );
+    run.code(1);
+    assert!(
+        run.stdout
+            .starts_with("::error file=components/a.toml,line=5,col=11,title=invalid-licence::"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn validate_markdown() {
     let f = registry_with_findings();
