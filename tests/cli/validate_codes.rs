@@ -618,3 +618,33 @@ fn release_removed_is_not_claimed_for_a_file_that_does_not_parse() {
         "{found:#?}"
     );
 }
+
+/// A key may hold any character when quoted; the message names it whole, escaped.
+#[test]
+fn unknown_field_names_a_quoted_key_with_a_newline_whole() {
+    let f = Fixture::new();
+    baseline(&f);
+    f.edit(
+        PORTAL,
+        "lifecycle = \"live\"\n",
+        "lifecycle = \"live\"\n\"colour\\nshade\" = \"blue\"\n",
+    );
+    let run = f.run(&["validate", "--format", "json"]);
+    run.code(1);
+    let found = run.findings();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "unknown-field");
+    assert!(
+        found[0]
+            .message
+            .starts_with("unknown field `colour\nshade`, expected one of `id`"),
+        "{found:#?}"
+    );
+    let run = f.run(&["validate"]);
+    assert!(
+        run.stdout
+            .contains("error[unknown-field]: unknown field `colour\\nshade`, expected"),
+        "{}",
+        run.stdout
+    );
+}
