@@ -87,7 +87,7 @@ fn toml_error(file: &str, e: &toml::de::Error) -> Diagnostic {
         (Code::UnknownField, None)
     } else if message.starts_with("missing field") {
         (Code::MissingField, None)
-    } else if message.contains("duplicate key") || message.contains("duplicate table") {
+    } else if message.starts_with("duplicate key") || message.starts_with("duplicate table") {
         (
             Code::DuplicateKey,
             Some("each key may appear only once in a table"),

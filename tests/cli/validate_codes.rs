@@ -648,3 +648,19 @@ fn unknown_field_names_a_quoted_key_with_a_newline_whole() {
         run.stdout
     );
 }
+
+/// A finding's code comes from the kind of problem, never from text quoted in the message.
+#[test]
+fn a_value_quoting_another_problem_keeps_its_own_code() {
+    let f = Fixture::new();
+    baseline(&f);
+    f.edit(
+        PORTAL,
+        "capabilities = [\"testing\"]",
+        "capabilities = \"duplicate key\"",
+    );
+    let run = f.run(&["validate", "--format", "json"]);
+    run.code(1);
+    let codes: Vec<String> = run.findings().into_iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["invalid-type"]);
+}
