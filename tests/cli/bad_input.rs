@@ -247,12 +247,23 @@ fn check(case: &Case) -> Vec<String> {
         fail(format!("GitHub output holds a raw {c:?}"));
     }
 
-    // Other commands read what they can, or refuse to run; never panic.
-    for args in [
-        &["list"][..],
+    // Other commands read what they can, or refuse to run; never panic. `show` looks up the
+    // component the case's file would hold, which loads despite text-only findings.
+    let stem = case
+        .name
+        .as_deref()
+        .or(case.file.as_deref())
+        .unwrap_or("widget.toml")
+        .trim_end_matches(".toml");
+    let others: [&[&str]; 6] = [
+        &["list"],
         &["list", "--format", "json"],
+        &["list", "--format", "csv"],
         &["interfaces"],
-    ] {
+        &["show", stem],
+        &["show", stem, "--format", "markdown"],
+    ];
+    for args in others {
         let run = f.run(args);
         no_panic(&run, &args.join(" "), &mut fail);
         if run.code != 0 && run.code != 2 {
