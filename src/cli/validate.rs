@@ -31,7 +31,9 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
     };
     let loaded = registry::load_with(source.as_ref(), |head, origins, found| {
         let mut more = match &base {
-            Some(base) => cross::immutability(base, head, origins),
+            Some(base) => cross::immutability(base, head, origins, |file| {
+                source.entry(file).is_ok_and(|e| e.is_some())
+            }),
             None => Vec::new(),
         };
         // Resolving a registry that already has errors would only add noise.

@@ -80,32 +80,33 @@ fn parse_toml<T: DeserializeOwned>(file: &str, source: &str) -> Result<T, Box<Di
 }
 
 fn toml_error(file: &str, e: &toml::de::Error) -> Diagnostic {
-    let message = e.message().trim().to_owned();
-    let first = message.lines().next().unwrap_or_default();
-    let (code, hint) = if first.starts_with("unknown field") {
+    // One line, unless it quotes a quoted key holding a newline: keep it whole, as every
+    // output escapes newlines.
+    let message = e.message().trim();
+    let (code, hint) = if message.starts_with("unknown field") {
         (Code::UnknownField, None)
-    } else if first.starts_with("missing field") {
+    } else if message.starts_with("missing field") {
         (Code::MissingField, None)
-    } else if first.contains("duplicate key") || first.contains("duplicate table") {
+    } else if message.starts_with("duplicate key") || message.starts_with("duplicate table") {
         (
             Code::DuplicateKey,
             Some("each key may appear only once in a table"),
         )
-    } else if first.starts_with("invalid type") {
-        let hint = if first.contains("expected a TOML datetime")
-            || first.contains("expected a datetime")
+    } else if message.starts_with("invalid type") {
+        let hint = if message.contains("expected a TOML datetime")
+            || message.contains("expected a datetime")
         {
             Some("write dates without quotes, e.g. released = 2024-03-01")
         } else {
             None
         };
         (Code::InvalidType, hint)
-    } else if first.starts_with("unknown variant") || first.starts_with("invalid value") {
+    } else if message.starts_with("unknown variant") || message.starts_with("invalid value") {
         (Code::InvalidValue, None)
     } else {
         (Code::ParseError, None)
     };
-    let mut d = Diagnostic::error(file, code, first.to_owned());
+    let mut d = Diagnostic::error(file, code, message.to_owned());
     if let Some(span) = e.span() {
         d = d.at_span(span);
     }

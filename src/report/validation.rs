@@ -153,6 +153,7 @@ pub fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&String>) 
     };
     let title = text::escape(&d.message).into_owned();
     let file = text::escape(&location(d)).into_owned();
+    // A snippet prints its own line and column after its path.
     let path = text::escape(&d.file).into_owned();
     let excerpt = match (source, &d.span, d.line) {
         (Some(src), Some(span), Some(line)) => Some(excerpt(src, span.clone(), line)),

@@ -3,9 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod model_support;
 mod support;
 
+mod bad_input;
 mod basics;
-mod resolver_props;
-mod resolver_rules;
+mod discovery;
+mod git_rev;
+mod output;
+mod validate_codes;

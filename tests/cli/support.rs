@@ -4,8 +4,11 @@
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -34,6 +37,28 @@ impl Run {
         })
     }
 
+    /// The findings of `validate --format json`, errors then warnings.
+    pub fn findings(&self) -> Vec<Finding> {
+        let v = self.json();
+        let mut out = Vec::new();
+        for (key, error) in [("errors", true), ("warnings", false)] {
+            let list = v[key]
+                .as_array()
+                .unwrap_or_else(|| panic!("no `{key}` array in {v}"));
+            for d in list {
+                out.push(Finding {
+                    file: d["file"].as_str().unwrap().to_owned(),
+                    line: d["line"].as_u64(),
+                    column: d["column"].as_u64(),
+                    code: d["code"].as_str().unwrap().to_owned(),
+                    message: d["message"].as_str().unwrap().to_owned(),
+                    error,
+                });
+            }
+        }
+        out
+    }
+
     /// Asserts the exit code, showing both streams on failure.
     #[track_caller]
     pub fn code(&self, want: i32) -> &Run {
@@ -49,6 +74,19 @@ impl Run {
     pub fn ok(&self) -> &Run {
         self.code(0)
     }
+}
+
+/// One finding reported by `validate --format json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Relative to the registry root.
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub code: String,
+    pub message: String,
+    /// An error (rather than a warning).
+    pub error: bool,
 }
 
 /// Runs the binary in `cwd` with a clean environment (no user registry, no colour).
@@ -68,11 +106,81 @@ pub fn stackreg_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("run stackreg");
+    let out = output_within(cmd, args);
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// How long one run may take before it counts as a hang. Generous, as CI machines are
+/// shared, but a hang fails the test instead of stalling the suite.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Runs `cmd` to completion, capturing both streams; kills it and fails after `TIMEOUT`.
+fn output_within(mut cmd: Command, args: &[&str]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run stackreg");
+    let read = |mut r: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            r.read_to_end(&mut buf).map(|_| buf)
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("stackreg {args:?} did not finish within {TIMEOUT:?}");
+        }
+        thread::sleep(Duration::from_millis(2));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap().unwrap(),
+        stderr: stderr.join().unwrap().unwrap(),
+    }
+}
+
+/// Runs the binary with its stdout already closed by the reader, as `stackreg list | head
+/// -0` would: every write it makes fails with a broken pipe.
+pub fn stackreg_closed_stdout(cwd: &Path, args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stackreg"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("STACKREG_REGISTRY")
+        .env_remove("STACKREG_CACHE")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run stackreg");
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr,
     }
 }
 
@@ -139,6 +247,27 @@ impl Fixture {
         self
     }
 
+    /// Replaces the first `from` in a registry file with `to` (panics if `from` is absent,
+    /// so a fixture cannot silently stop testing what it claims to).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Fixture {
+        let path = self.registry().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}:\n{text}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+        self
+    }
+
+    /// Makes `rel` (under `registry/`) a symbolic link to `target`.
+    pub fn symlink(&self, rel: &str, target: &str) -> &Fixture {
+        let path = self.registry().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(target, path).unwrap();
+        #[cfg(windows)]
+        std::os::windows::fs::symlink_file(target, path).unwrap();
+        self
+    }
+
     pub fn remove(&self, rel: &str) -> &Fixture {
         std::fs::remove_file(self.registry().join(rel)).unwrap();
         self
@@ -175,6 +304,16 @@ impl Fixture {
     /// Runs stackreg from the repository root (so `registry/` is found by discovery).
     pub fn run(&self, args: &[&str]) -> Run {
         stackreg(self.root(), args)
+    }
+
+    /// Makes a tag at HEAD: annotated (with a message) or lightweight.
+    pub fn tag(&self, name: &str, annotated: bool) -> &Fixture {
+        if annotated {
+            git(self.root(), &["tag", "-a", name, "-m", name]);
+        } else {
+            git(self.root(), &["tag", name]);
+        }
+        self
     }
 }
 

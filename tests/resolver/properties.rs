@@ -20,7 +20,12 @@ pub(crate) struct Tape<'a> {
 
 impl Tape<'_> {
     fn byte(&mut self) -> u8 {
-        let b = self.bytes.get(self.at).copied().unwrap_or(0);
+        // Past the end of the tape, a fixed cycle keeps choices varied but reproducible.
+        let b = self
+            .bytes
+            .get(self.at)
+            .copied()
+            .unwrap_or((self.at % 251) as u8);
         self.at += 1;
         b
     }
@@ -45,13 +50,10 @@ pub fn random_case(t: &mut Tape<'_>) -> (Registry, stackreg::model::Stack) {
     let ifaces = 1 + t.below(3);
     let comps = 2 + t.below(5);
     for k in 0..comps {
-        let count = 1 + t.below(4);
-        let mut versions: Vec<&str> = Vec::new();
-        while versions.len() < count {
-            let v = t.pick(&VERSIONS);
-            if !versions.contains(&v) {
-                versions.push(v);
-            }
+        // Each version with even odds, and at least one.
+        let mut versions: Vec<&str> = VERSIONS.iter().copied().filter(|_| t.chance(50)).collect();
+        if versions.is_empty() {
+            versions.push(t.pick(&VERSIONS));
         }
         let mut releases = Vec::new();
         for ver in versions {
