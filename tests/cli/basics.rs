@@ -47,7 +47,11 @@ fn fixture_registry_round_trip() {
             .release("2.0.0")
             .provides("notify-api", "2.0.0"),
     );
-    f.component(&component("portal").release("1.0.0").requires("notify-api", "^2"));
+    f.component(
+        &component("portal")
+            .release("1.0.0")
+            .requires("notify-api", "^2"),
+    );
     f.commit("initial");
     f.run(&["validate"]).ok();
     let v = f.run(&["list", "--format", "json"]).json();
