@@ -12,6 +12,8 @@ pub mod git;
 pub mod memory;
 pub mod source;
 pub mod validate;
+// Git-backed registries: remote copies, history, and changes committed through git.
+pub mod files;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
