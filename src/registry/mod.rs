@@ -14,6 +14,7 @@ pub mod source;
 pub mod validate;
 // Git-backed registries: remote copies, history, and changes committed through git.
 pub mod files;
+pub mod history;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
