@@ -15,6 +15,8 @@ pub mod validate;
 // Git-backed registries: remote copies, history, and changes committed through git.
 pub mod files;
 pub mod history;
+pub mod init;
+pub mod publish;
 pub mod remote;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
