@@ -9,6 +9,8 @@ mod list;
 mod schema;
 mod show;
 mod validate;
+// The registry's git operations.
+mod registry;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -56,6 +58,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Validate(args) => validate::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
+        Command::Registry(args) => registry::run(ctx, args),
     }
 }
 

@@ -6,6 +6,9 @@ pub mod interfaces;
 pub mod list;
 pub mod show;
 pub mod validation;
+// The registry's git operations.
+pub mod history;
+pub mod registry;
 
 use std::sync::OnceLock;
 
@@ -202,6 +205,12 @@ pub fn join<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> String {
     } else {
         v.join(", ")
     }
+}
+
+/// Text as a markdown code span: `` `text` ``, with backticks and line breaks made harmless.
+pub fn md_code(s: &str) -> String {
+    let escaped = text::escape(s).replace('`', "'").replace('|', "\\|");
+    format!("`{escaped}`")
 }
 
 #[cfg(test)]
