@@ -6,3 +6,5 @@
 mod support;
 
 mod basics;
+mod registry_git;
+mod remote;
