@@ -198,9 +198,10 @@ impl Change {
         parts.join("; ")
     }
 
-    /// Whether the change concerns the component, interface or stack `id`.
+    /// Whether the change concerns the component, interface or stack `id` (the start of
+    /// a shallow history concerns everything).
     pub fn concerns(&self, id: &str) -> bool {
-        self.kind.section() != 0 && self.id == id
+        self.kind == ChangeKind::HistoryStarts || (self.kind.section() != 0 && self.id == id)
     }
 }
 
@@ -672,6 +673,8 @@ pub fn log(
             };
             match (old, new) {
                 (Some(old), Some(new)) => diff(&old, &new),
+                // One item's history starts with it being added.
+                (None, Some(new)) if query.id.is_some() => diff(&empty_like(&new), &new),
                 (None, Some(new)) => vec![created(&new)],
                 _ => Vec::new(),
             }
@@ -692,6 +695,17 @@ pub fn log(
         });
     }
     Ok(out)
+}
+
+/// A registry with nothing in it, to compare a first commit with.
+fn empty_like(registry: &Registry) -> Registry {
+    Registry {
+        source: registry.source.clone(),
+        meta: registry.meta.clone(),
+        interfaces: BTreeMap::new(),
+        components: BTreeMap::new(),
+        stacks: BTreeMap::new(),
+    }
 }
 
 fn created(registry: &Registry) -> Change {

@@ -813,6 +813,15 @@ fn log_describes_each_commit_by_its_semantic_change() {
         .map(|c| c["summary"].as_str().unwrap())
         .collect();
     assert_eq!(summaries, ["app 2.0.0 drops api", "initial"]);
+    assert_eq!(
+        v["commits"][0]["changes"][0]["kind"],
+        "interface-versions-added"
+    );
+    assert_eq!(v["commits"][1]["changes"][0]["kind"], "interface-added");
+    assert_eq!(
+        v["commits"][1]["changes"][0]["versions"],
+        serde_json::json!(["1.0.0", "2.0.0"])
+    );
     let out = f.run(&["registry", "log", "-n", "1"]);
     out.ok();
     assert!(out.stdout.contains("app 2.0.0 drops api"), "{}", out.stdout);
