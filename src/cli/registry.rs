@@ -99,7 +99,8 @@ fn workspace(ctx: &Ctx, command: &str) -> Result<Workspace, Error> {
             Ok(Workspace::open(&path, shown)?)
         }
         Location::Url(url) => Err(Error::Usage(format!(
-            "`registry {command}` changes a local clone, not {url}: clone it, run the command there, then push"
+            "`registry {command}` changes a local clone, not {}: clone it, run the command there, then push",
+            remote::redact(&url)
         ))),
     }
 }
@@ -317,7 +318,7 @@ fn repository(ctx: &Ctx) -> Result<(PathBuf, String, String, String), Error> {
                 Cache::locate()?.path_of(&url),
                 info.path_in_repo.clone().unwrap_or_default(),
                 info.commit.clone().unwrap_or_default(),
-                url,
+                remote::redact(&url),
             ))
         }
     }
@@ -417,7 +418,7 @@ fn fetch(ctx: &Ctx) -> Result<Outcome, Error> {
     let source = remote::source(cached, &url, None)?;
     let info = source.info();
     let report = FetchReport {
-        url: url.clone(),
+        url: remote::redact(&url),
         commit: info.commit.clone().unwrap_or_default(),
         path: info.path_in_repo.clone().unwrap_or_default(),
         cache: path,

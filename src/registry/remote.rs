@@ -114,7 +114,7 @@ pub fn check_url(url: &str) -> Result<(), RemoteError> {
     };
     match scheme {
         Some(scheme) => Err(RemoteError::UnsupportedScheme {
-            url: url.to_owned(),
+            url: redact(url),
             scheme,
         }),
         None => Ok(()),
@@ -173,9 +173,7 @@ impl Cache {
         let exists = dir.join("HEAD").is_file();
         if policy.offline {
             if !exists {
-                return Err(RemoteError::NotCached {
-                    url: url.to_owned(),
-                });
+                return Err(RemoteError::NotCached { url: redact(url) });
             }
             return self.open_existing(url, &dir, read_stamp(&stamp), false);
         }
@@ -188,7 +186,12 @@ impl Cache {
             source,
         })?;
         let lock = with_extension(&dir, "lock");
-        let waiting = || progress(&format!("Waiting for another run to finish fetching {url}"));
+        let waiting = || {
+            progress(&format!(
+                "Waiting for another run to finish fetching {}",
+                redact(url)
+            ))
+        };
         files::with_lock(&lock, waiting, || {
             // Another run may have fetched while this one waited.
             let stamp_now = read_stamp(&stamp);
@@ -197,10 +200,10 @@ impl Cache {
                 return self.open_existing(url, &dir, stamp_now, false);
             }
             if exists {
-                progress(&format!("Fetching {url}"));
+                progress(&format!("Fetching {}", redact(url)));
                 self.fetch_existing(url, &dir, &stamp, stamp_now)
             } else {
-                progress(&format!("Cloning {url}"));
+                progress(&format!("Cloning {}", redact(url)));
                 self.clone_new(url, &dir, &parent, &stamp)
             }
         })
@@ -215,7 +218,7 @@ impl Cache {
         fetched_now: bool,
     ) -> Result<Cached, RemoteError> {
         let repo = Repository::open_bare(dir).map_err(|e| RemoteError::Damaged {
-            url: url.to_owned(),
+            url: redact(url),
             path: dir.to_path_buf(),
             source: GitCause(e),
         })?;
@@ -235,7 +238,7 @@ impl Cache {
         before: Option<SystemTime>,
     ) -> Result<Cached, RemoteError> {
         let repo = Repository::open_bare(dir).map_err(|e| RemoteError::Damaged {
-            url: url.to_owned(),
+            url: redact(url),
             path: dir.to_path_buf(),
             source: GitCause(e),
         })?;
@@ -243,7 +246,7 @@ impl Cache {
         // fetch; this run holds the cache lock, so any it finds are stale.
         remove_stale_locks(dir);
         fetch(&repo, url).map_err(|e| RemoteError::Fetch {
-            url: url.to_owned(),
+            url: redact(url),
             cached_at: before,
             source: GitCause(e),
         })?;
@@ -279,12 +282,12 @@ impl Cache {
             .map_err(io)?;
         {
             let repo = Repository::init_bare(tmp.path()).map_err(|e| RemoteError::Damaged {
-                url: url.to_owned(),
+                url: redact(url),
                 path: tmp.path().to_path_buf(),
                 source: GitCause(e),
             })?;
             fetch(&repo, url).map_err(|e| RemoteError::Fetch {
-                url: url.to_owned(),
+                url: redact(url),
                 cached_at: None,
                 source: GitCause(e),
             })?;
@@ -295,7 +298,7 @@ impl Cache {
         fs::rename(&tmp_path, dir).map_err(io)?;
         let _ = tmp.keep();
         let repo = Repository::open_bare(dir).map_err(|e| RemoteError::Damaged {
-            url: url.to_owned(),
+            url: redact(url),
             path: dir.to_path_buf(),
             source: GitCause(e),
         })?;
@@ -329,7 +332,11 @@ fn fetch(repo: &Repository, url: &str) -> Result<(), git2::Error> {
 /// The cache folder name of a URL: a readable slug and a hash of the exact URL, so that
 /// two URLs never share a copy.
 pub fn key(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let redacted = redact(url);
+    let rest = redacted
+        .split_once("://")
+        .map_or(redacted.as_str(), |(_, rest)| rest);
+    let rest = rest.strip_prefix("***@").unwrap_or(rest);
     let mut slug = String::new();
     for c in rest.chars() {
         let c = c.to_ascii_lowercase();
@@ -357,6 +364,19 @@ pub fn key(url: &str) -> String {
         hash.to_owned()
     } else {
         format!("{slug}-{hash}")
+    }
+}
+
+/// The URL with any user name and password in it replaced by `***`, for messages, cache
+/// folder names and the source recorded in reports and lock files.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
     }
 }
 
@@ -449,7 +469,7 @@ pub fn source(cached: Cached, url: &str, rev: Option<&str>) -> Result<GitSource,
         .and_then(|o| o.peel_to_commit())
         .map_err(|source| GitError::UnknownRevision {
             rev: rev.to_owned(),
-            repo: url.to_owned(),
+            repo: redact(url),
             source,
         })?;
     let id = commit.id();
@@ -463,7 +483,7 @@ pub fn source(cached: Cached, url: &str, rev: Option<&str>) -> Result<GitSource,
         "registry"
     } else {
         return Err(RemoteError::NoRegistry {
-            url: url.to_owned(),
+            url: redact(url),
             commit: id.to_string(),
         });
     };
@@ -473,7 +493,7 @@ pub fn source(cached: Cached, url: &str, rev: Option<&str>) -> Result<GitSource,
         cached.repo,
         sub,
         &id.to_string(),
-        url.to_owned(),
+        redact(url),
     )?)
 }
 
@@ -505,6 +525,20 @@ mod tests {
         assert_eq!(b.len(), 16);
         let long = key(&format!("https://example.com/{}", "x".repeat(200)));
         assert!(long.len() <= 48 + 17, "{long}");
+    }
+
+    #[test]
+    fn credentials_never_reach_messages_or_folder_names() {
+        let url = "https://council:s3cret-token@git.example.org/registry.git";
+        assert_eq!(redact(url), "https://***@git.example.org/registry.git");
+        assert!(!key(url).contains("s3cret"), "{}", key(url));
+        assert!(
+            key(url).starts_with("git-example-org-registry-git-"),
+            "{}",
+            key(url)
+        );
+        assert_ne!(key(url), key("https://git.example.org/registry.git"));
+        assert_eq!(redact("file:///srv/a@b/x.git"), "file:///srv/a@b/x.git");
     }
 
     #[test]
