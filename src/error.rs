@@ -8,6 +8,9 @@ use std::path::PathBuf;
 use crate::diagnostic::Diagnostic;
 use crate::registry::discover::NotFound;
 use crate::registry::git::GitError;
+use crate::registry::init::InitError;
+use crate::registry::publish::PublishError;
+use crate::registry::remote::RemoteError;
 use crate::registry::{LoadError, SourceError};
 
 /// Everything that can stop a command.
@@ -67,6 +70,13 @@ pub enum Error {
     Resolve(#[from] crate::resolve::ResolveError),
     #[error("could not write the output")]
     Output(#[source] std::io::Error),
+    // The registry's git operations.
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    #[error(transparent)]
+    Init(#[from] InitError),
 }
 
 impl Error {
@@ -90,6 +100,11 @@ impl Error {
             Error::Resolve(_) => Some(
                 "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
             ),
+            Error::Remote(e) => remote_hint(e),
+            Error::Publish(e) => publish_hint(e),
+            Error::Init(InitError::NotEmpty { .. }) => {
+                Some("give a new folder; `registry init` makes the repository itself".into())
+            }
             _ => None,
         }
     }
@@ -98,6 +113,69 @@ impl Error {
     /// command quietly.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+fn remote_hint(e: &RemoteError) -> Option<String> {
+    match e {
+        RemoteError::UnsupportedScheme { scheme: "ssh", .. } => Some(
+            "use the repository's https:// URL, or clone it yourself and pass --registry PATH".into(),
+        ),
+        RemoteError::UnsupportedScheme { .. } => {
+            Some("this build has no TLS support; use a git:// or file:// URL, or a local clone".into())
+        }
+        RemoteError::Fetch {
+            cached_at: Some(at),
+            ..
+        } => Some(format!(
+            "a copy fetched {} is in the cache: add --offline to read it",
+            crate::registry::remote::age(*at)
+        )),
+        RemoteError::Fetch { .. } => Some("check the URL and that the server is reachable".into()),
+        RemoteError::NotCached { .. } => Some(
+            "run once without --offline (or `stackreg registry fetch`) while the server is reachable".into(),
+        ),
+        RemoteError::Damaged { path, .. } => Some(format!(
+            "delete {} and run again to fetch a fresh copy",
+            path.display()
+        )),
+        RemoteError::NoCacheDir => Some("set STACKREG_CACHE to a folder stackreg may write".into()),
+        _ => None,
+    }
+}
+
+fn publish_hint(e: &PublishError) -> Option<String> {
+    match e {
+        PublishError::NotAWorkingTree { .. } => Some(
+            "clone the registry's repository and run the command inside the clone".into(),
+        ),
+        PublishError::NoCommits { .. } => {
+            Some("commit registry.toml first, or start with `stackreg registry init DIR`".into())
+        }
+        PublishError::StagedChanges { .. } => {
+            Some("commit them, or unstage them with `git restore --staged <file>`, first".into())
+        }
+        PublishError::UncommittedChanges { .. } => Some(
+            "commit or stash those edits first, or publish the edited file itself".into(),
+        ),
+        PublishError::NoIdentity => Some(
+            "set `git config user.name` and `git config user.email`, or pass --author \"Name <email>\"".into(),
+        ),
+        PublishError::UnknownComponent {
+            suggestion: Some(s),
+            ..
+        } => Some(format!("did you mean `{s}`?")),
+        PublishError::UnknownComponent { .. } => {
+            Some("`stackreg list` shows every component".into())
+        }
+        PublishError::Moved => Some("run the command again".into()),
+        PublishError::NoId { .. } => Some(
+            "components and interfaces need `id = \"...\"`; stacks are named by their file".into(),
+        ),
+        PublishError::WorkingTree { .. } => Some(
+            "the commit is on the branch; `git checkout -- <file>` brings the file in line".into(),
+        ),
+        _ => None,
     }
 }
 

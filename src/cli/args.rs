@@ -44,6 +44,9 @@ pub struct Global {
     /// Print more about what is happening
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Read remote registries from the local cache only, never the network
+    #[arg(long, global = true)]
+    pub offline: bool,
 }
 
 /// Output formats. Each command accepts the ones that make sense for it.
@@ -101,6 +104,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+    /// Git operations on the registry: init, publish, yank, log, diff, fetch
+    Registry(RegistryArgs),
 }
 
 fn lifecycle_parser() -> impl TypedValueParser<Value = Lifecycle> {
@@ -210,4 +215,93 @@ pub enum SchemaArg {
 pub struct CompletionsArgs {
     /// The shell to generate completions for
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
+    #[command(subcommand)]
+    pub command: RegistryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Create a new git repository laid out as a registry
+    Init(InitArgs),
+    /// Check manifests against the registry and commit them, one commit per run
+    Publish(PublishArgs),
+    /// Mark a release as yanked (or, with --undo, not yanked), in one commit
+    Yank(YankArgs),
+    /// The registry's history: who changed what, release by release
+    Log(LogArgs),
+    /// What changed between two revisions: releases, interfaces, breaking changes
+    Diff(DiffArgs),
+    /// Fetch a remote registry into the local cache now
+    Fetch,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (it must not exist, or be empty)
+    pub dir: PathBuf,
+    /// The registry's name [default: the folder's name]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// What the registry catalogues and who maintains it
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// The first branch
+    #[arg(long, default_value = "main")]
+    pub branch: String,
+    /// Commit author, "Name <email>" [default: git config user.name and user.email]
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Component, interface or stack manifests (anywhere; each is written to its place)
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Show what would be committed, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Commit author, "Name <email>" [default: git config user.name and user.email]
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct YankArgs {
+    /// The release: `fixmystreet@5.0.0`
+    #[arg(value_name = "ID@VERSION")]
+    pub release: String,
+    /// Why it must not be used (shown to everyone who resolves against it)
+    #[arg(long, required_unless_present = "undo", conflicts_with = "undo")]
+    pub reason: Option<String>,
+    /// Remove the yank instead
+    #[arg(long)]
+    pub undo: bool,
+    /// Show what would be committed, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Commit author, "Name <email>" [default: git config user.name and user.email]
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only commits that change this component, interface or stack
+    pub id: Option<String>,
+    /// At most this many commits
+    #[arg(short = 'n', long, value_name = "N")]
+    pub max_count: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The revision to compare from
+    pub from: String,
+    /// The revision to compare to [default: what --rev or the working tree holds]
+    pub to: Option<String>,
 }

@@ -8,7 +8,8 @@ use super::args::{ColorChoice, Format, Global};
 use crate::error::{self, Error};
 use crate::registry::dir::DirSource;
 use crate::registry::discover::{self, Location, Origin};
-use crate::registry::git::GitSource;
+use crate::registry::git::{GitError, GitSource};
+use crate::registry::remote::{self, Cache, FetchPolicy, RemoteError};
 use crate::registry::{self, Loaded, Source};
 use crate::report::validation::render_one;
 use crate::text;
@@ -200,9 +201,65 @@ impl Ctx {
                     None => Ok(Box::new(DirSource::new(&path, shown))),
                 }
             }
-            Location::Url(url) => Err(Error::Usage(format!(
-                "remote registries ({url}) are not supported by this build"
-            ))),
+            Location::Url(url) => {
+                let policy = FetchPolicy::from_env(self.global.offline);
+                Ok(Box::new(self.open_remote(&url, policy, rev.as_deref())?))
+            }
+        }
+    }
+
+    /// Progress on stderr (network work that may take a while), unless `--quiet`.
+    pub fn progress(&self, message: &str) {
+        if !self.global.quiet {
+            eprintln!("{}", text::escape(message));
+        }
+    }
+
+    /// Where the registry is, by the documented rules, and the revision to read: `--rev`,
+    /// else the stack's `rev`.
+    pub fn locate(
+        &self,
+        stack: Option<(&Path, Option<&str>, Option<&str>)>,
+    ) -> Result<(Location, Origin, Option<String>), Error> {
+        let env = std::env::var("STACKREG_REGISTRY").ok();
+        let (location, origin) = discover::find(
+            self.global.registry.as_deref(),
+            env.as_deref(),
+            stack.map(|(p, r, _)| (p, r)),
+            &self.cwd,
+        )?;
+        let rev = self.global.rev.clone().or_else(|| match (origin, stack) {
+            (Origin::Stack, Some((_, _, rev))) => rev.map(str::to_owned),
+            _ => None,
+        });
+        Ok((location, origin, rev))
+    }
+
+    /// Opens the cached copy of a remote registry at `rev` (default: its default branch),
+    /// cloning or fetching first as `policy` says. A revision the cache does not have yet
+    /// is worth one fetch before giving up.
+    pub fn open_remote(
+        &self,
+        url: &str,
+        policy: FetchPolicy,
+        rev: Option<&str>,
+    ) -> Result<GitSource, Error> {
+        let cache = Cache::locate()?;
+        let progress = |m: &str| self.progress(m);
+        let cached = cache.open(url, policy, &progress)?;
+        let fetched_now = cached.fetched_now;
+        match remote::source(cached, url, rev) {
+            Err(RemoteError::Git(GitError::UnknownRevision { .. }))
+                if !fetched_now && !policy.offline =>
+            {
+                let force = FetchPolicy {
+                    force: true,
+                    ..policy
+                };
+                let cached = cache.open(url, force, &progress)?;
+                Ok(remote::source(cached, url, rev)?)
+            }
+            other => Ok(other?),
         }
     }
 

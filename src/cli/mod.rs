@@ -8,6 +8,7 @@ mod graph;
 mod interfaces;
 mod list;
 mod outdated;
+mod registry;
 mod resolve;
 mod schema;
 mod show;
@@ -65,6 +66,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Outdated(args) => outdated::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
+        Command::Registry(args) => registry::run(ctx, args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Finding the registry a command should read, in the documented order: `--registry`,
 //! `STACKREG_REGISTRY`, the stack's `[stack] registry`, then `registry/` at the root of the
-//! git repository around the current directory.
+//! git repository around the current directory, or that root itself when it holds
+//! `registry.toml` (a repository that is only a registry).
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,7 @@ pub enum Origin {
     Env,
     Stack,
     Repository,
+    RepositoryRoot,
 }
 
 impl std::fmt::Display for Origin {
@@ -29,6 +31,7 @@ impl std::fmt::Display for Origin {
             Origin::Env => "STACKREG_REGISTRY",
             Origin::Stack => "the stack's [stack] registry",
             Origin::Repository => "the registry/ folder of the current git repository",
+            Origin::RepositoryRoot => "the root of the current git repository",
         })
     }
 }
@@ -122,6 +125,13 @@ pub fn find(
             return Ok((
                 Location::Path(relative_to(cwd, &candidate)),
                 Origin::Repository,
+            ));
+        }
+        // A repository that is nothing but a registry (as `registry init` makes).
+        if workdir.join("registry.toml").is_file() {
+            return Ok((
+                Location::Path(relative_to(cwd, workdir)),
+                Origin::RepositoryRoot,
             ));
         }
     }

@@ -230,3 +230,15 @@ impl Source for GitSource {
         Ok(blob.content().to_vec())
     }
 }
+
+/// A git error shown by its message alone (without libgit2's class and code numbers), for
+/// the `caused by:` line of errors people read.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.message())]
+pub struct GitCause(pub git2::Error);
+
+impl From<git2::Error> for GitCause {
+    fn from(e: git2::Error) -> GitCause {
+        GitCause(e)
+    }
+}

@@ -12,6 +12,12 @@ pub mod git;
 pub mod memory;
 pub mod source;
 pub mod validate;
+// Git-backed registries: remote copies, history, and changes committed through git.
+pub mod files;
+pub mod history;
+pub mod init;
+pub mod publish;
+pub mod remote;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -3,9 +3,11 @@
 //! place; nothing here knows about flags or streams.
 
 pub mod graph;
+pub mod history;
 pub mod interfaces;
 pub mod list;
 pub mod outdated;
+pub mod registry;
 pub mod resolve;
 pub mod show;
 pub mod validation;
@@ -206,6 +208,12 @@ pub fn join<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> String {
     } else {
         v.join(", ")
     }
+}
+
+/// Text as a markdown code span: `` `text` ``, with backticks and line breaks made harmless.
+pub fn md_code(s: &str) -> String {
+    let escaped = text::escape(s).replace('`', "'").replace('|', "\\|");
+    format!("`{escaped}`")
 }
 
 #[cfg(test)]

@@ -10,4 +10,6 @@ mod basics;
 mod discovery;
 mod git_rev;
 mod output;
+mod registry_git;
+mod remote;
 mod validate_codes;

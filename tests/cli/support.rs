@@ -492,3 +492,143 @@ pub fn sample_registry() -> PathBuf {
 pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Like `git`, but returns the exit status and both streams instead of asserting success.
+pub fn git_try(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Test Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.com")
+        .env("GIT_COMMITTER_NAME", "Test Author")
+        .env("GIT_COMMITTER_EMAIL", "author@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("run git");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+        String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+    )
+}
+
+/// The environment for runs that commit: no system or user git config (HOME is an empty
+/// folder), so the identity comes only from what the test passes.
+pub fn isolated_home() -> TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+/// Runs the binary with `HOME` set to `home` and no system git config, plus `env`.
+pub fn stackreg_home(cwd: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let home = home.to_str().expect("utf-8 temp path");
+    let mut all: Vec<(&str, &str)> = vec![
+        ("HOME", home),
+        ("XDG_CONFIG_HOME", home),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+    ];
+    all.extend_from_slice(env);
+    stackreg_env(cwd, args, &all)
+}
+
+/// Starts the binary without waiting for it, with the same clean environment as
+/// `stackreg_env`.
+pub fn spawn_stackreg(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackreg"));
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("STACKREG_REGISTRY")
+        .env_remove("STACKREG_CACHE")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env("STACKREG_TODAY", "2026-11-26")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("spawn stackreg")
+}
+
+/// Waits for a spawned run and collects its result.
+pub fn finish(child: std::process::Child) -> Run {
+    let out = child.wait_with_output().expect("wait for stackreg");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A `git daemon` serving every repository under a folder on a free loopback port,
+/// stopped when dropped.
+pub struct GitDaemon {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl GitDaemon {
+    /// Serves the repositories under `base` (read-only). Picks a free port and retries when
+    /// another process takes it first.
+    pub fn start(base: &Path) -> GitDaemon {
+        // Run git-daemon itself: `git daemon` would start it as a child that outlives a
+        // kill of the `git` wrapper.
+        let exec_path = git(base, &["--exec-path"]);
+        let program = Path::new(&exec_path).join("git-daemon");
+        for _ in 0..10 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("free port")
+                .port();
+            let mut child = Command::new(&program)
+                .arg("--reuseaddr")
+                .arg("--export-all")
+                .arg("--informative-errors")
+                .arg("--listen=127.0.0.1")
+                .arg(format!("--port={port}"))
+                .arg(format!("--base-path={}", base.display()))
+                .arg(base)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("HOME", base)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("start git daemon");
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while std::time::Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break; // The port was taken: try another.
+                }
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return GitDaemon { child, port };
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("git daemon did not start");
+    }
+
+    /// The `git://` URL of a repository under the base folder.
+    pub fn url(&self, name: &str) -> String {
+        format!("git://127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// Stops the server now; later fetches fail to connect.
+    pub fn stop(mut self) {
+        self.kill();
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for GitDaemon {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

@@ -1,0 +1,221 @@
+//! `registry init`: a new git repository laid out as a registry, with a README for its
+//! contributors and a GitHub Actions workflow that checks every pull request.
+
+use std::path::{Path, PathBuf};
+
+use git2::{Repository, RepositoryInitOptions};
+
+use super::git::GitCause;
+use super::publish::Identity;
+use super::{FOLDERS, files};
+
+/// Why a registry could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error("{} already exists and is not empty", path.display())]
+    NotEmpty { path: PathBuf },
+    #[error("could not write {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("git failed while {doing}")]
+    Git {
+        doing: &'static str,
+        #[source]
+        source: GitCause,
+    },
+}
+
+/// What to put in `registry.toml`.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    pub name: String,
+    pub description: String,
+    /// The branch the repository starts on.
+    pub branch: String,
+}
+
+/// What `init` made.
+#[derive(Debug, Clone)]
+pub struct Initialised {
+    pub path: PathBuf,
+    /// The committed files, repository-relative.
+    pub files: Vec<String>,
+    pub commit: String,
+    pub branch: String,
+}
+
+/// The example workflow, written to `.github/workflows/registry.yml`.
+pub const WORKFLOW: &str = r#"# Checks every pull request to this registry and describes what it changes.
+#
+# - `stackreg validate --base` fails the check when a manifest is invalid or a published
+#   release was changed, and annotates the offending lines in the pull request;
+# - `stackreg registry diff` posts the semantic change (releases added, yanked, breaking
+#   interface changes) as a comment.
+name: registry
+
+on:
+  pull_request:
+
+permissions:
+  contents: read
+  pull-requests: write
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0   # the base branch is needed for --base and diff
+
+      # Install stackreg the way your organisation distributes it; building it from its
+      # repository with cargo is one way (set the STACKREG_GIT variable to its URL).
+      - name: Install stackreg
+        run: cargo install --locked --git "${{ vars.STACKREG_GIT }}" stackreg
+
+      - name: Validate
+        run: stackreg --registry . validate --base "origin/${{ github.base_ref }}" --format github
+
+      - name: Describe the change
+        if: always()
+        run: stackreg --registry . registry diff "origin/${{ github.base_ref }}" HEAD --format markdown > registry-diff.md
+
+      - name: Comment on the pull request
+        if: always() && github.event.pull_request.head.repo.full_name == github.repository
+        env:
+          GH_TOKEN: ${{ github.token }}
+        run: gh pr comment "${{ github.event.pull_request.number }}" --body-file registry-diff.md --edit-last || gh pr comment "${{ github.event.pull_request.number }}" --body-file registry-diff.md
+"#;
+
+fn readme(name: &str) -> String {
+    format!(
+        r#"# {name}
+
+A registry of technology components, the open standards that join them, and reference
+stacks, kept as TOML manifests and read with `stackreg`.
+
+| folder | holds |
+| --- | --- |
+| `registry.toml` | the registry's name and format |
+| `interfaces/<id>.toml` | one versioned open contract (an API or data standard) each |
+| `components/<id>.toml` | one product or service each, with all its releases |
+| `stacks/<id>.toml` | reference stacks councils can copy |
+
+## Changing the registry
+
+Every change is a pull request. Publish a new or updated manifest with
+
+```sh
+stackreg registry publish path/to/component.toml   # one commit per change
+stackreg registry yank some-id@1.2.0 --reason "why"
+```
+
+then push the branch and open a pull request. Published releases are never edited or
+removed: publish a new version, or yank a broken one. The workflow in
+`.github/workflows/registry.yml` validates each pull request against its base branch and
+comments with the semantic change (`stackreg registry diff`).
+
+## Using the registry
+
+```sh
+stackreg --registry <this repository's URL> list
+```
+
+Pin the revision a stack was planned against with `rev = "<tag or commit>"` in the stack's
+`[stack]` table.
+"#
+    )
+}
+
+fn registry_toml(opts: &InitOptions) -> String {
+    let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    format!(
+        "[registry]\nname = {}\ndescription = {}\nformat = 1\n",
+        q(&opts.name),
+        q(&opts.description)
+    )
+}
+
+/// Creates the repository at `dir` (which must not exist, or be empty) and commits the
+/// skeleton. Nothing is created when `identity` cannot be had; a failure part-way leaves
+/// what was written for the user to inspect.
+pub fn init(dir: &Path, opts: &InitOptions, identity: &Identity) -> Result<Initialised, InitError> {
+    if let Ok(mut entries) = std::fs::read_dir(dir)
+        && entries.next().is_some()
+    {
+        return Err(InitError::NotEmpty {
+            path: dir.to_path_buf(),
+        });
+    }
+    let write = |rel: &str, text: &str| -> Result<(), InitError> {
+        let path = dir.join(rel);
+        let err = |source| InitError::Write {
+            path: path.clone(),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(err)?;
+        }
+        files::write_atomic(&path, text.as_bytes()).map_err(err)
+    };
+    std::fs::create_dir_all(dir).map_err(|source| InitError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut init = RepositoryInitOptions::new();
+    init.initial_head(&opts.branch).mkpath(true);
+    let repo = Repository::init_opts(dir, &init).map_err(|e| InitError::Git {
+        doing: "creating the repository",
+        source: GitCause(e),
+    })?;
+    let files: Vec<(&str, String)> = vec![
+        ("registry.toml", registry_toml(opts)),
+        ("README.md", readme(&opts.name)),
+        (".github/workflows/registry.yml", WORKFLOW.to_owned()),
+    ];
+    for (rel, text) in &files {
+        write(rel, text)?;
+    }
+    // The folders are made for convenience; git keeps no empty folders, and the registry
+    // needs none of them to exist.
+    for folder in FOLDERS {
+        std::fs::create_dir_all(dir.join(folder)).map_err(|source| InitError::Write {
+            path: dir.join(folder),
+            source,
+        })?;
+    }
+    let git = |doing: &'static str| {
+        move |e| InitError::Git {
+            doing,
+            source: GitCause(e),
+        }
+    };
+    let mut index = repo.index().map_err(git("staging the files"))?;
+    for (rel, _) in &files {
+        index
+            .add_path(Path::new(rel))
+            .map_err(git("staging the files"))?;
+    }
+    index.write().map_err(git("staging the files"))?;
+    let tree = index.write_tree().map_err(git("writing the tree"))?;
+    let tree = repo.find_tree(tree).map_err(git("writing the tree"))?;
+    let commit = repo
+        .commit(
+            Some("HEAD"),
+            &identity.author,
+            &identity.committer,
+            &format!("init registry {}\n", opts.name),
+            &tree,
+            &[],
+        )
+        .map_err(git("committing"))?;
+    Ok(Initialised {
+        path: dir.to_path_buf(),
+        files: files.iter().map(|(f, _)| (*f).to_owned()).collect(),
+        commit: commit.to_string(),
+        branch: opts.branch.clone(),
+    })
+}

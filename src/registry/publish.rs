@@ -1,0 +1,871 @@
+//! Changing a registry the way its maintainers review it: one git commit per change, with
+//! a conventional message (`publish fixmystreet 5.1.0`, `yank bops 1.2.0`) and only the
+//! manifests it names.
+//!
+//! A change is checked against the registry as committed at `HEAD`, plus the new files:
+//! every file must be valid, the change must not break what was valid before, and
+//! published releases stay as they were (only `yanked` may change; releases and
+//! interface versions are never removed).
+//!
+//! Runs on one repository are serialised by a file lock in its git folder, so two
+//! publishes started at once both land, one after the other, each checked against the
+//! other's result. The commit is written from `HEAD`'s tree (never from whatever else is
+//! staged) and the branch is moved with a compare-and-swap; only then are the working tree
+//! files replaced (atomically) and the index updated for those files. A failure before
+//! the branch moves leaves the repository as it was.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use git2::{FileMode, Oid, Repository, Signature};
+
+use super::git::{GitCause, GitError, GitSource};
+use super::history::{self, Change, ChangeKind};
+use super::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
+use super::{LoadError, Registry, files, validate};
+use crate::diagnostic::{Code, Diagnostic};
+
+/// Why a change could not be made (as opposed to refused for its content).
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("{registry} is not in a git working tree")]
+    NotAWorkingTree { registry: String },
+    #[error("the repository at {repo} has no commits yet")]
+    NoCommits { repo: String },
+    #[error("the git index has staged changes to other files: {}", paths.join(", "))]
+    StagedChanges { paths: Vec<String> },
+    #[error("{path} has uncommitted changes that this would overwrite")]
+    UncommittedChanges { path: String },
+    #[error("no author for the commit: git config has no user.name and user.email")]
+    NoIdentity,
+    #[error("`{text}` is not an author: use \"Name <email>\"")]
+    InvalidAuthor { text: String },
+    #[error("{path} is not a registry manifest (no `id` to name it by)")]
+    NoId { path: String },
+    #[error("no component `{id}` in the registry at HEAD")]
+    UnknownComponent {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("{id} has no release {version} at HEAD")]
+    UnknownRelease { id: String, version: String },
+    #[error("{path} could not be edited")]
+    Edit {
+        path: String,
+        #[source]
+        source: toml_edit::TomlError,
+    },
+    #[error("the branch moved while committing (another commit landed first); nothing was changed")]
+    Moved,
+    #[error("git failed while {doing}")]
+    Git {
+        doing: String,
+        #[source]
+        source: GitCause,
+    },
+    #[error("could not lock {}", path.display())]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("committed {commit}, but could not update {path} in the working tree")]
+    WorkingTree {
+        commit: String,
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Open(#[from] GitError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
+
+fn git(doing: &str) -> impl FnOnce(git2::Error) -> PublishError + '_ {
+    move |e| PublishError::Git {
+        doing: doing.to_owned(),
+        source: GitCause(e),
+    }
+}
+
+/// A registry folder in a git working tree, ready to take commits.
+pub struct Workspace {
+    repo: Repository,
+    /// The registry folder relative to the working tree root, `/`-separated (`""` for the
+    /// root).
+    sub: String,
+    /// How the registry is shown in messages.
+    shown: String,
+}
+
+/// One file to write: its path in the registry and its new text.
+#[derive(Debug, Clone)]
+pub struct Proposed {
+    /// Registry-relative path, such as `components/fixmystreet.toml`.
+    pub path: String,
+    pub text: String,
+}
+
+/// What a change would do, worked out against `HEAD`.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The commit the change is based on.
+    pub base: String,
+    /// The commit message.
+    pub message: String,
+    /// The semantic changes.
+    pub changes: Vec<Change>,
+    /// The registry-relative files whose content changes.
+    pub files: Vec<String>,
+    /// Errors that refuse the change (empty when it may be committed), with warnings.
+    pub findings: Vec<Diagnostic>,
+    /// How many files were checked.
+    pub checked: usize,
+    /// The text of files with findings, for quoting.
+    pub sources: BTreeMap<String, String>,
+    /// The registry folder relative to the repository root, with a trailing `/`.
+    pub repo_prefix: String,
+    proposed: Vec<Proposed>,
+}
+
+impl Plan {
+    /// Whether the checks refused the change.
+    pub fn refused(&self) -> bool {
+        self.findings.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// How a change ended.
+#[derive(Debug, Clone)]
+pub enum Published {
+    /// Committed: the new commit id.
+    Committed { plan: Plan, commit: String },
+    /// Checked and described, nothing written (`--dry-run`).
+    DryRun { plan: Plan },
+    /// Refused by the checks: the findings say why.
+    Refused { plan: Plan },
+    /// The registry already is as asked.
+    Unchanged { plan: Plan },
+}
+
+/// Who the commit is by: `--author`, else `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else git
+/// config. The committer is `GIT_COMMITTER_*`, else git config, else the author.
+pub struct Identity {
+    pub author: Signature<'static>,
+    pub committer: Signature<'static>,
+}
+
+/// Parses `Name <email>`.
+pub fn parse_author(text: &str) -> Result<(String, String), PublishError> {
+    let bad = || PublishError::InvalidAuthor {
+        text: text.to_owned(),
+    };
+    let (name, rest) = text.split_once('<').ok_or_else(bad)?;
+    let email = rest.strip_suffix('>').ok_or_else(bad)?;
+    let (name, email) = (name.trim(), email.trim());
+    if name.is_empty()
+        || email.is_empty()
+        || email.contains(['<', '>'])
+        || text.chars().any(crate::text::is_forbidden)
+    {
+        return Err(bad());
+    }
+    Ok((name.to_owned(), email.to_owned()))
+}
+
+fn env_pair(name: &str, email: &str) -> Option<(String, String)> {
+    let n = std::env::var(name).ok().filter(|s| !s.trim().is_empty())?;
+    let e = std::env::var(email).ok().filter(|s| !s.trim().is_empty())?;
+    Some((n, e))
+}
+
+fn config_pair(config: &git2::Config) -> Option<(String, String)> {
+    let n = config
+        .get_string("user.name")
+        .ok()
+        .filter(|s| !s.trim().is_empty())?;
+    let e = config
+        .get_string("user.email")
+        .ok()
+        .filter(|s| !s.trim().is_empty())?;
+    Some((n, e))
+}
+
+impl Identity {
+    /// Works out the identity from `--author`, the environment and `config`.
+    pub fn resolve(
+        author: Option<&str>,
+        config: Option<&git2::Config>,
+    ) -> Result<Identity, PublishError> {
+        let configured = config.and_then(config_pair);
+        let author = match author {
+            Some(text) => Some(parse_author(text)?),
+            None => env_pair("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL").or_else(|| configured.clone()),
+        };
+        let Some(author) = author else {
+            return Err(PublishError::NoIdentity);
+        };
+        let committer = env_pair("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
+            .or(configured)
+            .unwrap_or_else(|| author.clone());
+        let sig = |(n, e): &(String, String)| {
+            Signature::now(n, e).map_err(|_| PublishError::InvalidAuthor {
+                text: format!("{n} <{e}>"),
+            })
+        };
+        Ok(Identity {
+            author: sig(&author)?,
+            committer: sig(&committer)?,
+        })
+    }
+}
+
+impl Workspace {
+    /// The registry folder `dir`, which must be inside a git working tree.
+    pub fn open(dir: &Path, shown: String) -> Result<Workspace, PublishError> {
+        let not_tree = || PublishError::NotAWorkingTree {
+            registry: shown.clone(),
+        };
+        let repo = Repository::discover(dir).map_err(|_| not_tree())?;
+        let workdir = repo
+            .workdir()
+            .and_then(|w| w.canonicalize().ok())
+            .ok_or_else(not_tree)?;
+        let full = dir.canonicalize().map_err(|_| not_tree())?;
+        let rel = full.strip_prefix(&workdir).map_err(|_| not_tree())?;
+        let sub = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        Ok(Workspace { repo, sub, shown })
+    }
+
+    /// The git configuration, for the commit identity.
+    pub fn config(&self) -> Option<git2::Config> {
+        self.repo.config().ok()
+    }
+
+    /// The registry folder on disk.
+    pub fn root(&self) -> PathBuf {
+        let workdir = self.repo.workdir().unwrap_or_else(|| self.repo.path());
+        if self.sub.is_empty() {
+            workdir.to_path_buf()
+        } else {
+            workdir.join(&self.sub)
+        }
+    }
+
+    /// `path` (registry-relative) relative to the repository root.
+    pub fn repo_path(&self, path: &str) -> String {
+        if self.sub.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{}/{path}", self.sub)
+        }
+    }
+
+    /// The registry as committed at `HEAD`.
+    pub fn head_source(&self) -> Result<GitSource, PublishError> {
+        let repo = Repository::open(self.repo.path()).map_err(git("opening the repository"))?;
+        if repo.head().is_err() {
+            return Err(PublishError::NoCommits {
+                repo: self.root().display().to_string(),
+            });
+        }
+        Ok(GitSource::from_repo(
+            repo,
+            &self.sub,
+            "HEAD",
+            self.shown.clone(),
+        )?)
+    }
+
+    /// Runs `body` while holding the repository's publish lock. `on_wait` is called when
+    /// another run holds it.
+    pub fn locked<T>(
+        &self,
+        on_wait: impl FnOnce(),
+        body: impl FnOnce() -> Result<T, PublishError>,
+    ) -> Result<T, PublishError> {
+        let path = self.repo.commondir().join("stackreg-publish.lock");
+        files::with_lock(&path, on_wait, body)
+            .map_err(|source| PublishError::Lock { path, source })?
+    }
+
+    /// Refuses when the index has staged changes to files other than `paths`
+    /// (registry-relative), since a commit made now would leave them in a confusing state.
+    fn check_index(&self, paths: &BTreeSet<String>) -> Result<(), PublishError> {
+        let head = self
+            .repo
+            .head()
+            .and_then(|h| h.peel_to_tree())
+            .map_err(git("reading HEAD"))?;
+        let mut index = self.repo.index().map_err(git("reading the index"))?;
+        index.read(false).map_err(git("reading the index"))?;
+        let diff = self
+            .repo
+            .diff_tree_to_index(Some(&head), Some(&index), None)
+            .map_err(git("comparing the index with HEAD"))?;
+        let wanted: BTreeSet<String> = paths.iter().map(|p| self.repo_path(p)).collect();
+        let mut unrelated = BTreeSet::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if let Some(p) = file.path() {
+                    let p = p.to_string_lossy().replace('\\', "/");
+                    if !wanted.contains(&p) {
+                        unrelated.insert(p);
+                    }
+                }
+            }
+        }
+        if unrelated.is_empty() {
+            Ok(())
+        } else {
+            Err(PublishError::StagedChanges {
+                paths: unrelated.into_iter().collect(),
+            })
+        }
+    }
+
+    /// Refuses to overwrite a working-tree file that differs from `HEAD` and from the
+    /// text about to be written.
+    fn check_worktree(&self, head: &GitSource, proposed: &[Proposed]) -> Result<(), PublishError> {
+        let root = self.root();
+        for p in proposed {
+            let Ok(on_disk) = std::fs::read(root.join(&p.path)) else {
+                continue;
+            };
+            if on_disk == p.text.as_bytes() {
+                continue;
+            }
+            let committed = head.read(&p.path, u64::MAX).ok();
+            if committed.as_deref() != Some(on_disk.as_slice()) {
+                return Err(PublishError::UncommittedChanges {
+                    path: self.repo_path(&p.path),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks `proposed` against the registry at `HEAD` and describes the change.
+    /// `message` replaces the message made from the changes.
+    fn plan(
+        &self,
+        head: &GitSource,
+        proposed: Vec<Proposed>,
+        message: Option<String>,
+    ) -> Result<Plan, PublishError> {
+        // Reference stacks must keep resolving, so they are resolved before and after.
+        let stacks = |registry: &Registry, origins: &super::Origins, found: &[Diagnostic]| {
+            if found.iter().any(Diagnostic::is_error) {
+                Vec::new()
+            } else {
+                crate::resolve::check_reference_stacks(registry, origins)
+            }
+        };
+        let base = super::load_with(head, stacks)?;
+        let overlay = Overlay {
+            base: head,
+            files: proposed
+                .iter()
+                .map(|p| (p.path.clone(), p.text.clone().into_bytes()))
+                .collect(),
+        };
+        let base_registry = &base.registry;
+        let loaded = super::load_with(&overlay, |new, origins, found| {
+            let mut out = validate::immutability(base_registry, new, origins, |file| {
+                overlay.entry(file).is_ok_and(|e| e.is_some())
+            });
+            out.extend(withdrawn_interface_versions(base_registry, new, origins));
+            out.extend(stacks(new, origins, found));
+            out
+        })?;
+        // Refuse errors in the files being written, and errors the change causes
+        // elsewhere; errors that were already there are someone else's to fix.
+        let targets: BTreeSet<&str> = proposed.iter().map(|p| p.path.as_str()).collect();
+        let before: BTreeSet<(String, Code, String)> = base
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.file.clone(), d.code, d.message.clone()))
+            .collect();
+        let findings: Vec<Diagnostic> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                targets.contains(d.file.as_str())
+                    || (d.is_error()
+                        && !before.contains(&(d.file.clone(), d.code, d.message.clone())))
+            })
+            .cloned()
+            .collect();
+        let changes = history::diff(base_registry, &loaded.registry);
+        let files = proposed
+            .iter()
+            .filter(|p| head.read(&p.path, u64::MAX).ok().as_deref() != Some(p.text.as_bytes()))
+            .map(|p| p.path.clone())
+            .collect();
+        let message = message.unwrap_or_else(|| commit_message(&changes, &proposed));
+        Ok(Plan {
+            base: head.info().commit.clone().unwrap_or_default(),
+            message,
+            changes,
+            files,
+            findings,
+            checked: loaded.checked,
+            sources: loaded.sources,
+            repo_prefix: if self.sub.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", self.sub)
+            },
+            proposed,
+        })
+    }
+
+    /// Checks and commits the files `make` proposes (it is given the registry at `HEAD`,
+    /// read under the lock, and may also give the commit message). Without an identity
+    /// this is a dry run: nothing is written.
+    pub fn publish(
+        &self,
+        identity: Option<&Identity>,
+        on_wait: impl FnOnce(),
+        make: impl FnOnce(&GitSource) -> Result<(Vec<Proposed>, Option<String>), PublishError>,
+    ) -> Result<Published, PublishError> {
+        self.locked(on_wait, || {
+            let head = self.head_source()?;
+            let (proposed, message) = make(&head)?;
+            let paths: BTreeSet<String> = proposed.iter().map(|p| p.path.clone()).collect();
+            self.check_index(&paths)?;
+            self.check_worktree(&head, &proposed)?;
+            let plan = self.plan(&head, proposed, message)?;
+            if plan.refused() {
+                return Ok(Published::Refused { plan });
+            }
+            if plan.files.is_empty() {
+                return Ok(Published::Unchanged { plan });
+            }
+            let Some(identity) = identity else {
+                return Ok(Published::DryRun { plan });
+            };
+            let commit = self.commit(&plan, identity)?;
+            Ok(Published::Committed { plan, commit })
+        })
+    }
+
+    /// Writes the commit, moves the branch, then updates the working tree and index.
+    fn commit(&self, plan: &Plan, identity: &Identity) -> Result<String, PublishError> {
+        let repo = &self.repo;
+        let base = Oid::from_str(&plan.base).map_err(git("reading HEAD"))?;
+        let parent = repo.find_commit(base).map_err(git("reading HEAD"))?;
+        let tree = parent.tree().map_err(git("reading HEAD"))?;
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for p in &plan.proposed {
+            if !plan.files.contains(&p.path) {
+                continue;
+            }
+            let blob = repo
+                .blob(p.text.as_bytes())
+                .map_err(git("writing a blob"))?;
+            update.upsert(self.repo_path(&p.path), blob, FileMode::Blob);
+        }
+        let new_tree = update
+            .create_updated(repo, &tree)
+            .map_err(git("writing the tree"))?;
+        let new_tree = repo.find_tree(new_tree).map_err(git("writing the tree"))?;
+        let commit = repo
+            .commit(
+                None,
+                &identity.author,
+                &identity.committer,
+                &plan.message,
+                &new_tree,
+                &[&parent],
+            )
+            .map_err(git("writing the commit"))?;
+        // Move the branch only if it still points at the commit the change was checked
+        // against (libgit2 compares and swaps under the ref's lock file).
+        let mut head = repo.head().map_err(git("reading HEAD"))?;
+        if head.target() != Some(base) {
+            return Err(PublishError::Moved);
+        }
+        let subject = plan.message.lines().next().unwrap_or_default();
+        head.set_target(commit, &format!("commit: {subject}"))
+            .map_err(|e| match e.code() {
+                git2::ErrorCode::Modified | git2::ErrorCode::Locked => PublishError::Moved,
+                _ => git("moving the branch")(e),
+            })?;
+
+        // The commit has landed; bring the working tree and index in line with it.
+        let root = self.root();
+        let commit_id = commit.to_string();
+        let mut index = repo.index().map_err(git("reading the index"))?;
+        for p in &plan.proposed {
+            if !plan.files.contains(&p.path) {
+                continue;
+            }
+            let path = root.join(&p.path);
+            let worktree_err = |source| PublishError::WorkingTree {
+                commit: commit_id.clone(),
+                path: self.repo_path(&p.path),
+                source,
+            };
+            if std::fs::read(&path).ok().as_deref() != Some(p.text.as_bytes()) {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).map_err(worktree_err)?;
+                }
+                files::write_atomic(&path, p.text.as_bytes()).map_err(worktree_err)?;
+            }
+            index
+                .add_path(Path::new(&self.repo_path(&p.path)))
+                .map_err(|e| worktree_err(std::io::Error::other(GitCause(e))))?;
+        }
+        index.write().map_err(|e| PublishError::WorkingTree {
+            commit: commit_id.clone(),
+            path: "the index".into(),
+            source: std::io::Error::other(GitCause(e)),
+        })?;
+        Ok(commit_id)
+    }
+}
+
+/// Interface versions that were published at the base and are gone.
+fn withdrawn_interface_versions(
+    base: &Registry,
+    new: &Registry,
+    origins: &super::Origins,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (id, old) in &base.interfaces {
+        let gone: Vec<String> = match new.interfaces.get(id) {
+            None => old.versions.iter().map(ToString::to_string).collect(),
+            Some(n) => old
+                .versions
+                .iter()
+                .filter(|v| !n.versions.contains(v))
+                .map(ToString::to_string)
+                .collect(),
+        };
+        if !gone.is_empty() {
+            out.push(
+                Diagnostic::error(
+                    origins.interface(id),
+                    Code::ReleaseRemoved,
+                    format!(
+                        "published version(s) {} of interface `{id}` were removed",
+                        gone.join(", ")
+                    ),
+                )
+                .at_value(crate::path!["versions"])
+                .with_hint("interface versions are never withdrawn; components stop providing them instead"),
+            );
+        }
+    }
+    out
+}
+
+/// The conventional commit message for a set of changes: a subject such as `publish
+/// fixmystreet 5.1.0` and a body listing every change.
+pub fn commit_message(changes: &[Change], proposed: &[Proposed]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !parts.contains(&s) {
+            parts.push(s);
+        }
+    };
+    // Releases of one component go in one part: `publish fixmystreet 5.1.0, 5.2.0`.
+    let mut releases: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in changes {
+        if c.kind == ChangeKind::ReleaseAdded {
+            releases
+                .entry(&c.id)
+                .or_default()
+                .extend(c.versions.iter().map(String::as_str));
+        }
+    }
+    for c in changes {
+        match c.kind {
+            ChangeKind::ReleaseAdded => {
+                if let Some(vs) = releases.remove(c.id.as_str()) {
+                    push(format!("publish {} {}", c.id, vs.join(", ")));
+                }
+            }
+            ChangeKind::ComponentAdded => {
+                push(format!("publish {} {}", c.id, c.versions.join(", ")))
+            }
+            ChangeKind::InterfaceAdded | ChangeKind::InterfaceVersionsAdded => {
+                push(format!(
+                    "publish interface {} {}",
+                    c.id,
+                    c.versions.join(", ")
+                ));
+            }
+            ChangeKind::ReleaseYanked => push(format!("yank {} {}", c.id, c.versions.join(", "))),
+            ChangeKind::ReleaseUnyanked => {
+                push(format!("unyank {} {}", c.id, c.versions.join(", ")));
+            }
+            ChangeKind::StackAdded => push(format!("publish stack {}", c.id)),
+            ChangeKind::StackChanged => push(format!("update stack {}", c.id)),
+            ChangeKind::InterfaceChanged => push(format!("update interface {}", c.id)),
+            ChangeKind::RegistryChanged => push("update registry.toml".into()),
+            _ => push(format!("update {}", c.id)),
+        }
+    }
+    let subject = match parts.len() {
+        0 => format!(
+            "update {}",
+            proposed
+                .iter()
+                .map(|p| p.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => {
+            let all = parts.join("; ");
+            if all.chars().count() <= 72 {
+                all
+            } else {
+                format!("{} (and {} more)", parts[0], parts.len() - 1)
+            }
+        }
+    };
+    let mut body = String::new();
+    for c in changes {
+        body.push_str(&format!("- {}: {}", c.kind.label(), c.item()));
+        let summary = c.summary();
+        if !summary.is_empty() {
+            body.push_str(&format!(" ({summary})"));
+        }
+        if c.breaking {
+            body.push_str(" [breaking]");
+        }
+        body.push('\n');
+    }
+    if body.is_empty() {
+        format!("{subject}\n")
+    } else {
+        format!("{subject}\n\n{body}")
+    }
+}
+
+/// The registry at `HEAD` with some files replaced or added.
+struct Overlay<'a> {
+    base: &'a GitSource,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Source for Overlay<'_> {
+    fn info(&self) -> &SourceInfo {
+        self.base.info()
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<Entry>, SourceError> {
+        let mut out: BTreeMap<String, Entry> = self
+            .base
+            .list(dir)?
+            .into_iter()
+            .map(|e| (e.name.clone(), e))
+            .collect();
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        for (path, bytes) in &self.files {
+            let Some(rest) = path.strip_prefix(&prefix) else {
+                continue;
+            };
+            let entry = match rest.split_once('/') {
+                Some((name, _)) => Entry {
+                    name: name.to_owned(),
+                    kind: EntryKind::Dir,
+                    size: 0,
+                },
+                None => Entry {
+                    name: rest.to_owned(),
+                    kind: EntryKind::File,
+                    size: bytes.len() as u64,
+                },
+            };
+            if entry.kind == EntryKind::Dir && out.contains_key(&entry.name) {
+                continue;
+            }
+            out.insert(entry.name.clone(), entry);
+        }
+        Ok(out.into_values().collect())
+    }
+
+    fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
+        match self.files.get(path) {
+            Some(bytes) if bytes.len() as u64 > limit => Err(SourceError::TooLarge {
+                path: path.to_owned(),
+                size: bytes.len() as u64,
+                limit,
+            }),
+            Some(bytes) => Ok(bytes.clone()),
+            None => self.base.read(path, limit),
+        }
+    }
+}
+
+/// Where a manifest belongs in the registry: `components/<id>.toml`,
+/// `interfaces/<id>.toml`, `stacks/<name>.toml` or `registry.toml`.
+pub fn target_path(
+    kind: crate::model::schema::SchemaKind,
+    file_stem: Option<&str>,
+    text: &str,
+    shown: &str,
+) -> Result<String, PublishError> {
+    use crate::model::schema::SchemaKind;
+    let no_id = || PublishError::NoId {
+        path: shown.to_owned(),
+    };
+    let id_of = || -> Result<String, PublishError> {
+        let table: toml::Table = toml::from_str(text).map_err(|_| no_id())?;
+        let id = table.get("id").and_then(|v| v.as_str()).ok_or_else(no_id)?;
+        crate::model::Id::check(id).map_err(|_| no_id())?;
+        Ok(id.to_owned())
+    };
+    Ok(match kind {
+        SchemaKind::Registry => "registry.toml".to_owned(),
+        SchemaKind::Component => format!("components/{}.toml", id_of()?),
+        SchemaKind::Interface => format!("interfaces/{}.toml", id_of()?),
+        SchemaKind::Stack => {
+            let stem = file_stem
+                .filter(|s| crate::model::Id::check(s).is_ok())
+                .ok_or_else(no_id)?;
+            format!("stacks/{stem}.toml")
+        }
+    })
+}
+
+/// Sets or removes `yanked` on one release of a component manifest, keeping the rest of
+/// the file (comments, order, spacing) exactly as it was. Returns `None` when the release
+/// is already in that state.
+pub fn set_yanked(
+    path: &str,
+    text: &str,
+    version: &semver::Version,
+    reason: Option<&str>,
+) -> Result<Option<String>, PublishError> {
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|source| PublishError::Edit {
+        path: path.to_owned(),
+        source,
+    })?;
+    let releases = doc
+        .get_mut("release")
+        .and_then(toml_edit::Item::as_array_of_tables_mut);
+    let Some(releases) = releases else {
+        return Ok(None);
+    };
+    let Some(release) = releases.iter_mut().find(|t| {
+        t.get("version")
+            .and_then(toml_edit::Item::as_str)
+            .and_then(|v| semver::Version::parse(v).ok())
+            .is_some_and(|v| &v == version)
+    }) else {
+        return Ok(None);
+    };
+    let current = release.get("yanked").and_then(toml_edit::Item::as_str);
+    if current == reason {
+        return Ok(None);
+    }
+    match reason {
+        Some(r) => {
+            release.insert("yanked", toml_edit::value(r));
+        }
+        None => {
+            release.remove("yanked");
+        }
+    }
+    Ok(Some(doc.to_string()))
+}
+
+/// The text of `components/<id>.toml` at `HEAD`, with the release's `yanked` set or
+/// removed; `None` when nothing would change.
+pub fn yank(
+    head: &GitSource,
+    id: &str,
+    version: &semver::Version,
+    reason: Option<&str>,
+) -> Result<Option<Proposed>, PublishError> {
+    let registry = super::load(head)?;
+    let Some(component) = registry.registry.components.get(id) else {
+        return Err(PublishError::UnknownComponent {
+            id: id.to_owned(),
+            suggestion: validate::suggest(
+                id,
+                registry
+                    .registry
+                    .components
+                    .keys()
+                    .map(crate::model::Id::as_str),
+            )
+            .map(str::to_owned),
+        });
+    };
+    if component.release(version).is_none() {
+        return Err(PublishError::UnknownRelease {
+            id: id.to_owned(),
+            version: version.to_string(),
+        });
+    }
+    let path = registry.origins.component(&component.id);
+    let bytes = head
+        .read(&path, crate::model::validate::MAX_FILE_SIZE)
+        .map_err(|e| PublishError::Git {
+            doing: format!("reading {path}"),
+            source: GitCause(git2::Error::from_str(&crate::error::chain(&e))),
+        })?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(set_yanked(&path, &text, version, reason)?.map(|text| Proposed { path, text }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = "# FixMyStreet\nid = \"x\"\n\n[[release]]\nversion = \"1.0.0\"  # first\nreleased = 2024-01-01\n\n[[release]]\nversion = \"2.0.0\"\nreleased = 2025-01-01\n";
+
+    #[test]
+    fn yank_edits_only_that_release() {
+        let v = semver::Version::new(1, 0, 0);
+        let out = set_yanked("c.toml", FILE, &v, Some("security fix in 1.0.1"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            out,
+            FILE.replace(
+                "released = 2024-01-01\n",
+                "released = 2024-01-01\nyanked = \"security fix in 1.0.1\"\n"
+            )
+        );
+        // Yanking again with the same reason changes nothing; undo restores the file.
+        assert!(
+            set_yanked("c.toml", &out, &v, Some("security fix in 1.0.1"))
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(set_yanked("c.toml", &out, &v, None).unwrap().unwrap(), FILE);
+    }
+
+    #[test]
+    fn authors_are_name_and_email() {
+        assert_eq!(
+            parse_author("Ada Lovelace <ada@example.com>").unwrap(),
+            ("Ada Lovelace".to_owned(), "ada@example.com".to_owned())
+        );
+        for bad in [
+            "Ada",
+            "<ada@example.com>",
+            "Ada <>",
+            "Ada <a@b",
+            "Ada\u{1b} <a@b>",
+        ] {
+            assert!(parse_author(bad).is_err(), "{bad}");
+        }
+    }
+}
