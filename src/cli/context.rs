@@ -271,7 +271,11 @@ impl Ctx {
         strict: bool,
     ) -> Result<Loaded, Error> {
         let source = self.open(stack)?;
-        let loaded = registry::load(source.as_ref())?;
+        let cache = registry::cache::IndexCache::locate();
+        let loaded = registry::load_cached(source.as_ref(), cache.as_ref(), |_, _, _| Vec::new())?;
+        if loaded.from_cache {
+            self.status("registry: read from the index cache");
+        }
         let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
         if let Some(first) = errors.first() {
             if strict {

@@ -25,11 +25,15 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
     let base = match &args.base {
         Some(rev) => {
             let base_source = ctx.open_at(None, Some(rev))?;
-            Some(registry::load(base_source.as_ref())?.registry)
+            let cache = registry::cache::IndexCache::locate();
+            let base =
+                registry::load_cached(base_source.as_ref(), cache.as_ref(), |_, _, _| Vec::new())?;
+            Some(base.registry)
         }
         None => None,
     };
-    let loaded = registry::load_with(source.as_ref(), |head, origins, found| {
+    let cache = registry::cache::IndexCache::locate();
+    let loaded = registry::load_cached(source.as_ref(), cache.as_ref(), |head, origins, found| {
         let mut more = match &base {
             Some(base) => cross::immutability(base, head, origins, |file| {
                 source.entry(file).is_ok_and(|e| e.is_some())
@@ -42,6 +46,9 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         }
         more
     })?;
+    if loaded.from_cache {
+        ctx.status("registry: read from the index cache");
+    }
     let repo_prefix = match &loaded.registry.source.path_in_repo {
         Some(p) if !p.is_empty() => format!("{p}/"),
         _ => String::new(),

@@ -36,6 +36,15 @@ impl Licence {
         })
     }
 
+    /// A licence already parsed once, as kept in the index cache: `open` is what `parse`
+    /// decided for `expression`.
+    pub(crate) fn trusted(expression: &str, open: bool) -> Licence {
+        Licence {
+            expression: expression.into(),
+            open,
+        }
+    }
+
     /// The expression as written in the manifest.
     pub fn as_str(&self) -> &str {
         &self.expression

@@ -59,6 +59,10 @@ impl Source for DirSource {
         Some(&self.root)
     }
 
+    fn cache_key(&self) -> Option<super::cache::CacheKey> {
+        super::cache::dir_key(&self.root)
+    }
+
     fn list(&self, dir: &str) -> Result<Vec<Entry>, SourceError> {
         let path = self.full(dir);
         let read = match fs::read_dir(&path) {

@@ -171,6 +171,15 @@ impl Source for GitSource {
         self.root.as_deref()
     }
 
+    /// A tree id says everything about the files under it.
+    fn cache_key(&self) -> Option<super::cache::CacheKey> {
+        Some(super::cache::CacheKey {
+            slot: format!("tree-{}", self.tree),
+            fingerprint: 0,
+            storable: true,
+        })
+    }
+
     fn list(&self, dir: &str) -> Result<Vec<Entry>, SourceError> {
         let tree = if dir.is_empty() {
             self.repo.find_tree(self.tree)

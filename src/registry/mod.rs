@@ -6,6 +6,7 @@
 //! loaded. Commands decide whether findings are fatal (`resolve` refuses an invalid
 //! registry; `list` shows what it can and warns).
 
+pub mod cache;
 pub mod dir;
 pub mod discover;
 pub mod git;
@@ -55,6 +56,8 @@ pub struct Loaded {
     pub origins: Origins,
     /// The text of every file with a finding, for quoting.
     pub sources: BTreeMap<String, String>,
+    /// Whether the files' checks came from the index cache rather than the files.
+    pub from_cache: bool,
 }
 
 impl Loaded {
@@ -120,6 +123,120 @@ pub fn load_with(
     source: &dyn Source,
     extra: impl FnOnce(&Registry, &Origins, &[Diagnostic]) -> Vec<Diagnostic>,
 ) -> Result<Loaded, LoadError> {
+    load_cached(source, None, extra)
+}
+
+/// Like `load_with`, answering from `cache` when it holds this registry's files as they
+/// are, and storing the load there otherwise. `extra` checks always run afresh.
+pub fn load_cached(
+    source: &dyn Source,
+    cache: Option<&cache::IndexCache>,
+    extra: impl FnOnce(&Registry, &Origins, &[Diagnostic]) -> Vec<Diagnostic>,
+) -> Result<Loaded, LoadError> {
+    let key = cache.and_then(|_| source.cache_key());
+    let hit = match (cache, &key) {
+        (Some(cache), Some(key)) => cache.read(key, source.info()),
+        _ => None,
+    };
+    let (mut loaded, texts) = match hit {
+        Some(loaded) => (loaded, HashMap::new()),
+        None => {
+            let (loaded, texts) = read_and_check(source)?;
+            if let (Some(cache), Some(key)) = (cache, &key) {
+                cache.write(key, &loaded);
+            }
+            (loaded, texts)
+        }
+    };
+    let mut more = extra(&loaded.registry, &loaded.origins, &loaded.diagnostics);
+    if !more.is_empty() {
+        let files: BTreeSet<&str> = more.iter().map(|d| d.file.as_str()).collect();
+        let mut found = Vec::new();
+        for file in files {
+            let text = match texts.get(file).or_else(|| loaded.sources.get(file)) {
+                Some(t) => Some(t.clone()),
+                None => source
+                    .read(file, MAX_FILE_SIZE)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok()),
+            };
+            if let Some(text) = text {
+                found.push(FileText {
+                    path: file.to_owned(),
+                    text,
+                });
+            }
+        }
+        locate(&mut more, &found);
+        for t in found {
+            loaded.sources.entry(t.path).or_insert(t.text);
+        }
+        loaded.diagnostics.extend(more);
+        diagnostic::sort(&mut loaded.diagnostics);
+    }
+    Ok(loaded)
+}
+
+/// A registry file to check, or the findings of an entry that could not be read.
+enum Job {
+    File {
+        folder: &'static str,
+        path: String,
+        stem: String,
+        text: String,
+    },
+    Findings(Vec<Diagnostic>),
+}
+
+/// What checking one file gave.
+enum Checked {
+    Interface(check::Parsed<Interface>),
+    Component(check::Parsed<Component>),
+    Stack(check::Parsed<Stack>, Option<Id>),
+    Findings(Vec<Diagnostic>),
+}
+
+/// Checks one file on its own (run in parallel: no shared state).
+fn check_job(job: &Job) -> (Vec<Diagnostic>, Checked) {
+    let Job::File {
+        folder,
+        path,
+        stem,
+        text,
+    } = job
+    else {
+        return (Vec::new(), Checked::Findings(Vec::new()));
+    };
+    let mut found = Vec::new();
+    let expected = match Id::check(stem) {
+        Ok(()) => Some(stem.as_str()),
+        Err(e) if *folder != "stacks" => {
+            found.push(
+                Diagnostic::error(
+                    path,
+                    Code::InvalidId,
+                    format!(
+                        "file name `{}` is not a valid id: it {e}",
+                        text::escape(stem)
+                    ),
+                )
+                .with_hint("name the file `<id>.toml`, where the id is kebab-case"),
+            );
+            None
+        }
+        Err(_) => Some(stem.as_str()),
+    };
+    let checked = match *folder {
+        "interfaces" => Checked::Interface(check::interface(path, expected, text)),
+        "components" => Checked::Component(check::component(path, expected, text)),
+        _ => Checked::Stack(check::stack(path, Some(stem), text), Id::parse(stem).ok()),
+    };
+    (found, checked)
+}
+
+/// Reads and checks every file, then cross-checks the registry: the load without `extra`
+/// checks, and the text of every file read.
+fn read_and_check(source: &dyn Source) -> Result<(Loaded, HashMap<String, String>), LoadError> {
     let mut diagnostics = Vec::new();
     let root = source.list("")?;
     let Some(meta_entry) = root.iter().find(|e| e.name == "registry.toml") else {
@@ -156,12 +273,18 @@ pub fn load_with(
     };
     let mut origins = Origins::default();
 
+    // Reading goes in order (sources need not be shareable across threads); checking each
+    // file on its own is most of the work, and runs in parallel; the results are then
+    // added in the order the files were read, so duplicate ids are found the same way.
+    let mut jobs: Vec<Job> = Vec::new();
     for folder in FOLDERS {
         let Some(entry) = root.iter().find(|e| e.name == folder) else {
             continue;
         };
         if entry.kind != EntryKind::Dir {
-            diagnostics.push(not_a_file(folder, entry.kind, "a folder"));
+            jobs.push(Job::Findings(vec![not_a_file(
+                folder, entry.kind, "a folder",
+            )]));
             continue;
         }
         for entry in source.list(folder)? {
@@ -171,86 +294,101 @@ pub fn load_with(
                 .strip_suffix(".toml")
                 .filter(|_| entry.kind == EntryKind::File)
             else {
-                diagnostics.push(not_a_file(&path, entry.kind, "a `.toml` file"));
+                jobs.push(Job::Findings(vec![not_a_file(
+                    &path,
+                    entry.kind,
+                    "a `.toml` file",
+                )]));
                 continue;
             };
-            let Some(text) = read_entry(source, folder, &entry, &mut diagnostics) else {
+            let mut found = Vec::new();
+            let Some(text) = read_entry(source, folder, &entry, &mut found) else {
+                jobs.push(Job::Findings(found));
                 continue;
             };
             checked += 1;
-            let expected = match Id::check(stem) {
-                Ok(()) => Some(stem),
-                Err(e) if folder != "stacks" => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            &path,
-                            Code::InvalidId,
-                            format!(
-                                "file name `{}` is not a valid id: it {e}",
-                                text::escape(stem)
-                            ),
-                        )
-                        .with_hint("name the file `<id>.toml`, where the id is kebab-case"),
-                    );
-                    None
-                }
-                Err(_) => Some(stem),
-            };
-            match folder {
-                "interfaces" => {
-                    let parsed = check::interface(&path, expected, &text);
-                    add(
-                        &mut registry.interfaces,
-                        &mut origins.interfaces,
-                        &path,
-                        parsed,
-                        &mut diagnostics,
-                        |i| &i.id,
-                    );
-                }
-                "components" => {
-                    let parsed = check::component(&path, expected, &text);
-                    add(
-                        &mut registry.components,
-                        &mut origins.components,
-                        &path,
-                        parsed,
-                        &mut diagnostics,
-                        |c| &c.id,
-                    );
-                }
-                _ => {
-                    let parsed = check::stack(&path, Some(stem), &text);
-                    diagnostics.extend(parsed.diagnostics);
-                    if let (Some(stack), Ok(id)) = (parsed.value, Id::parse(stem)) {
-                        origins.stacks.insert(id.clone(), path.clone());
-                        registry.stacks.insert(id, stack);
-                    }
+            jobs.push(Job::File {
+                folder,
+                stem: stem.to_owned(),
+                path,
+                text,
+            });
+        }
+    }
+    let results: Vec<(Vec<Diagnostic>, Checked)> = if jobs.len() >= PARALLEL_FROM {
+        use rayon::prelude::*;
+        jobs.par_iter().map(check_job).collect()
+    } else {
+        jobs.iter().map(check_job).collect()
+    };
+    for (job, (found, result)) in jobs.into_iter().zip(results) {
+        diagnostics.extend(found);
+        let path = match job {
+            Job::File { path, text, .. } => {
+                texts.push(FileText {
+                    path: path.clone(),
+                    text,
+                });
+                path
+            }
+            Job::Findings(found) => {
+                diagnostics.extend(found);
+                continue;
+            }
+        };
+        match result {
+            Checked::Interface(parsed) => add(
+                &mut registry.interfaces,
+                &mut origins.interfaces,
+                &path,
+                parsed,
+                &mut diagnostics,
+                |i| &i.id,
+            ),
+            Checked::Component(parsed) => add(
+                &mut registry.components,
+                &mut origins.components,
+                &path,
+                parsed,
+                &mut diagnostics,
+                |c| &c.id,
+            ),
+            Checked::Stack(parsed, id) => {
+                diagnostics.extend(parsed.diagnostics);
+                if let (Some(stack), Some(id)) = (parsed.value, id) {
+                    origins.stacks.insert(id.clone(), path);
+                    registry.stacks.insert(id, stack);
                 }
             }
-            texts.push(FileText { path, text });
+            Checked::Findings(found) => diagnostics.extend(found),
         }
     }
 
     shared_ids(&registry, &origins, &mut diagnostics);
     validate::cross_check(&registry, &origins, &mut diagnostics);
-    let more = extra(&registry, &origins, &diagnostics);
-    diagnostics.extend(more);
     locate(&mut diagnostics, &texts);
     let with_findings: BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
     let sources = texts
-        .into_iter()
+        .iter()
         .filter(|t| with_findings.contains(t.path.as_str()))
-        .map(|t| (t.path, t.text))
+        .map(|t| (t.path.clone(), t.text.clone()))
         .collect();
-    Ok(Loaded {
-        registry,
-        diagnostics,
-        checked,
-        origins,
-        sources,
-    })
+    let texts = texts.into_iter().map(|t| (t.path, t.text)).collect();
+    Ok((
+        Loaded {
+            registry,
+            diagnostics,
+            checked,
+            origins,
+            sources,
+            from_cache: false,
+        },
+        texts,
+    ))
 }
+
+/// Below this many files, checking them one after the other is as fast.
+const PARALLEL_FROM: usize = 64;
 
 fn add<T>(
     map: &mut BTreeMap<Id, T>,
@@ -386,8 +524,9 @@ fn locate(diagnostics: &mut [Diagnostic], texts: &[FileText]) {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
+    let texts: HashMap<&str, &FileText> = texts.iter().map(|t| (t.path.as_str(), t)).collect();
     for (file, indexes) in by_file {
-        if let Some(t) = texts.iter().find(|t| t.path == file) {
+        if let Some(t) = texts.get(file.as_str()) {
             let doc = toml::de::DeTable::parse(&t.text).ok();
             for i in indexes {
                 diagnostics[i].locate(&t.text, doc.as_ref());

@@ -154,6 +154,11 @@ impl Cache {
         Cache { root }
     }
 
+    /// The cache folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// Where the copy of `url` lives (it may not exist yet).
     pub fn path_of(&self, url: &str) -> PathBuf {
         self.root.join("git").join(key(url))

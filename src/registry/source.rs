@@ -81,6 +81,12 @@ pub trait Source {
     fn local_root(&self) -> Option<&std::path::Path> {
         None
     }
+
+    /// What the registry's files are, for the index cache; `None` when it cannot tell
+    /// cheaply (nothing is cached then).
+    fn cache_key(&self) -> Option<super::cache::CacheKey> {
+        None
+    }
 }
 
 impl fmt::Display for SourceInfo {

@@ -7,6 +7,7 @@ mod support;
 
 mod bad_input;
 mod basics;
+mod cache;
 mod discovery;
 mod git_rev;
 mod output;

@@ -1,0 +1,1007 @@
+//! The index cache: a loaded registry (its checked manifests and every finding about
+//! them) kept on disk, so that repeat commands on an unchanged registry skip reading and
+//! parsing its files, as cargo caches its registry index.
+//!
+//! An entry is keyed by what the registry's files are: the git tree id of the registry
+//! folder when it is read through git (`--rev`, remote registries), and for a working tree
+//! a fingerprint of the folder path and the stat data (size, modification and change
+//! times, inode) of every file and folder the load reads. An edit changes the change time
+//! at least, so it never meets a stale entry; files modified in the last few seconds make
+//! the working tree "racy" (a second edit within the clock's resolution could keep the
+//! same times), and nothing is stored for it until they settle.
+//!
+//! The cache is an optimisation only. An entry starts with a header (magic, format,
+//! the build that wrote it, the key's fingerprint, the payload's length and checksum);
+//! an entry that is missing, truncated, corrupt or written by another build is ignored
+//! and rewritten, never trusted, and never a reason to fail. Entries are written to a
+//! temporary file and renamed into place, so readers see a whole entry or none.
+//!
+//! Layout, under the cache folder of remote registries (`$STACKREG_CACHE`, else the
+//! platform's cache folder + `stackreg`):
+//!
+//! ```text
+//! index/tree-<git tree id>     a registry read through git
+//! index/dir-<path hash>        a working tree (one slot per folder, replaced on change)
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use semver::{BuildMetadata, Comparator, Op, Prerelease, Version, VersionReq};
+use serde::{Deserialize, Serialize};
+
+use super::{Loaded, Origins, Registry, SourceInfo};
+use crate::diagnostic::{At, Code, Diagnostic, Severity};
+use crate::model::{
+    Component, Date, Id, Interface, Kind, Licence, Lifecycle, Need, Policy, RegistryMeta, Release,
+    Stack,
+};
+
+/// The layout of entries; entries of another format are ignored.
+const FORMAT: u32 = 1;
+const MAGIC: &[u8; 8] = b"STKRIDX\0";
+const HEADER_LEN: usize = 8 + 4 + 8 * 4;
+/// Entries kept in the cache folder; the oldest are removed beyond this.
+const MAX_ENTRIES: usize = 12;
+
+/// Where cached registries are kept.
+#[derive(Debug, Clone)]
+pub struct IndexCache {
+    dir: PathBuf,
+}
+
+/// What a registry's files are, for the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheKey {
+    /// The entry's file name.
+    pub slot: String,
+    /// Must match the entry's for it to be used.
+    pub fingerprint: u64,
+    /// Whether an entry may be written (false while files are still changing).
+    pub storable: bool,
+}
+
+impl IndexCache {
+    /// The `index/` folder of the shared cache folder, when there is one.
+    pub fn locate() -> Option<IndexCache> {
+        super::remote::Cache::locate()
+            .ok()
+            .map(|c| IndexCache::at(c.root().join("index")))
+    }
+
+    pub fn at(dir: PathBuf) -> IndexCache {
+        IndexCache { dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(&key.slot)
+    }
+
+    /// The cached load for `key`, if a sound entry written by this build is there.
+    pub fn read(&self, key: &CacheKey, source: &SourceInfo) -> Option<Loaded> {
+        let bytes = fs::read(self.path(key)).ok()?;
+        let payload = check_header(&bytes, key.fingerprint)?;
+        let entry: Entry<&str> = postcard::from_bytes(payload).ok()?;
+        entry.into_loaded(source.clone())
+    }
+
+    /// Stores `loaded` under `key`. Failures are ignored: the cache is only an optimisation.
+    pub fn write(&self, key: &CacheKey, loaded: &Loaded) {
+        if !key.storable {
+            return;
+        }
+        let Ok(payload) = postcard::to_allocvec(&Entry::of(loaded)) else {
+            return;
+        };
+        let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&FORMAT.to_le_bytes());
+        bytes.extend_from_slice(&build_stamp().to_le_bytes());
+        bytes.extend_from_slice(&key.fingerprint.to_le_bytes());
+        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&checksum(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        if fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let written = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(&self.dir)
+            .and_then(|mut tmp| {
+                tmp.write_all(&bytes)?;
+                tmp.persist(self.path(key)).map_err(|e| e.error)?;
+                Ok(())
+            });
+        if written.is_ok() {
+            self.prune();
+        }
+    }
+
+    /// Removes the oldest entries beyond `MAX_ENTRIES`, and temporary files left by runs
+    /// that were killed while writing.
+    fn prune(&self) {
+        let Ok(read) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut entries = Vec::new();
+        let stale = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for e in read.flatten() {
+            let Ok(meta) = e.metadata() else { continue };
+            let modified = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+            if e.file_name().to_string_lossy().starts_with(".tmp-") {
+                if modified < stale {
+                    let _ = fs::remove_file(e.path());
+                }
+                continue;
+            }
+            entries.push((modified, e.path()));
+        }
+        if entries.len() > MAX_ENTRIES {
+            entries.sort();
+            for (_, path) in &entries[..entries.len() - MAX_ENTRIES] {
+                let _ = fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// How recent a modification may be before the working tree counts as still changing:
+/// well above the kernel's timestamp tick where file times have sub-second resolution,
+/// and above the resolution itself where they have whole seconds only.
+const SETTLE_FINE: std::time::Duration = std::time::Duration::from_millis(100);
+const SETTLE_COARSE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The key of a registry working tree: one slot per folder, and a fingerprint of the stat
+/// data of `registry.toml`, the registry folders and everything in them (what `load`
+/// lists and reads). `None` when the folder cannot be read.
+pub fn dir_key(root: &Path) -> Option<CacheKey> {
+    let canonical = root.canonicalize().ok()?;
+    let mut slot = Hash64::new();
+    slot.write(canonical.as_os_str().as_encoded_bytes());
+    let mut h = Hash64::new();
+    h.write(canonical.as_os_str().as_encoded_bytes());
+    let mut latest = std::time::UNIX_EPOCH;
+    let mut coarse = false;
+    let mut stat = |h: &mut Hash64, name: &[u8], meta: Option<&fs::Metadata>| {
+        h.write(name);
+        let Some(meta) = meta else {
+            h.write(b"-");
+            return;
+        };
+        let words = stat_words(meta);
+        for w in words {
+            h.write(&w.to_le_bytes());
+        }
+        // Whole-second times (nanoseconds 0) mean a coarse file system.
+        coarse |= words[3] == 0 || words[5] == 0;
+        for t in [meta.modified().ok(), changed_at(meta)] {
+            // An unknown time is taken as "just now".
+            latest = latest.max(t.unwrap_or_else(std::time::SystemTime::now));
+        }
+    };
+    let top = ["registry.toml", "interfaces", "components", "stacks"];
+    for name in top {
+        let path = canonical.join(name);
+        let meta = fs::symlink_metadata(&path).ok();
+        stat(&mut h, name.as_bytes(), meta.as_ref());
+        if !meta.as_ref().is_some_and(fs::Metadata::is_dir) {
+            continue;
+        }
+        let mut entries: Vec<(Vec<u8>, Option<fs::Metadata>)> = fs::read_dir(&path)
+            .ok()?
+            .map(|e| {
+                e.map(|e| {
+                    let meta = e.metadata().ok();
+                    (e.file_name().as_encoded_bytes().to_vec(), meta)
+                })
+            })
+            .collect::<Result<_, _>>()
+            .ok()?;
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        h.write(&(entries.len() as u64).to_le_bytes());
+        for (name, meta) in &entries {
+            stat(&mut h, name, meta.as_ref());
+        }
+    }
+    let settle = if coarse { SETTLE_COARSE } else { SETTLE_FINE };
+    Some(CacheKey {
+        slot: format!("dir-{:016x}", slot.finish()),
+        fingerprint: h.finish(),
+        storable: latest + settle < std::time::SystemTime::now(),
+    })
+}
+
+/// Size, kind and times (and on Unix the inode and change time) of a file.
+fn stat_words(meta: &fs::Metadata) -> [u64; 8] {
+    let ft = meta.file_type();
+    let kind =
+        u64::from(ft.is_file()) | u64::from(ft.is_dir()) << 1 | u64::from(ft.is_symlink()) << 2;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        [
+            kind,
+            meta.size(),
+            meta.mtime() as u64,
+            meta.mtime_nsec() as u64,
+            meta.ctime() as u64,
+            meta.ctime_nsec() as u64,
+            meta.ino(),
+            meta.dev(),
+        ]
+    }
+    #[cfg(not(unix))]
+    {
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        [
+            kind,
+            meta.len(),
+            modified.as_secs(),
+            u64::from(modified.subsec_nanos()),
+            0,
+            0,
+            0,
+            0,
+        ]
+    }
+}
+
+/// When the file's metadata last changed (Unix change time), where known.
+fn changed_at(meta: &fs::Metadata) -> Option<std::time::SystemTime> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let secs = u64::try_from(meta.ctime()).ok()?;
+        std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
+            secs,
+            u32::try_from(meta.ctime_nsec()).ok()?,
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        meta.modified().ok()
+    }
+}
+
+/// The payload of a sound entry, or `None`.
+fn check_header(bytes: &[u8], fingerprint: u64) -> Option<&[u8]> {
+    if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+        return None;
+    }
+    let word = |at: usize| -> Option<u64> {
+        Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+    };
+    let format = u32::from_le_bytes(bytes[8..12].try_into().ok()?);
+    let (stamp, key, len, sum) = (word(12)?, word(20)?, word(28)?, word(36)?);
+    let payload = &bytes[HEADER_LEN..];
+    (format == FORMAT
+        && stamp == build_stamp()
+        && key == fingerprint
+        && len == payload.len() as u64
+        && sum == checksum(payload))
+    .then_some(payload)
+}
+
+/// Identifies the program that writes and reads entries: its version and its executable's
+/// size and modification time, so a rebuilt binary never trusts an older one's entries.
+fn build_stamp() -> u64 {
+    static STAMP: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *STAMP.get_or_init(|| {
+        let mut h = Hash64::new();
+        h.write(env!("CARGO_PKG_VERSION").as_bytes());
+        h.write(&FORMAT.to_le_bytes());
+        if let Some(meta) = std::env::current_exe()
+            .ok()
+            .and_then(|p| fs::metadata(p).ok())
+        {
+            h.write(&meta.len().to_le_bytes());
+            let since = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            h.write(&since.as_nanos().to_le_bytes());
+        }
+        h.finish()
+    })
+}
+
+fn checksum(payload: &[u8]) -> u64 {
+    let mut h = Hash64::new();
+    h.write(payload);
+    h.finish()
+}
+
+/// A fast 64-bit hash of bytes, stable across builds and platforms: enough to tell a
+/// damaged entry or a changed file list, not meant to resist an adversary (who could write
+/// to the cache folder anyway).
+#[derive(Debug, Clone)]
+pub struct Hash64(u64, u64);
+
+impl Hash64 {
+    pub fn new() -> Hash64 {
+        Hash64(0x243F_6A88_85A3_08D3, 0)
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(w) ^ 0xFF00_0000_0000_0000);
+        }
+        self.1 = self.1.wrapping_add(bytes.len() as u64);
+        // Separates consecutive writes: ("ab", "c") differs from ("a", "bc").
+        self.mix(self.1);
+    }
+
+    fn mix(&mut self, w: u64) {
+        self.0 = (self.0 ^ w)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
+
+    pub fn finish(&self) -> u64 {
+        let mut z = self.0 ^ self.1.rotate_left(17);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+impl Default for Hash64 {
+    fn default() -> Hash64 {
+        Hash64::new()
+    }
+}
+
+// The entry's payload: the model in a compact, build-private shape. `S` is `&str` both
+// when writing (borrowing the model) and when reading (borrowing the file's bytes).
+
+type Ver<S> = (u64, u64, u64, S, S);
+/// One comparator of a range: operator, major, minor, patch, pre-release.
+type Cmp<S> = (u8, u64, Option<u64>, Option<u64>, S);
+
+#[derive(Serialize, Deserialize)]
+enum Req<S> {
+    Parts(Vec<Cmp<S>>),
+    Text(String),
+}
+
+#[derive(Serialize, Deserialize)]
+struct IfaceE<S> {
+    id: S,
+    name: S,
+    summary: S,
+    owner: S,
+    specification: S,
+    versions: Vec<Ver<S>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReleaseE<S> {
+    version: Ver<S>,
+    released: i64,
+    support_ends: Option<i64>,
+    provides: Vec<(S, Ver<S>)>,
+    requires: Vec<(S, Req<S>)>,
+    depends: Vec<(S, Req<S>)>,
+    conflicts: Vec<(S, Req<S>)>,
+    yanked: Option<S>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CompE<S> {
+    id: S,
+    name: S,
+    summary: S,
+    supplier: S,
+    licence: (S, bool),
+    kind: u8,
+    capabilities: Vec<S>,
+    lifecycle: u8,
+    assurances: Vec<S>,
+    homepage: S,
+    repository: Option<S>,
+    releases: Vec<ReleaseE<S>>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum NeedE<S> {
+    Component(S, Req<S>),
+    Interface(S, Req<S>),
+    Capability(S),
+}
+
+#[derive(Serialize, Deserialize)]
+struct StackE<S> {
+    name: S,
+    registry: Option<S>,
+    rev: Option<S>,
+    needs: Vec<(S, NeedE<S>)>,
+    lifecycle: Option<Vec<u8>>,
+    open_source: bool,
+    assurances: Vec<S>,
+    kinds: Option<Vec<u8>>,
+    exclude_components: Vec<S>,
+    exclude_suppliers: Vec<S>,
+    prefer: Vec<S>,
+    current: Vec<(S, Ver<S>)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DiagE<S> {
+    file: S,
+    line: Option<u32>,
+    column: Option<u32>,
+    code: u16,
+    message: S,
+    error: bool,
+    hint: Option<S>,
+    span: Option<(u64, u64)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry<S> {
+    name: S,
+    description: S,
+    interfaces: Vec<IfaceE<S>>,
+    components: Vec<CompE<S>>,
+    stacks: Vec<(S, StackE<S>)>,
+    diagnostics: Vec<DiagE<S>>,
+    checked: u64,
+    origins: [Vec<(S, S)>; 3],
+    sources: Vec<(S, S)>,
+}
+
+fn ver(v: &Version) -> Ver<&str> {
+    (v.major, v.minor, v.patch, v.pre.as_str(), v.build.as_str())
+}
+
+fn ver_back(v: Ver<&str>) -> Option<Version> {
+    let (major, minor, patch, pre, build) = v;
+    Some(Version {
+        major,
+        minor,
+        patch,
+        pre: if pre.is_empty() {
+            Prerelease::EMPTY
+        } else {
+            Prerelease::new(pre).ok()?
+        },
+        build: if build.is_empty() {
+            BuildMetadata::EMPTY
+        } else {
+            BuildMetadata::new(build).ok()?
+        },
+    })
+}
+
+const OPS: [Op; 8] = [
+    Op::Exact,
+    Op::Greater,
+    Op::GreaterEq,
+    Op::Less,
+    Op::LessEq,
+    Op::Tilde,
+    Op::Caret,
+    Op::Wildcard,
+];
+
+fn req(r: &VersionReq) -> Req<&str> {
+    let mut parts = Vec::with_capacity(r.comparators.len());
+    for c in &r.comparators {
+        let Some(op) = OPS.iter().position(|o| *o == c.op) else {
+            return Req::Text(r.to_string());
+        };
+        parts.push((op as u8, c.major, c.minor, c.patch, c.pre.as_str()));
+    }
+    Req::Parts(parts)
+}
+
+fn req_back(r: Req<&str>) -> Option<VersionReq> {
+    match r {
+        Req::Text(t) => VersionReq::parse(&t).ok(),
+        Req::Parts(parts) => {
+            let mut comparators = Vec::with_capacity(parts.len());
+            for (op, major, minor, patch, pre) in parts {
+                comparators.push(Comparator {
+                    op: *OPS.get(usize::from(op))?,
+                    major,
+                    minor,
+                    patch,
+                    pre: if pre.is_empty() {
+                        Prerelease::EMPTY
+                    } else {
+                        Prerelease::new(pre).ok()?
+                    },
+                });
+            }
+            Some(VersionReq { comparators })
+        }
+    }
+}
+
+fn id(s: &str) -> Option<Id> {
+    Id::parse(s).ok()
+}
+
+fn ids(v: Vec<&str>) -> Option<Vec<Id>> {
+    v.into_iter().map(id).collect()
+}
+
+fn strings(v: Vec<&str>) -> Vec<String> {
+    v.into_iter().map(str::to_owned).collect()
+}
+
+fn reqs(m: &BTreeMap<Id, VersionReq>) -> Vec<(&str, Req<&str>)> {
+    m.iter().map(|(k, v)| (k.as_str(), req(v))).collect()
+}
+
+fn reqs_back(v: Vec<(&str, Req<&str>)>) -> Option<BTreeMap<Id, VersionReq>> {
+    v.into_iter()
+        .map(|(k, r)| Some((id(k)?, req_back(r)?)))
+        .collect()
+}
+
+fn index_of<T: PartialEq>(all: &[T], x: &T) -> u8 {
+    all.iter().position(|a| a == x).unwrap_or(0) as u8
+}
+
+impl<'a> Entry<&'a str> {
+    fn of(loaded: &'a Loaded) -> Entry<&'a str> {
+        let r = &loaded.registry;
+        let origins = |m: &'a HashMap<Id, String>| -> Vec<(&'a str, &'a str)> {
+            let mut v: Vec<_> = m.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            v.sort_unstable();
+            v
+        };
+        Entry {
+            name: &r.meta.name,
+            description: &r.meta.description,
+            interfaces: r
+                .interfaces
+                .values()
+                .map(|i| IfaceE {
+                    id: i.id.as_str(),
+                    name: &i.name,
+                    summary: &i.summary,
+                    owner: &i.owner,
+                    specification: &i.specification,
+                    versions: i.versions.iter().map(ver).collect(),
+                })
+                .collect(),
+            components: r.components.values().map(component).collect(),
+            stacks: r
+                .stacks
+                .iter()
+                .map(|(k, s)| (k.as_str(), stack(s)))
+                .collect(),
+            diagnostics: loaded
+                .diagnostics
+                .iter()
+                .map(|d| DiagE {
+                    file: d.file.as_str(),
+                    line: d.line,
+                    column: d.column,
+                    code: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0) as u16,
+                    message: d.message.as_str(),
+                    error: d.is_error(),
+                    hint: d.hint.as_deref(),
+                    span: d.span.as_ref().map(|s| (s.start as u64, s.end as u64)),
+                })
+                .collect(),
+            checked: loaded.checked as u64,
+            origins: [
+                origins(&loaded.origins.interfaces),
+                origins(&loaded.origins.components),
+                origins(&loaded.origins.stacks),
+            ],
+            sources: loaded
+                .sources
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        }
+    }
+
+    fn into_loaded(self, source: SourceInfo) -> Option<Loaded> {
+        let mut interfaces = BTreeMap::new();
+        for i in self.interfaces {
+            let value = Interface {
+                id: id(i.id)?,
+                name: i.name.to_owned(),
+                summary: i.summary.to_owned(),
+                owner: i.owner.to_owned(),
+                specification: i.specification.to_owned(),
+                versions: i
+                    .versions
+                    .into_iter()
+                    .map(ver_back)
+                    .collect::<Option<_>>()?,
+            };
+            interfaces.insert(value.id.clone(), value);
+        }
+        let mut components = BTreeMap::new();
+        for c in self.components {
+            let value = component_back(c)?;
+            components.insert(value.id.clone(), value);
+        }
+        let mut stacks = BTreeMap::new();
+        for (k, s) in self.stacks {
+            stacks.insert(id(k)?, stack_back(s)?);
+        }
+        let mut diagnostics = Vec::with_capacity(self.diagnostics.len());
+        for d in self.diagnostics {
+            diagnostics.push(Diagnostic {
+                file: d.file.to_owned(),
+                line: d.line,
+                column: d.column,
+                code: *Code::ALL.get(usize::from(d.code))?,
+                message: d.message.to_owned(),
+                severity: if d.error {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                hint: d.hint.map(str::to_owned),
+                at: At::File,
+                span: d.span.map(|(a, b)| a as usize..b as usize),
+            });
+        }
+        let [oi, oc, os] = self.origins;
+        let origins = |v: Vec<(&str, &str)>| -> Option<HashMap<Id, String>> {
+            v.into_iter()
+                .map(|(k, p)| Some((id(k)?, p.to_owned())))
+                .collect()
+        };
+        Some(Loaded {
+            registry: Registry {
+                source,
+                meta: RegistryMeta {
+                    name: self.name.to_owned(),
+                    description: self.description.to_owned(),
+                },
+                interfaces,
+                components,
+                stacks,
+            },
+            diagnostics,
+            checked: usize::try_from(self.checked).ok()?,
+            origins: Origins {
+                interfaces: origins(oi)?,
+                components: origins(oc)?,
+                stacks: origins(os)?,
+            },
+            sources: self
+                .sources
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            from_cache: true,
+        })
+    }
+}
+
+fn component(c: &Component) -> CompE<&str> {
+    CompE {
+        id: c.id.as_str(),
+        name: &c.name,
+        summary: &c.summary,
+        supplier: &c.supplier,
+        licence: (c.licence.as_str(), c.licence.is_open_source()),
+        kind: index_of(Kind::ALL, &c.kind),
+        capabilities: c.capabilities.iter().map(Id::as_str).collect(),
+        lifecycle: index_of(Lifecycle::ALL, &c.lifecycle),
+        assurances: c.assurances.iter().map(String::as_str).collect(),
+        homepage: &c.homepage,
+        repository: c.repository.as_deref(),
+        releases: c
+            .releases
+            .iter()
+            .map(|r| ReleaseE {
+                version: ver(&r.version),
+                released: r.released.days(),
+                support_ends: r.support_ends.map(Date::days),
+                provides: r
+                    .provides
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), ver(v)))
+                    .collect(),
+                requires: reqs(&r.requires),
+                depends: reqs(&r.depends),
+                conflicts: reqs(&r.conflicts),
+                yanked: r.yanked.as_deref(),
+            })
+            .collect(),
+    }
+}
+
+fn component_back(c: CompE<&str>) -> Option<Component> {
+    let mut releases = Vec::with_capacity(c.releases.len());
+    for r in c.releases {
+        releases.push(Release {
+            version: ver_back(r.version)?,
+            released: Date::from_days(r.released),
+            support_ends: r.support_ends.map(Date::from_days),
+            provides: r
+                .provides
+                .into_iter()
+                .map(|(k, v)| Some((id(k)?, ver_back(v)?)))
+                .collect::<Option<_>>()?,
+            requires: reqs_back(r.requires)?,
+            depends: reqs_back(r.depends)?,
+            conflicts: reqs_back(r.conflicts)?,
+            yanked: r.yanked.map(str::to_owned),
+        });
+    }
+    Some(Component {
+        id: id(c.id)?,
+        name: c.name.to_owned(),
+        summary: c.summary.to_owned(),
+        supplier: c.supplier.to_owned(),
+        licence: Licence::trusted(c.licence.0, c.licence.1),
+        kind: *Kind::ALL.get(usize::from(c.kind))?,
+        capabilities: ids(c.capabilities)?,
+        lifecycle: *Lifecycle::ALL.get(usize::from(c.lifecycle))?,
+        assurances: strings(c.assurances),
+        homepage: c.homepage.to_owned(),
+        repository: c.repository.map(str::to_owned),
+        releases,
+    })
+}
+
+fn stack(s: &Stack) -> StackE<&str> {
+    StackE {
+        name: &s.name,
+        registry: s.registry.as_deref(),
+        rev: s.rev.as_deref(),
+        needs: s
+            .needs
+            .iter()
+            .map(|(k, n)| {
+                let n = match n {
+                    Need::Component { id, version } => NeedE::Component(id.as_str(), req(version)),
+                    Need::Interface { id, version } => NeedE::Interface(id.as_str(), req(version)),
+                    Need::Capability { id } => NeedE::Capability(id.as_str()),
+                };
+                (k.as_str(), n)
+            })
+            .collect(),
+        lifecycle: s
+            .policy
+            .lifecycle
+            .as_ref()
+            .map(|v| v.iter().map(|l| index_of(Lifecycle::ALL, l)).collect()),
+        open_source: s.policy.open_source,
+        assurances: s.policy.assurances.iter().map(String::as_str).collect(),
+        kinds: s
+            .policy
+            .kinds
+            .as_ref()
+            .map(|v| v.iter().map(|k| index_of(Kind::ALL, k)).collect()),
+        exclude_components: s.policy.exclude_components.iter().map(Id::as_str).collect(),
+        exclude_suppliers: s
+            .policy
+            .exclude_suppliers
+            .iter()
+            .map(String::as_str)
+            .collect(),
+        prefer: s.prefer.iter().map(Id::as_str).collect(),
+        current: s
+            .current
+            .iter()
+            .map(|(k, v)| (k.as_str(), ver(v)))
+            .collect(),
+    }
+}
+
+fn stack_back(s: StackE<&str>) -> Option<Stack> {
+    let mut needs = BTreeMap::new();
+    for (k, n) in s.needs {
+        let n = match n {
+            NeedE::Component(i, r) => Need::Component {
+                id: id(i)?,
+                version: req_back(r)?,
+            },
+            NeedE::Interface(i, r) => Need::Interface {
+                id: id(i)?,
+                version: req_back(r)?,
+            },
+            NeedE::Capability(i) => Need::Capability { id: id(i)? },
+        };
+        needs.insert(id(k)?, n);
+    }
+    let lifecycle = match s.lifecycle {
+        Some(v) => Some(
+            v.into_iter()
+                .map(|l| Lifecycle::ALL.get(usize::from(l)).copied())
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        None => None,
+    };
+    let kinds = match s.kinds {
+        Some(v) => Some(
+            v.into_iter()
+                .map(|k| Kind::ALL.get(usize::from(k)).copied())
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        None => None,
+    };
+    Some(Stack {
+        name: s.name.to_owned(),
+        registry: s.registry.map(str::to_owned),
+        rev: s.rev.map(str::to_owned),
+        needs,
+        policy: Policy {
+            lifecycle,
+            open_source: s.open_source,
+            assurances: strings(s.assurances),
+            kinds,
+            exclude_components: ids(s.exclude_components)?,
+            exclude_suppliers: strings(s.exclude_suppliers),
+        },
+        prefer: ids(s.prefer)?,
+        current: s
+            .current
+            .into_iter()
+            .map(|(k, v)| Some((id(k)?, ver_back(v)?)))
+            .collect::<Option<_>>()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::memory::MemorySource;
+
+    fn sample() -> Loaded {
+        let mut source = MemorySource::new("sample");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("registry");
+        for folder in ["", "interfaces", "components", "stacks"] {
+            for e in fs::read_dir(root.join(folder)).unwrap().flatten() {
+                if e.file_type().unwrap().is_file() {
+                    let rel = if folder.is_empty() {
+                        e.file_name().to_string_lossy().into_owned()
+                    } else {
+                        format!("{folder}/{}", e.file_name().to_string_lossy())
+                    };
+                    source.insert(&rel, fs::read(e.path()).unwrap());
+                }
+            }
+        }
+        // A finding or two, so they are cached too.
+        source.insert("components/broken.toml", "id = \"broken\"\nname = 3\n");
+        super::super::load(&source).unwrap()
+    }
+
+    fn key() -> CacheKey {
+        CacheKey {
+            slot: "tree-test".into(),
+            fingerprint: 42,
+            storable: true,
+        }
+    }
+
+    #[test]
+    fn round_trips_a_registry_with_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path().join("index"));
+        let loaded = sample();
+        assert!(!loaded.diagnostics.is_empty());
+        cache.write(&key(), &loaded);
+        let back = cache.read(&key(), &loaded.registry.source).unwrap();
+        assert_eq!(back.registry.components, loaded.registry.components);
+        assert_eq!(back.registry.interfaces, loaded.registry.interfaces);
+        assert_eq!(back.registry.stacks, loaded.registry.stacks);
+        assert_eq!(back.registry.meta, loaded.registry.meta);
+        assert_eq!(back.checked, loaded.checked);
+        assert_eq!(back.sources, loaded.sources);
+        assert_eq!(back.origins.components, loaded.origins.components);
+        let strip = |ds: &[Diagnostic]| -> Vec<Diagnostic> {
+            ds.iter()
+                .cloned()
+                .map(|mut d| {
+                    d.at = At::File;
+                    d
+                })
+                .collect()
+        };
+        assert_eq!(strip(&back.diagnostics), strip(&loaded.diagnostics));
+    }
+
+    #[test]
+    fn ignores_damaged_foreign_and_mismatched_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path().to_path_buf());
+        let loaded = sample();
+        let info = loaded.registry.source.clone();
+        cache.write(&key(), &loaded);
+        let path = dir.path().join("tree-test");
+        let good = fs::read(&path).unwrap();
+        // Another fingerprint.
+        let other = CacheKey {
+            fingerprint: 43,
+            ..key()
+        };
+        assert!(cache.read(&other, &info).is_none());
+        // Truncated, a flipped byte, garbage, empty, another format.
+        for bad in [
+            good[..good.len() / 2].to_vec(),
+            {
+                let mut b = good.clone();
+                let at = b.len() - 10;
+                b[at] ^= 0x20;
+                b
+            },
+            b"not a cache entry at all".to_vec(),
+            Vec::new(),
+            {
+                let mut b = good.clone();
+                b[8] = 99;
+                b
+            },
+        ] {
+            fs::write(&path, &bad).unwrap();
+            assert!(cache.read(&key(), &info).is_none());
+        }
+        // Rewritten over the damaged entry, it is used again.
+        cache.write(&key(), &loaded);
+        assert!(cache.read(&key(), &info).is_some());
+        // Not stored while files are still changing.
+        fs::remove_file(&path).unwrap();
+        cache.write(
+            &CacheKey {
+                storable: false,
+                ..key()
+            },
+            &loaded,
+        );
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn keeps_a_bounded_number_of_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path().to_path_buf());
+        let loaded = sample();
+        for i in 0..MAX_ENTRIES + 5 {
+            let key = CacheKey {
+                slot: format!("tree-{i}"),
+                ..key()
+            };
+            cache.write(&key, &loaded);
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), MAX_ENTRIES);
+    }
+
+    #[test]
+    fn hash_separates_writes() {
+        let h = |parts: &[&[u8]]| {
+            let mut h = Hash64::new();
+            for p in parts {
+                h.write(p);
+            }
+            h.finish()
+        };
+        assert_ne!(h(&[b"ab", b"c"]), h(&[b"a", b"bc"]));
+        assert_ne!(h(&[b"abcdefgh1"]), h(&[b"abcdefgh2"]));
+        assert_eq!(h(&[b"same"]), h(&[b"same"]));
+    }
+}
