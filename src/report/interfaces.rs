@@ -1,6 +1,6 @@
 //! `stackreg interfaces`: every interface with its versions, providers and consumers.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use serde::Serialize;
@@ -29,18 +29,29 @@ pub struct InterfaceList {
 
 impl InterfaceList {
     pub fn new(registry: &Registry) -> InterfaceList {
+        // One pass over every release, not one per interface.
+        let mut uses: HashMap<&str, (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
+        for c in registry.components.values() {
+            for r in &c.releases {
+                for i in r.provides.keys() {
+                    uses.entry(i.as_str())
+                        .or_default()
+                        .0
+                        .insert(c.id.to_string());
+                }
+                for i in r.requires.keys() {
+                    uses.entry(i.as_str())
+                        .or_default()
+                        .1
+                        .insert(c.id.to_string());
+                }
+            }
+        }
         let rows = registry
             .interfaces
             .values()
             .map(|i| {
-                let providers: BTreeSet<String> = registry
-                    .providers(i.id.as_str())
-                    .map(|(c, _, _)| c.id.to_string())
-                    .collect();
-                let consumers: BTreeSet<String> = registry
-                    .consumers(i.id.as_str())
-                    .map(|(c, _, _)| c.id.to_string())
-                    .collect();
+                let (providers, consumers) = uses.remove(i.id.as_str()).unwrap_or_default();
                 InterfaceRow {
                     id: i.id.to_string(),
                     name: i.name.clone(),

@@ -305,10 +305,14 @@ pub struct InterfaceReport {
 
 impl InterfaceReport {
     pub fn new(registry: &Registry, i: &Interface) -> InterfaceReport {
+        // One pass over the registry, then one over this interface's users per version.
+        let provided: Vec<_> = registry.providers(i.id.as_str()).collect();
+        let consumed: Vec<_> = registry.consumers(i.id.as_str()).collect();
         let mut versions = Vec::new();
         for v in i.versions.iter().rev() {
-            let providers = registry
-                .providers(i.id.as_str())
+            let providers = provided
+                .iter()
+                .copied()
                 .filter(|(_, _, pv)| *pv == v)
                 .map(|(c, r, _)| {
                     let mut s = format!("{}@{}", c.id, r.version);
@@ -318,8 +322,9 @@ impl InterfaceReport {
                     s
                 })
                 .collect();
-            let consumers = registry
-                .consumers(i.id.as_str())
+            let consumers = consumed
+                .iter()
+                .copied()
                 .filter(|(_, _, range)| range.matches(v))
                 .map(|(c, r, range)| format!("{}@{} ({range})", c.id, r.version))
                 .collect();
@@ -329,8 +334,9 @@ impl InterfaceReport {
                 consumers,
             });
         }
-        let unmet = registry
-            .consumers(i.id.as_str())
+        let unmet = consumed
+            .iter()
+            .copied()
             .filter(|(_, _, range)| !i.versions.iter().any(|v| range.matches(v)))
             .map(|(c, r, range)| format!("{}@{} ({range})", c.id, r.version))
             .collect();
