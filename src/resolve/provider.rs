@@ -372,7 +372,10 @@ impl DependencyProvider for Provider<'_, '_> {
         let ids = self.releases_of(ci);
         let mut candidates = Candidates {
             candidates: ids.clone(),
-            hint_dependencies_available: HintDependenciesAvailable::All,
+            // Dependencies are fetched for releases the solver considers, not up front for
+            // every candidate: that would walk everything reachable from the needs through
+            // every provider of every interface, most of a large registry.
+            hint_dependencies_available: HintDependenciesAvailable::None,
             ..Candidates::default()
         };
         let keep = self

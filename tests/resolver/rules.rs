@@ -314,14 +314,14 @@ fn explains_incompatible_ranges_of_a_shared_dependency() {
         why(&reg, &s),
         "\
 no plan exists: needs `first` and `second` cannot all be met together
-- need `first` (component app-a) cannot be met:
-  - app-a 1.0.0, which:
-    - depends on lib ^1, which cannot be met:
-      - lib 1.0.0, but lib 2.0.0 is wanted elsewhere (a plan holds one release per component)
-- need `second` (component app-b) can be met by:
+- need `second` (component app-b) cannot be met:
   - app-b 1.0.0, which:
-    - depends on lib ^2, which can be met by:
-      - lib 2.0.0
+    - depends on lib ^2, which cannot be met:
+      - lib 2.0.0, but lib 1.0.0 is wanted elsewhere (a plan holds one release per component)
+- need `first` (component app-a) can be met by:
+  - app-a 1.0.0, which:
+    - depends on lib ^1, which can be met by:
+      - lib 1.0.0
 "
     );
 }
