@@ -36,12 +36,16 @@ impl DirSource {
     }
 }
 
-/// The directory's path relative to the root of the git working tree around it.
+/// The directory's path relative to the root of the git working tree around it: the
+/// nearest folder holding `.git` (a folder, or a file for worktrees and submodules), as
+/// git finds it. Found without libgit2, whose start-up (TLS included) costs more than
+/// reading a cached registry.
 fn path_in_repo(root: &Path) -> Option<String> {
-    let repo = git2::Repository::discover(root).ok()?;
-    let workdir = repo.workdir()?.canonicalize().ok()?;
     let root = root.canonicalize().ok()?;
-    let rel = root.strip_prefix(&workdir).ok()?;
+    let workdir = root
+        .ancestors()
+        .find(|d| fs::symlink_metadata(d.join(".git")).is_ok())?;
+    let rel = root.strip_prefix(workdir).ok()?;
     Some(
         rel.components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
