@@ -14,6 +14,13 @@ use crate::registry::{self, Loaded, Source};
 use crate::report::validation::render_one;
 use crate::text;
 
+/// Leaves `value` to the operating system instead of freeing it: the process ends right
+/// after the command, and freeing a large registry piece by piece takes longer than
+/// answering from it.
+pub fn leave<T>(value: T) {
+    std::mem::forget(value);
+}
+
 /// Global settings and output, shared by every subcommand.
 pub struct Ctx {
     pub global: Global,
@@ -270,8 +277,18 @@ impl Ctx {
         stack: Option<(&Path, Option<&str>, Option<&str>)>,
         strict: bool,
     ) -> Result<Loaded, Error> {
+        self.load_scoped(stack, strict, registry::cache::Scope::Everything)
+    }
+
+    /// Like `load`, building only `scope` of a registry read from the index cache.
+    pub fn load_scoped(
+        &self,
+        stack: Option<(&Path, Option<&str>, Option<&str>)>,
+        strict: bool,
+        scope: registry::cache::Scope,
+    ) -> Result<Loaded, Error> {
         let source = self.open(stack)?;
-        let cache = registry::cache::IndexCache::locate();
+        let cache = registry::cache::IndexCache::locate().map(|c| c.scoped(scope));
         let loaded = registry::load_cached(source.as_ref(), cache.as_ref(), |_, _, _| Vec::new())?;
         if loaded.from_cache {
             self.status("registry: read from the index cache");

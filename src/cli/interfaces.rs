@@ -18,5 +18,6 @@ pub fn run(ctx: &Ctx) -> Result<Outcome, Error> {
         Format::Csv => list.csv(),
         _ => list.to_string(),
     })?;
+    super::context::leave(loaded);
     Ok(Outcome::Success)
 }

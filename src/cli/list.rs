@@ -10,7 +10,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Outcome, Error> {
         "list",
         &[Format::Table, Format::Json, Format::Markdown, Format::Csv],
     )?;
-    let loaded = ctx.load(None, false)?;
+    let loaded = ctx.load_scoped(None, false, crate::registry::cache::Scope::Listing)?;
     let filter = Filter {
         query: args.query,
         capabilities: args.capability,
@@ -27,5 +27,6 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Outcome, Error> {
         Format::Csv => list.csv(),
         _ => list.to_string(),
     })?;
+    super::context::leave(loaded);
     Ok(Outcome::Success)
 }

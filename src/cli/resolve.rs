@@ -65,6 +65,7 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
         })?;
         ctx.note(&format!("wrote {}", lock_path.display()));
     }
+    super::context::leave(ws);
     Ok(Outcome::Success)
 }
 

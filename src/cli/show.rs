@@ -6,12 +6,20 @@ use super::args::{Format, ShowArgs};
 use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::model::Id;
+use crate::registry::cache::Scope;
 use crate::registry::validate::suggest;
 use crate::report::show::{ComponentReport, InterfaceReport};
 
 pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Outcome, Error> {
     let format = ctx.format("show", &[Format::Table, Format::Json, Format::Markdown])?;
-    let loaded = ctx.load(None, false)?;
+    let scope = match (&args.interface, &args.id) {
+        (Some(i), _) => Scope::Interface(i.clone()),
+        (None, Some(spec)) => {
+            Scope::Component(spec.split('@').next().unwrap_or_default().to_owned())
+        }
+        (None, None) => Scope::Everything,
+    };
+    let loaded = ctx.load_scoped(None, false, scope)?;
     let registry = &loaded.registry;
     let out = if let Some(iface) = args.interface {
         let Some(i) = registry.interfaces.get(iface.as_str()) else {
@@ -58,6 +66,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Outcome, Error> {
         }
     };
     ctx.print(&out)?;
+    super::context::leave(loaded);
     Ok(Outcome::Success)
 }
 

@@ -46,10 +46,30 @@ const HEADER_LEN: usize = 8 + 4 + 8 * 4;
 /// Entries kept in the cache folder; the oldest are removed beyond this.
 const MAX_ENTRIES: usize = 12;
 
-/// Where cached registries are kept.
+/// Where cached registries are kept, and how much of a cached registry to build.
 #[derive(Debug, Clone)]
 pub struct IndexCache {
     dir: PathBuf,
+    scope: Scope,
+}
+
+/// How much of a cached registry a command needs built. Decoding an entry is cheap;
+/// building every release of a large registry as model values is most of a warm run, so
+/// a command that needs few components asks for those only. A load from the files (no
+/// entry yet) always has everything, which answers the same questions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every component, whole.
+    #[default]
+    Everything,
+    /// This component and every component providing an interface one of its releases
+    /// requires (what `show ID` reports); everything when there is no such component.
+    Component(String),
+    /// Every component with a release providing or requiring this interface.
+    Interface(String),
+    /// Every component, with releases holding only what a listing shows and filters on:
+    /// version, dates, yanked and provides (requires, depends and conflicts left empty).
+    Listing,
 }
 
 /// What a registry's files are, for the cache.
@@ -72,7 +92,16 @@ impl IndexCache {
     }
 
     pub fn at(dir: PathBuf) -> IndexCache {
-        IndexCache { dir }
+        IndexCache {
+            dir,
+            scope: Scope::Everything,
+        }
+    }
+
+    /// The same cache, building only `scope` of a cached registry.
+    pub fn scoped(mut self, scope: Scope) -> IndexCache {
+        self.scope = scope;
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -88,7 +117,7 @@ impl IndexCache {
         let bytes = fs::read(self.path(key)).ok()?;
         let payload = check_header(&bytes, key.fingerprint)?;
         let entry: Entry<&str> = postcard::from_bytes(payload).ok()?;
-        entry.into_loaded(source.clone())
+        entry.into_loaded(source.clone(), &self.scope)
     }
 
     /// Stores `loaded` under `key`. Failures are ignored: the cache is only an optimisation.
@@ -621,7 +650,44 @@ impl<'a> Entry<&'a str> {
         }
     }
 
-    fn into_loaded(self, source: SourceInfo) -> Option<Loaded> {
+    /// Which components `scope` keeps (`None`: all).
+    fn wanted(&self, scope: &Scope) -> Option<Vec<bool>> {
+        let uses = |c: &CompE<&str>, ifaces: &[&str], requires_too: bool| {
+            c.releases.iter().any(|r| {
+                r.provides.iter().any(|(i, _)| ifaces.contains(i))
+                    || (requires_too && r.requires.iter().any(|(i, _)| ifaces.contains(i)))
+            })
+        };
+        match scope {
+            Scope::Everything | Scope::Listing => None,
+            Scope::Component(id) => {
+                let c = self.components.iter().find(|c| c.id == id)?;
+                let mut ifaces: Vec<&str> = c
+                    .releases
+                    .iter()
+                    .flat_map(|r| r.requires.iter().map(|(i, _)| *i))
+                    .collect();
+                ifaces.sort_unstable();
+                ifaces.dedup();
+                Some(
+                    self.components
+                        .iter()
+                        .map(|o| o.id == id || uses(o, &ifaces, false))
+                        .collect(),
+                )
+            }
+            Scope::Interface(id) => Some(
+                self.components
+                    .iter()
+                    .map(|o| uses(o, &[id.as_str()], true))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn into_loaded(self, source: SourceInfo, scope: &Scope) -> Option<Loaded> {
+        let wanted = self.wanted(scope);
+        let listing = *scope == Scope::Listing;
         let mut interfaces = BTreeMap::new();
         for i in self.interfaces {
             let value = Interface {
@@ -638,11 +704,14 @@ impl<'a> Entry<&'a str> {
             };
             interfaces.insert(value.id.clone(), value);
         }
-        let mut components = BTreeMap::new();
-        for c in self.components {
-            let value = component_back(c)?;
-            components.insert(value.id.clone(), value);
-        }
+        // Entries are in id order, so the maps are built in bulk.
+        let components = self
+            .components
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| wanted.as_ref().is_none_or(|w| w[*i]))
+            .map(|(_, c)| component_back(c, listing).map(|c| (c.id.clone(), c)))
+            .collect::<Option<BTreeMap<_, _>>>()?;
         let mut stacks = BTreeMap::new();
         for (k, s) in self.stacks {
             stacks.insert(id(k)?, stack_back(s)?);
@@ -733,9 +802,14 @@ fn component(c: &Component) -> CompE<&str> {
     }
 }
 
-fn component_back(c: CompE<&str>) -> Option<Component> {
+fn component_back(c: CompE<&str>, listing: bool) -> Option<Component> {
     let mut releases = Vec::with_capacity(c.releases.len());
-    for r in c.releases {
+    for mut r in c.releases {
+        if listing {
+            r.requires.clear();
+            r.depends.clear();
+            r.conflicts.clear();
+        }
         releases.push(Release {
             version: ver_back(r.version)?,
             released: Date::from_days(r.released),
@@ -924,6 +998,74 @@ mod tests {
                 .collect()
         };
         assert_eq!(strip(&back.diagnostics), strip(&loaded.diagnostics));
+    }
+
+    #[test]
+    fn scopes_build_what_a_command_needs() {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = sample();
+        let info = loaded.registry.source.clone();
+        IndexCache::at(dir.path().to_path_buf()).write(&key(), &loaded);
+        let read = |scope: Scope| {
+            IndexCache::at(dir.path().to_path_buf())
+                .scoped(scope)
+                .read(&key(), &info)
+                .unwrap()
+        };
+        let ids = |l: &Loaded| {
+            l.registry
+                .components
+                .keys()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+        };
+        let all = ids(&loaded);
+        // fixmystreet requires nothing: only itself.
+        assert_eq!(
+            ids(&read(Scope::Component("fixmystreet".into()))),
+            ["fixmystreet"]
+        );
+        // A component that requires interfaces comes with their providers.
+        let portal = read(Scope::Component("bops".into()));
+        assert!(portal.registry.components.len() > 1);
+        let c = &loaded.registry.components["bops"];
+        for r in &c.releases {
+            for iface in r.requires.keys() {
+                for (p, _, _) in loaded.registry.providers(iface.as_str()) {
+                    assert!(portal.registry.components.contains_key(&p.id), "{}", p.id);
+                }
+            }
+        }
+        // Unknown: everything, for suggestions.
+        assert_eq!(ids(&read(Scope::Component("nope".into()))), all);
+        let iface = read(Scope::Interface("open311-georeport".into()));
+        let want: Vec<String> = loaded
+            .registry
+            .components
+            .values()
+            .filter(|c| {
+                c.releases.iter().any(|r| {
+                    r.provides.contains_key("open311-georeport")
+                        || r.requires.contains_key("open311-georeport")
+                })
+            })
+            .map(|c| c.id.to_string())
+            .collect();
+        assert_eq!(ids(&iface), want);
+        let listing = read(Scope::Listing);
+        assert_eq!(ids(&listing), all);
+        for (id, c) in &listing.registry.components {
+            let full = &loaded.registry.components[id];
+            assert_eq!(c.releases.len(), full.releases.len());
+            for (a, b) in c.releases.iter().zip(&full.releases) {
+                assert_eq!(
+                    (&a.version, &a.provides, &a.yanked),
+                    (&b.version, &b.provides, &b.yanked)
+                );
+                assert!(a.requires.is_empty() && a.depends.is_empty());
+            }
+        }
+        assert_eq!(listing.diagnostics, read(Scope::Everything).diagnostics);
     }
 
     #[test]
