@@ -1,0 +1,122 @@
+//! In-process benchmarks: loading (reading, checking and cross-checking every manifest),
+//! the index cache, and resolution with the registry already loaded, on the sample
+//! registry and on synthetic registries.
+//!
+//! ```sh
+//! cargo bench --bench registry                              # 1,000, 2,000 and 10,000 components
+//! STACKREG_BENCH_SIZES=2000 cargo bench --bench registry -- resolve
+//! ```
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use stackreg::model::Stack;
+use stackreg::registry::cache::{CacheKey, IndexCache};
+use stackreg::registry::memory::MemorySource;
+use stackreg::registry::synth::{self, Params};
+use stackreg::registry::{self, Loaded};
+use stackreg::resolve::{Options, Resolution, Resolver};
+
+fn sizes() -> Vec<usize> {
+    std::env::var("STACKREG_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1000, 2000, 10_000])
+}
+
+fn memory(files: &BTreeMap<String, String>) -> MemorySource {
+    let mut source = MemorySource::new("bench");
+    for (path, text) in files {
+        source.insert(path, text.as_bytes());
+    }
+    source
+}
+
+fn sample() -> MemorySource {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("registry");
+    let mut files = BTreeMap::new();
+    for folder in ["", "interfaces", "components", "stacks"] {
+        for e in std::fs::read_dir(root.join(folder))
+            .expect("sample registry")
+            .flatten()
+        {
+            if e.file_type().is_ok_and(|t| t.is_file()) {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let rel = if folder.is_empty() {
+                    name
+                } else {
+                    format!("{folder}/{name}")
+                };
+                files.insert(rel, std::fs::read_to_string(e.path()).expect("utf-8"));
+            }
+        }
+    }
+    memory(&files)
+}
+
+fn stack(text: &str) -> Stack {
+    stackreg::model::validate::stack("stack.toml", None, text)
+        .value
+        .expect("a generated stack parses")
+}
+
+fn resolve(loaded: &Loaded, stack: &Stack) -> usize {
+    match Resolver::new(&loaded.registry, stack).resolve(&Options::default()) {
+        Ok(Resolution::Resolved(plan)) => plan.releases.len(),
+        _ => panic!("the stack resolves"),
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let sample = sample();
+    let loaded = registry::load(&sample).expect("sample loads");
+    let mut group = c.benchmark_group("sample");
+    group.bench_function("load", |b| b.iter(|| registry::load(black_box(&sample))));
+    for (id, s) in &loaded.registry.stacks {
+        group.bench_function(format!("resolve/{id}"), |b| {
+            b.iter(|| resolve(&loaded, black_box(s)))
+        });
+    }
+    group.finish();
+
+    for n in sizes() {
+        let generated = synth::generate(&Params {
+            components: n,
+            ..Params::default()
+        })
+        .expect("generates");
+        let source = memory(&generated.files);
+        let loaded = registry::load(&source).expect("loads");
+        let mut group = c.benchmark_group(format!("synthetic-{n}"));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(if n >= 10_000 { 20 } else { 8 }));
+        group.bench_function("load", |b| b.iter(|| registry::load(black_box(&source))));
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = IndexCache::at(dir.path().to_path_buf());
+        let key = CacheKey {
+            slot: "tree-bench".into(),
+            fingerprint: 1,
+            storable: true,
+        };
+        group.bench_function("cache-write", |b| b.iter(|| cache.write(&key, &loaded)));
+        cache.write(&key, &loaded);
+        group.bench_function("cache-read", |b| {
+            b.iter(|| cache.read(&key, &loaded.registry.source).expect("hit"))
+        });
+        for s in &generated.stacks {
+            let parsed = stack(&s.text);
+            group.bench_function(format!("resolve/{}", s.name), |b| {
+                b.iter(|| resolve(&loaded, black_box(&parsed)))
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(registry_benches, benches);
+criterion_main!(registry_benches);
