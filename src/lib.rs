@@ -12,6 +12,7 @@ pub mod model;
 pub mod registry;
 pub mod report;
 pub mod resolve;
+pub mod site;
 pub mod text;
 
 pub use cli::run;

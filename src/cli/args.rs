@@ -106,6 +106,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Git operations on the registry: init, publish, yank, log, diff, fetch
     Registry(RegistryArgs),
+    /// Write the catalogue and stack reports as a static website
+    Site(SiteArgs),
 }
 
 fn lifecycle_parser() -> impl TypedValueParser<Value = Lifecycle> {
@@ -304,4 +306,17 @@ pub struct DiffArgs {
     pub from: String,
     /// The revision to compare to [default: what --rev or the working tree holds]
     pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The folder to write; everything in it is replaced on every run
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Stack files to add a page for (reference stacks in the registry always get one)
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub stack: Vec<PathBuf>,
+    /// Replace DIR even if it is a non-empty folder that `stackreg site` did not make
+    #[arg(long)]
+    pub force: bool,
 }

@@ -12,6 +12,7 @@ mod registry;
 mod resolve;
 mod schema;
 mod show;
+mod site;
 mod stack;
 mod validate;
 mod why;
@@ -67,6 +68,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Schema(args) => schema::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
         Command::Registry(args) => registry::run(ctx, args),
+        Command::Site(args) => site::run(ctx, args),
     }
 }
 
