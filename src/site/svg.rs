@@ -89,15 +89,18 @@ pub fn plan_graph(report: &GraphReport, needs: &BTreeMap<Id, Need>) -> Graph {
     }
     for e in &report.edges {
         if let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) {
+            // A dashed line already says "requires"; the label names the interface.
+            let (label, class) = match &e.interface {
+                Some(interface) if e.kind == "requires" => {
+                    (format!("{interface} {}", e.range), "requires")
+                }
+                _ => (e.label.clone(), "depends"),
+            };
             g.edges.push(GraphEdge {
                 from: a,
                 to: b,
-                label: e.label.clone(),
-                class: if e.kind == "depends" {
-                    "depends"
-                } else {
-                    "requires"
-                },
+                label,
+                class,
             });
         }
     }
@@ -107,7 +110,7 @@ pub fn plan_graph(report: &GraphReport, needs: &BTreeMap<Id, Need>) -> Graph {
 /// Approximate rendered width of `s` at `px` font size in Arial (no font metrics are
 /// available when the page is generated; the estimate errs wide).
 fn text_width(s: &str, px: f64) -> f64 {
-    s.chars().count() as f64 * px * 0.58
+    s.chars().count() as f64 * px * 0.55
 }
 
 struct Layout {
@@ -407,7 +410,7 @@ pub fn render(g: &Graph, title: &str, description: &str) -> Markup {
         .iter()
         .map(|l| l.iter().map(|&s| width_of(s)).fold(0.0, f64::max))
         .collect();
-    let mut gap_after = vec![70.0f64; lay.layers.len()];
+    let mut gap_after = vec![56.0f64; lay.layers.len()];
     for (i, e) in g.edges.iter().enumerate() {
         if e.label.is_empty() {
             continue;
@@ -418,7 +421,7 @@ pub fn render(g: &Graph, title: &str, description: &str) -> Markup {
         } else {
             chain[0].0
         };
-        gap_after[l] = gap_after[l].max(text_width(&e.label, 11.0) + 36.0);
+        gap_after[l] = gap_after[l].max(text_width(&e.label, 11.0) + 30.0);
     }
     let mut x_left = Vec::with_capacity(columns.len());
     let mut x = MARGIN;

@@ -17,7 +17,8 @@
 // starts it with a new, empty user-data-dir of its own.
 //
 // Usage: node check-site.mjs --site DIR [--site DIR…] [--hostile DIR…]
-//          [--screenshot PAGE=PNG…] (pages of the first --site; PNGs written 1000px wide)
+//          [--screenshot PAGE[#ID]=PNG[@WIDTH]…] (a page of the first --site, scrolled to
+//          #ID, written as a PNG WIDTH pixels wide, 1000 by default, and 1000 high)
 // Exit code 0 when every check passed, 1 when any failed, 2 when it could not run.
 
 import fs from "node:fs";
@@ -56,11 +57,12 @@ function parseArgs(argv) {
     } else if (a === "--hostile") {
       out.hostile.push(path.resolve(next()));
     } else if (a === "--screenshot") {
-      const [page, png] = next().split("=");
+      const [page, target] = next().split("=");
+      const [png, width] = (target || "").split("@");
       if (!page || !png) {
         throw new Error("--screenshot takes PAGE=PNG");
       }
-      out.screenshots.push({ page, png: path.resolve(png) });
+      out.screenshots.push({ page, png: path.resolve(png), width: Number(width) || 1000 });
     } else {
       throw new Error(`unknown argument ${a}`);
     }
@@ -328,7 +330,7 @@ async function checkWithoutJavaScript(report, browser, root) {
 }
 
 async function screenshot(browser, root, shot) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport: { width: shot.width, height: 1000 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const [pagePath, anchor] = shot.page.split("#");
   await page.goto(pathToFileURL(path.join(root, pagePath)).href, { waitUntil: "load" });

@@ -78,7 +78,7 @@ fn the_sites_work_in_headless_chromium() {
             "--screenshot",
             "components/fixmystreet.html=docs/component-page.png",
             "--screenshot",
-            "stacks/unitary-council.html#graph=docs/stack-page.png",
+            "stacks/district-council.html#graph=docs/stack-page.png@1240",
         ]);
     }
     let mut child = cmd
