@@ -2,6 +2,7 @@
 //! and, where it makes sense, as markdown or CSV. The command line picks the format in one
 //! place; nothing here knows about flags or streams.
 
+pub mod alternatives;
 pub mod graph;
 pub mod history;
 pub mod interfaces;
@@ -103,6 +104,32 @@ pub fn table_fitted<S: AsRef<str>>(
         .map(str::trim_end)
         .collect::<Vec<_>>()
         .join("\n");
+    out.push('\n');
+    out
+}
+
+/// Wraps `text` at `width()` on spaces: the first line indented by `indent`, the rest by
+/// `hang`. Every line ends with a newline.
+pub fn wrap(text: &str, indent: usize, hang: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = String::new();
+    let mut line = " ".repeat(indent);
+    let mut empty = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let fits = line.width() + 1 + word.width() <= width();
+        if !empty && !fits {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(hang);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
     out.push('\n');
     out
 }
