@@ -295,7 +295,7 @@ fn alternatives_property(tape: &[u8]) -> Result<(), TestCaseError> {
             .ok_or_else(|| TestCaseError::fail("planned component has no answer"))?;
         // The candidate set, from SPEC §5 directly.
         let xc = &reg.components[x];
-        let xr = xc.releases.iter().find(|r| &r.version == &old[x]).unwrap();
+        let xr = xc.releases.iter().find(|r| r.version == old[x]).unwrap();
         let mut want: Vec<Id> = reg
             .components
             .values()
