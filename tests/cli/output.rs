@@ -410,8 +410,8 @@ Send emails and text messages
   specification  https://example.com/notify
 
 VERSION  PROVIDED BY     USED BY
-2.0.0    notifier@2.0.0  portal@1.0.0 (^2), portal@1.1.0 (^2)
-1.0.0    notifier@1.0.0  -
+2.0.0    notifier 2.0.0  portal 1.0.0, 1.1.0 (^2)
+1.0.0    notifier 1.0.0  -
 "
     );
 

@@ -96,7 +96,7 @@ fn resolve_prints_the_plan_in_every_format() {
         .stdout
         .clone();
     assert!(
-        table.starts_with("Plan for Test council (registry registry): 3 components"),
+        table.starts_with("Plan for Test council: 3 components (registry: registry)"),
         "{table}"
     );
     assert!(table.contains("portal"), "{table}");
