@@ -756,3 +756,13 @@ fn a_closed_pipe_ends_quietly() {
         assert_eq!(run.stderr, "", "{args:?}");
     }
 }
+
+#[test]
+fn a_closed_pipe_keeps_a_negative_answer() {
+    // `stackreg validate | head` in CI with pipefail must still fail on invalid manifests.
+    let f = Fixture::new();
+    f.file("components/bad.toml", "id = \"bad\"\n");
+    f.commit("bad");
+    let run = stackreg_closed_stdout(f.root(), &["validate"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
