@@ -81,6 +81,18 @@ impl Ctx {
     }
 
     /// Writes data to stdout.
+    /// Prints a report in `format`: JSON, markdown, CSV where the report has it, else the
+    /// human table.
+    pub fn emit<R: crate::report::Report>(&self, format: Format, report: &R) -> Result<(), Error> {
+        let text = match format {
+            Format::Json => crate::report::json(report),
+            Format::Markdown => report.markdown(),
+            Format::Csv => report.csv().unwrap_or_else(|| report.to_string()),
+            _ => report.to_string(),
+        };
+        self.print(&text)
+    }
+
     /// A closed pipe (`stackreg validate | head`) is not an error: the rest of the output
     /// is dropped, and the command still ends with its own exit code.
     pub fn print(&self, data: &str) -> Result<(), Error> {

@@ -23,6 +23,47 @@ use tabled::settings::{Padding, Style, Width};
 
 use crate::text;
 
+/// An answer that prints as a table (`Display`), JSON (`Serialize`) and markdown, and
+/// optionally CSV. The command line picks one of them in `Ctx::emit`.
+pub trait Report: std::fmt::Display + Serialize {
+    fn markdown(&self) -> String;
+
+    fn csv(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Implements `Report` for types with inherent `markdown()` (and `csv()`) methods.
+macro_rules! reports {
+    ($($ty:ty $(, csv = $csv:ident)?;)*) => {
+        $(impl Report for $ty {
+            fn markdown(&self) -> String {
+                <$ty>::markdown(self)
+            }
+            $(fn csv(&self) -> Option<String> {
+                Some(<$ty>::$csv(self))
+            })?
+        })*
+    };
+}
+
+reports! {
+    alternatives::AlternativesReport;
+    alternatives::LockInReport;
+    history::RegistryDiff;
+    history::RegistryLog;
+    interfaces::InterfaceList, csv = csv;
+    list::ComponentList, csv = csv;
+    outdated::OutdatedReport;
+    registry::FetchReport;
+    registry::InitReport;
+    registry::PublishReport;
+    resolve::ResolveReport;
+    show::ComponentReport;
+    show::InterfaceReport;
+    why::WhyReport;
+}
+
 static WIDTH: OnceLock<usize> = OnceLock::new();
 
 /// Sets the width tables are fitted to (once, at start-up).
