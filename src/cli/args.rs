@@ -100,6 +100,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// Show newer releases and support end dates for the plan
     Outdated(OutdatedArgs),
+    /// Show what could swap in for a component of the plan, or (--all) the lock-in report
+    Alternatives(AlternativesArgs),
     /// Print the JSON Schema of a manifest kind
     Schema(SchemaArgs),
     /// Print shell completions
@@ -190,6 +192,24 @@ pub struct WhyArgs {
 pub struct GraphArgs {
     /// The stack file
     pub stack: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AlternativesArgs {
+    /// The stack file
+    pub stack: PathBuf,
+    /// The component of the plan to find alternatives for
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub id: Option<String>,
+    /// Every component of the plan: the lock-in report
+    #[arg(long)]
+    pub all: bool,
+    /// Also show candidates the stack's policy excludes, marked with the rule
+    #[arg(long)]
+    pub ignore_policy: bool,
+    /// Give up each resolution after this many solver steps
+    #[arg(long, value_name = "N", env = "STACKREG_MAX_STEPS")]
+    pub max_steps: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The command line: parse arguments, run one subcommand, print its answer in the chosen
 //! format, and turn the outcome into an exit code, all decided here and nowhere else.
 
+mod alternatives;
 pub mod args;
 mod completions;
 mod context;
@@ -65,6 +66,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Why(args) => why::run(ctx, args),
         Command::Graph(args) => graph::run(ctx, args),
         Command::Outdated(args) => outdated::run(ctx, args),
+        Command::Alternatives(args) => alternatives::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
         Command::Registry(args) => registry::run(ctx, args),

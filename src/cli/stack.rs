@@ -9,7 +9,7 @@ use crate::model::Stack;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
 use crate::registry::{Loaded, validate as cross};
 use crate::resolve::lock::{self, LockFile};
-use crate::resolve::{DEFAULT_MAX_STEPS, Options};
+use crate::resolve::{DEFAULT_MAX_STEPS, Options, Plan, Resolution, Resolver};
 
 /// A stack file as read from disk.
 pub struct StackInput {
@@ -152,6 +152,37 @@ impl Workspace {
     /// The lock file next to the stack, if there is one.
     pub fn lock(&self) -> Result<Option<LockFile>, Error> {
         lock_for(&self.input.path)
+    }
+
+    /// The plan, or `None` after saying (on stderr) that the stack has none.
+    pub fn plan(
+        &self,
+        ctx: &Ctx,
+        resolver: &Resolver<'_>,
+        options: &Options,
+    ) -> Result<Option<Plan>, Error> {
+        match resolver.resolve(options)? {
+            Resolution::Resolved(plan) => Ok(Some(plan)),
+            Resolution::Unsatisfiable(_) => {
+                let path = self.input.path.display();
+                ctx.fail(&format!(
+                    "{path} has no plan; run `stackreg resolve {path}` to see why"
+                ));
+                Ok(None)
+            }
+        }
+    }
+
+    /// Why `id` has no place in an answer about the plan.
+    pub fn not_in_plan(&self, id: &str) -> String {
+        if self.loaded.registry.components.contains_key(id) {
+            format!("{id} is not in the plan for {}", self.input.stack.name)
+        } else {
+            format!(
+                "there is no component `{}` in the registry",
+                crate::text::escape(id)
+            )
+        }
     }
 
     /// Resolution options from the lock file and the environment.
