@@ -1,5 +1,6 @@
 //! `stackreg site`: the registry as a static website that anyone can browse without a
-//! terminal, and a report for each stack (its plan, a dependency graph, what changes).
+//! terminal, and a report for each stack (its plan, a dependency graph, what changes, and
+//! what could swap in for each component).
 //!
 //! Generation is pure: [`generate`] turns a registry snapshot and resolved stacks into a
 //! map of file paths to bytes, the same bytes for the same inputs. [`output`] writes that
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{Id, Stack};
 use crate::registry::Registry;
+use crate::resolve::alternatives::{LockIn, lock_in};
 use crate::resolve::{Options, Resolution, ResolveError, Resolver};
 
 /// The name of the file that marks a folder as made by `stackreg site`.
@@ -42,11 +44,14 @@ pub struct StackInput {
     pub options: Options,
 }
 
-/// A stack with the answer resolution gave.
+/// A stack with the answer resolution gave, and for a plan, the swap-in alternatives of
+/// each of its components (the lock-in report).
 #[derive(Debug)]
 pub struct ResolvedStack {
     pub input: StackInput,
     pub outcome: Result<Resolution, ResolveError>,
+    /// `None` when there is no plan.
+    pub lock_in: Option<Result<LockIn, ResolveError>>,
 }
 
 /// The whole site: relative path → file contents.
@@ -69,13 +74,25 @@ pub struct Settings {
     pub registry_errors: usize,
 }
 
-/// Resolves each stack against the registry.
+/// Resolves each stack against the registry and, for each plan, finds what could swap in
+/// for every component (as `stackreg alternatives STACK --all`).
 pub fn resolve_stacks(registry: &Registry, stacks: Vec<StackInput>) -> Vec<ResolvedStack> {
     stacks
         .into_iter()
         .map(|input| {
-            let outcome = Resolver::new(registry, &input.stack).resolve(&input.options);
-            ResolvedStack { input, outcome }
+            let resolver = Resolver::new(registry, &input.stack);
+            let outcome = resolver.resolve(&input.options);
+            let lock_in = match &outcome {
+                Ok(Resolution::Resolved(plan)) => {
+                    Some(lock_in(&resolver, plan, &input.options, false))
+                }
+                _ => None,
+            };
+            ResolvedStack {
+                input,
+                outcome,
+                lock_in,
+            }
         })
         .collect()
 }

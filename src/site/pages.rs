@@ -12,9 +12,11 @@ use super::layout::{self, Frame, Page, Section};
 use super::{MARKER, ResolvedStack, Settings, Site, StackOrigin, svg};
 use crate::model::{Component, Date, Id, Interface, Lifecycle, Need, RegistryMeta, Release};
 use crate::registry::Registry;
+use crate::report::alternatives::differences_text;
 use crate::report::graph::GraphReport;
 use crate::report::list::short_licence;
 use crate::report::resolve::ResolveReport;
+use crate::resolve::alternatives::{Alternative, Alternatives, Fit, LockIn};
 use crate::resolve::{ExplainNode, Plan, Resolution};
 
 const CSS: &str = include_str!("assets/site.css");
@@ -273,17 +275,19 @@ fn facts(h: &mut Html, rows: Vec<Fact<'_>>) {
     .nl();
 }
 
-/// Items as an inline, comma-separated list, or `none` when empty.
+/// Items separated by commas, or `none` when empty. Plain phrasing content, so that it can
+/// stand inside a sentence (a `<ul>` would end the paragraph around it).
 fn inline_list<T>(h: &mut Html, items: &[T], none: &str, mut item: impl FnMut(&mut Html, &T)) {
     if items.is_empty() {
         h.text(none);
         return;
     }
-    h.el("ul", &[("class", "inline-list")], |h| {
-        for i in items {
-            h.el("li", &[], |h| item(h, i));
+    for (n, i) in items.iter().enumerate() {
+        if n > 0 {
+            h.lit(", ");
         }
-    });
+        item(h, i);
+    }
 }
 
 fn heading_with_caption(h: &mut Html, caption: &str, title: &str) {
@@ -1227,7 +1231,7 @@ fn stacks_index(stacks: &[ResolvedStack]) -> Page {
             &mut h,
             "stack-table",
             "Stacks and their plans",
-            &["Stack", "From", "Needs", "Plan"],
+            &["Stack", "From", "Needs", "Plan", "Lock-in"],
             |h| {
                 for s in stacks {
                     h.el("tr", &[], |h| {
@@ -1253,6 +1257,21 @@ fn stacks_index(stacks: &[ResolvedStack]) -> Page {
                             }
                             Err(_) => {
                                 h.el_text("strong", &[("class", "tag tag-warning")], "gave up");
+                            }
+                        });
+                        h.el("td", &[], |h| match &s.lock_in {
+                            Some(Ok(found)) => {
+                                let risks = found.components.iter().filter(|a| a.is_lock_in());
+                                let text = format!(
+                                    "{} of {} components",
+                                    risks.count(),
+                                    found.components.len()
+                                );
+                                let to = format!("{}#lock-in", stack_path(&s.input.slug));
+                                h.link(&layout::href(&path, &to), &text);
+                            }
+                            _ => {
+                                h.text("—");
                             }
                         });
                     })
@@ -1370,6 +1389,19 @@ fn stack(registry: &Registry, s: &ResolvedStack) -> Page {
 
     if let Some(plan) = plan {
         plan_sections(&mut h, &links, registry, s, plan);
+    }
+    match &s.lock_in {
+        Some(Ok(found)) => lock_in_sections(&mut h, &links, found),
+        Some(Err(e)) => {
+            h.el_text("h2", &[("id", "lock-in")], "Lock-in").nl();
+            h.el_text(
+                "p",
+                &[],
+                &format!("The alternatives could not be worked out: {e}."),
+            )
+            .nl();
+        }
+        None => {}
     }
 
     // Policy.
@@ -1713,4 +1745,245 @@ fn notes(registry: &Registry, s: &ResolvedStack, plan: &Plan) -> Vec<String> {
         }
     }
     out
+}
+
+fn fit_tag(h: &mut Html, fit: Fit) {
+    let (class, text) = match fit {
+        Fit::DropIn => ("tag tag-dropin", "drop-in"),
+        Fit::WithChanges => ("tag tag-changes", "with changes"),
+        Fit::NotViable => ("tag tag-notviable", "not viable"),
+    };
+    h.el_text("strong", &[("class", class)], text);
+}
+
+/// `adds x 1.0.0`, `removes y 2.0.0`, `x 1.0.0 → 2.0.0`, each component linked.
+fn plan_changes(h: &mut Html, links: &Links<'_>, a: &Alternative) {
+    inline_list(h, &a.changes, "none", |h, c| match (&c.from, &c.to) {
+        (None, Some(to)) => {
+            h.text("adds ");
+            links.release(h, &c.component, to, &format!("{} {to}", c.component));
+        }
+        (Some(from), None) => {
+            h.text("removes ");
+            links.release(h, &c.component, from, &format!("{} {from}", c.component));
+        }
+        (Some(from), Some(to)) => {
+            links.component(h, &c.component, c.component.as_str());
+            h.text(&format!(" {from} → {to}"));
+        }
+        (None, None) => links.component(h, &c.component, c.component.as_str()),
+    });
+}
+
+/// The lock-in report for the plan, then each component's alternatives.
+fn lock_in_sections(h: &mut Html, links: &Links<'_>, found: &LockIn) {
+    let risks: Vec<&Alternatives> = found.components.iter().filter(|a| a.is_lock_in()).collect();
+    let total = found.components.len();
+    h.el_text("h2", &[("id", "lock-in")], "Lock-in").nl();
+    h.el("p", &[], |h| {
+        if risks.is_empty() {
+            h.text(&format!(
+                "Every one of the {total} components in the plan has a viable alternative: \
+                 another component could take its place and still give a plan."
+            ));
+        } else {
+            h.text(&format!(
+                "{} of the {total} components in the plan have no viable alternative: ",
+                risks.len()
+            ));
+            inline_list(h, &risks, "", |h, a| {
+                links.component(h, &a.component, a.component.as_str());
+            });
+            h.text(". Replacing one of them means changing the stack's needs or policy.");
+        }
+    })
+    .nl();
+    h.el_text(
+        "p",
+        &[("class", "hint")],
+        "A drop-in alternative takes the component's place and nothing else changes; one \
+         with changes gives a plan in which other components are added, removed or change \
+         version; one that is not viable gives no plan.",
+    )
+    .nl();
+    table(
+        h,
+        "lock-in-table",
+        "Alternatives for each component of the plan",
+        &[
+            "Component",
+            "Drop-in",
+            "With changes",
+            "Not viable",
+            "Best alternative",
+        ],
+        |h| {
+            for a in &found.components {
+                h.el("tr", &[], |h| {
+                    h.el("th", &[("scope", "row")], |h| {
+                        let anchor = format!("#alternatives-{}", a.component);
+                        h.link(
+                            &Href::internal(anchor),
+                            &format!("{} {}", a.component, a.version),
+                        );
+                    });
+                    for fit in [Fit::DropIn, Fit::WithChanges, Fit::NotViable] {
+                        h.el_text("td", &[("class", "numeric")], &a.count(fit).to_string());
+                    }
+                    h.el("td", &[], |h| {
+                        match a.alternatives.iter().find(|x| x.fit != Fit::NotViable) {
+                            Some(best) => {
+                                links.component(h, &best.component, best.component.as_str());
+                                h.lit(" ");
+                                fit_tag(h, best.fit);
+                            }
+                            None => {
+                                h.el_text(
+                                    "strong",
+                                    &[("class", "tag tag-warning")],
+                                    "lock-in: no viable alternative",
+                                );
+                            }
+                        }
+                    });
+                })
+                .nl();
+            }
+        },
+    );
+    if !found.single_supply.is_empty() {
+        h.el_text("h3", &[("id", "single-supply")], "Single points of supply")
+            .nl();
+        table(
+            h,
+            "single-supply-table",
+            "Interfaces the plan uses that only one component in the registry provides",
+            &["Interface", "Only provider", "Used by"],
+            |h| {
+                for s in &found.single_supply {
+                    h.el("tr", &[], |h| {
+                        h.el("th", &[("scope", "row")], |h| {
+                            links.interface(h, &s.interface, s.interface.as_str());
+                        });
+                        h.el("td", &[], |h| {
+                            links.component(h, &s.provider, s.provider.as_str());
+                        });
+                        h.el("td", &[], |h| {
+                            inline_list(h, &s.used_by, "", |h, u| {
+                                h.text(u);
+                            });
+                        });
+                    })
+                    .nl();
+                }
+            },
+        );
+    }
+
+    h.el_text(
+        "h2",
+        &[("id", "alternatives")],
+        "Alternatives, component by component",
+    )
+    .nl();
+    for a in &found.components {
+        let id = format!("alternatives-{}", a.component);
+        h.el("h3", &[("id", &id)], |h| {
+            h.text("Alternatives to ");
+            links.release(
+                h,
+                &a.component,
+                &a.version,
+                &format!("{} {}", a.component, a.version),
+            );
+        })
+        .nl();
+        if !a.uses.is_empty() {
+            h.el("p", &[], |h| {
+                h.text("The rest of the plan uses from it: ");
+                inline_list(h, &a.uses, "", |h, u| {
+                    links.interface_version(
+                        h,
+                        &u.interface,
+                        &u.version,
+                        &format!("{} {}", u.interface, u.version),
+                    );
+                    h.text(&format!(" (by {})", u.used_by.join(", ")));
+                });
+                h.text(".");
+            })
+            .nl();
+        }
+        if a.alternatives.is_empty() {
+            h.el_text(
+                "p",
+                &[],
+                "No other component shares a capability or an interface with it.",
+            )
+            .nl();
+            continue;
+        }
+        let caption = format!("Components that could take the place of {}", a.component);
+        table(
+            h,
+            &format!("{id}-table"),
+            &caption,
+            &[
+                "Alternative",
+                "Fit",
+                "What else changes",
+                "Interfaces the plan uses",
+                "Differences",
+            ],
+            |h| {
+                for alt in &a.alternatives {
+                    h.el("tr", &[], |h| {
+                        h.el("th", &[("scope", "row")], |h| match &alt.version {
+                            Some(v) => links.release(
+                                h,
+                                &alt.component,
+                                v,
+                                &format!("{} {v}", alt.component),
+                            ),
+                            None => links.component(h, &alt.component, alt.component.as_str()),
+                        });
+                        h.el("td", &[], |h| fit_tag(h, alt.fit));
+                        h.el("td", &[], |h| match alt.fit {
+                            Fit::NotViable => {
+                                h.text(alt.reason.as_deref().unwrap_or("no plan exists"));
+                            }
+                            Fit::DropIn => {
+                                h.text("nothing");
+                            }
+                            Fit::WithChanges => plan_changes(h, links, alt),
+                        });
+                        h.el("td", &[], |h| {
+                            if alt.covers.is_empty() && alt.missing.is_empty() {
+                                h.text("none used");
+                                return;
+                            }
+                            if !alt.covers.is_empty() {
+                                h.text("provides ");
+                                inline_list(h, &alt.covers, "", |h, i| {
+                                    links.interface(h, i, i.as_str());
+                                });
+                            }
+                            if !alt.missing.is_empty() {
+                                if !alt.covers.is_empty() {
+                                    h.text("; ");
+                                }
+                                h.text("lacks ");
+                                inline_list(h, &alt.missing, "", |h, i| {
+                                    links.interface(h, i, i.as_str());
+                                });
+                            }
+                        });
+                        let diff = differences_text(&alt.differences);
+                        h.el_text("td", &[], if diff.is_empty() { "none" } else { &diff });
+                    })
+                    .nl();
+                }
+            },
+        );
+    }
 }

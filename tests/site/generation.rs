@@ -187,6 +187,52 @@ fn assert_inert(path: &str, html: &str) {
     }
 }
 
+/// Elements that have no end tag.
+const VOID: &[&str] = &["meta", "link", "input", "br"];
+
+/// Elements that may not stand inside a paragraph (the parser would end the paragraph).
+const BLOCK: &[&str] = &[
+    "div", "ul", "ol", "dl", "table", "h1", "h2", "h3", "p", "figure", "header", "footer", "nav",
+    "main",
+];
+
+/// Every element is closed, in order, and no paragraph holds block content: the page the
+/// browser builds is the page that was written.
+fn assert_well_formed(path: &str, html: &str) {
+    let mut open: Vec<&str> = Vec::new();
+    for piece in html.split('<').skip(1) {
+        let inner = &piece[..piece.find('>').expect("a closed tag")];
+        if inner.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = inner.strip_prefix('/') {
+            assert_eq!(
+                open.pop(),
+                Some(name),
+                "{path}: </{name}> closes the wrong element"
+            );
+            continue;
+        }
+        let name = inner.split_whitespace().next().unwrap_or_default();
+        if BLOCK.contains(&name) {
+            assert!(!open.contains(&"p"), "{path}: <{name}> inside a paragraph");
+        }
+        if !VOID.contains(&name) {
+            open.push(name);
+        }
+    }
+    assert!(open.is_empty(), "{path}: elements left open: {open:?}");
+}
+
+#[test]
+fn every_page_is_well_formed() {
+    for site in [sample_site(), hostile_site()] {
+        for (path, html) in pages(&files(&site.root)) {
+            assert_well_formed(path, &html);
+        }
+    }
+}
+
 #[test]
 fn hostile_manifests_become_inert_text() {
     let site = hostile_site();

@@ -138,3 +138,59 @@ fn a_stack_file_gets_a_page_with_its_changes_from_today() {
         "four reference stacks and the stack file"
     );
 }
+
+#[test]
+fn stack_pages_carry_the_lock_in_report() {
+    let all = files(&sample_site().root);
+    let html = page(&all, "stacks/district-council.html");
+    let file = "registry/stacks/district-council.toml";
+    let report = stackreg(
+        &project_root(),
+        &["alternatives", file, "--all", "--format", "json"],
+    );
+    let report = report.json();
+    let components = report["components"].as_array().unwrap();
+    let risks: Vec<&str> = components
+        .iter()
+        .filter(|c| c["lock_in"] == true)
+        .map(|c| c["component"].as_str().unwrap())
+        .collect();
+    assert!(!risks.is_empty());
+    let lock_in = &html[html.find("id=\"lock-in\"").expect("a lock-in section")..];
+    assert!(lock_in.contains(&format!(
+        "{} of the {} components in the plan have no viable alternative",
+        risks.len(),
+        components.len()
+    )));
+    for c in components {
+        let id = c["component"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("id=\"alternatives-{id}\"")),
+            "alternatives to {id}"
+        );
+        for alt in c["alternatives"].as_array().unwrap() {
+            let other = alt["component"].as_str().unwrap();
+            let section = &html[html
+                .find(&format!("id=\"alternatives-{id}-table\""))
+                .unwrap()..];
+            let section = &section[..section.find("</table>").unwrap()];
+            assert!(
+                section.contains(&format!("components/{other}.html")),
+                "{id}: {other}"
+            );
+        }
+    }
+    for s in report["single_supply"].as_array().unwrap() {
+        let iface = s["interface"].as_str().unwrap();
+        assert!(
+            lock_in.contains(&format!("interfaces/{iface}.html")),
+            "{iface}"
+        );
+    }
+    let index = page(&all, "stacks/index.html");
+    assert!(index.contains(&format!(
+        "{} of {} components",
+        risks.len(),
+        components.len()
+    )));
+}
