@@ -364,51 +364,9 @@ fn home(registry: &Registry, stacks: &[ResolvedStack]) -> Page {
     .nl();
 
     h.el_text("h2", &[("id", "components")], "Components").nl();
-    h.el(
-        "div",
-        &[
-            ("class", "search"),
-            ("id", "search"),
-            ("role", "search"),
-            ("hidden", ""),
-        ],
-        |h| {
-            h.el_text("label", &[("for", "search-input")], "Search components")
-                .nl();
-            h.el_text(
-                "span",
-                &[("class", "hint"), ("id", "search-hint")],
-                "By name, capability, interface, supplier, licence or lifecycle. Each word narrows \
-             the list; for example: payments live, or licence:mit.",
-            )
-            .nl();
-            h.void(
-                "input",
-                &[
-                    ("id", "search-input"),
-                    ("type", "search"),
-                    ("autocomplete", "off"),
-                    ("spellcheck", "false"),
-                    ("aria-describedby", "search-hint"),
-                    ("aria-controls", "component-table"),
-                ],
-            )
-            .nl();
-            let count = registry.components.len();
-            let initial = format!("{count} component{}", if count == 1 { "" } else { "s" });
-            h.el_text(
-                "p",
-                &[
-                    ("class", "search-status"),
-                    ("id", "search-status"),
-                    ("role", "status"),
-                    ("aria-live", "polite"),
-                ],
-                &initial,
-            );
-        },
-    )
-    .nl();
+    if !registry.components.is_empty() {
+        search_box(&mut h, registry.components.len());
+    }
     if registry.components.is_empty() {
         h.el_text("p", &[], "The registry has no components yet.")
             .nl();
@@ -459,6 +417,54 @@ fn home(registry: &Registry, stacks: &[ResolvedStack]) -> Page {
         body: h.finish(),
         search: true,
     }
+}
+
+/// The search box, hidden until the script shows it (without JavaScript it could not work).
+fn search_box(h: &mut Html, count: usize) {
+    h.el(
+        "div",
+        &[
+            ("class", "search"),
+            ("id", "search"),
+            ("role", "search"),
+            ("hidden", ""),
+        ],
+        |h| {
+            h.el_text("label", &[("for", "search-input")], "Search components")
+                .nl();
+            h.el_text(
+                "span",
+                &[("class", "hint"), ("id", "search-hint")],
+                "By name, capability, interface, supplier, licence or lifecycle. Each word narrows \
+             the list; for example: payments live, or licence:mit.",
+            )
+            .nl();
+            h.void(
+                "input",
+                &[
+                    ("id", "search-input"),
+                    ("type", "search"),
+                    ("autocomplete", "off"),
+                    ("spellcheck", "false"),
+                    ("aria-describedby", "search-hint"),
+                    ("aria-controls", "component-table"),
+                ],
+            )
+            .nl();
+            let initial = format!("{count} component{}", if count == 1 { "" } else { "s" });
+            h.el_text(
+                "p",
+                &[
+                    ("class", "search-status"),
+                    ("id", "search-status"),
+                    ("role", "status"),
+                    ("aria-live", "polite"),
+                ],
+                &initial,
+            );
+        },
+    )
+    .nl();
 }
 
 /// What the search box matches a component by, lower-cased: free words, and `field:value`

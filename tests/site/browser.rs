@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::project_root;
-use crate::{hostile_site, sample_site};
+use crate::{empty_site, hostile_site, sample_site};
 
 /// The whole browser run (about a hundred pages) must finish well within this.
 const TIMEOUT: Duration = Duration::from_secs(300);
@@ -65,11 +65,14 @@ fn the_sites_work_in_headless_chromium() {
     let root = project_root();
     let sample = sample_site();
     let hostile = hostile_site();
+    let empty = empty_site();
     let mut cmd = Command::new("node");
     cmd.current_dir(&root)
         .arg("tests/browser/check-site.mjs")
         .arg("--site")
         .arg(&sample.root)
+        .arg("--site")
+        .arg(&empty.root)
         .arg("--hostile")
         .arg(&hostile.root)
         .env("CHROMIUM", chromium());

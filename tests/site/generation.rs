@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::support::{project_root, stackreg};
-use crate::{files, hostile_site, ids, pages, sample_site, tags};
+use crate::{empty_site, files, hostile_site, ids, pages, sample_site, tags};
 
 /// The elements the generator writes. A manifest string that became markup would show up
 /// as some other element.
@@ -226,7 +226,7 @@ fn assert_well_formed(path: &str, html: &str) {
 
 #[test]
 fn every_page_is_well_formed() {
-    for site in [sample_site(), hostile_site()] {
+    for site in [sample_site(), hostile_site(), empty_site()] {
         for (path, html) in pages(&files(&site.root)) {
             assert_well_formed(path, &html);
         }

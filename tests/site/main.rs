@@ -87,6 +87,25 @@ pub fn hostile_site() -> Built {
     Built { _dir: dir, root }
 }
 
+/// The site of a registry with nothing in it but `registry.toml`.
+pub fn empty_site() -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = dir.path().join("registry");
+    std::fs::create_dir(&registry).unwrap();
+    std::fs::write(
+        registry.join("registry.toml"),
+        "[registry]\nname = \"New registry\"\nformat = 1\n",
+    )
+    .unwrap();
+    let root = dir.path().join("site");
+    stackreg(
+        dir.path(),
+        &["--registry", "registry", "site", "--out", "site"],
+    )
+    .ok();
+    Built { _dir: dir, root }
+}
+
 /// Every file of a site: relative path (with `/`) → bytes.
 pub fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
