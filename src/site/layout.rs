@@ -184,9 +184,16 @@ fn header(h: &mut Html, frame: &Frame<'_>, page: &Page) {
                         let to = href(&page.path, s.path());
                         h.el("li", &[], |h| {
                             if s == page.section {
+                                // The section's own index is the current page; on the
+                                // pages within it, the section is current.
+                                let current = if page.path == s.path() {
+                                    "page"
+                                } else {
+                                    "true"
+                                };
                                 h.el_text(
                                     "a",
-                                    &[("href", to.as_str()), ("aria-current", "page")],
+                                    &[("href", to.as_str()), ("aria-current", current)],
                                     s.label(),
                                 );
                             } else {

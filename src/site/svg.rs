@@ -176,9 +176,11 @@ fn crossings(chains: &[Vec<(usize, usize)>], pos: &[Vec<usize>]) -> usize {
     let mut segs: Vec<(usize, usize, usize)> = Vec::new();
     for chain in chains {
         for w in chain.windows(2) {
-            let (l, a) = w[0];
-            let (_, b) = w[1];
-            segs.push((l, pos[l][a], pos[l + 1][b]));
+            let ((la, a), (lb, b)) = (w[0], w[1]);
+            // A self-loop stays within its layer and crosses nothing.
+            if lb == la + 1 {
+                segs.push((la, pos[la][a], pos[lb][b]));
+            }
         }
     }
     let mut count = 0;
@@ -738,6 +740,16 @@ mod tests {
     }
 
     #[test]
+    fn self_loops_do_not_break_the_layout() {
+        // A component that depends on itself (an invalid registry still loads).
+        let g = graph(&["a", "b"], &[(0, 0), (0, 1)]);
+        let svg = render(&g, "t", "d").into_string();
+        assert_eq!(svg.matches("class=\"edge depends\"").count(), 2, "{svg}");
+        let lay = layout(&g);
+        assert_eq!(lay.layers.len(), 2);
+    }
+
+    #[test]
     fn cycles_are_broken_and_drawn() {
         let g = graph(&["a", "b"], &[(0, 1), (1, 0)]);
         let lay = layout(&g);
@@ -762,6 +774,26 @@ mod tests {
         let lay = layout(&g);
         let pos: Vec<Vec<usize>> = lay.layers.iter().map(|l| (0..l.len()).collect()).collect();
         assert_eq!(crossings(&lay.chains, &pos), 0);
+    }
+
+    proptest::proptest! {
+        /// Any graph (cycles, self-loops, repeated edges, isolated nodes) draws without
+        /// panicking, with finite coordinates, the same way twice.
+        #[test]
+        fn any_graph_draws(
+            n in 1usize..9,
+            edges in proptest::collection::vec((0usize..9, 0usize..9), 0..18),
+        ) {
+            let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let edges: Vec<(usize, usize)> =
+                edges.into_iter().map(|(a, b)| (a % n, b % n)).collect();
+            let g = graph(&names, &edges);
+            let svg = render(&g, "t", "d").into_string();
+            proptest::prop_assert!(!svg.contains("NaN") && !svg.contains("inf"), "{}", svg);
+            proptest::prop_assert_eq!(svg.matches("<rect").count(), n);
+            proptest::prop_assert_eq!(svg, render(&g, "t", "d").into_string());
+        }
     }
 
     #[test]
