@@ -11,17 +11,22 @@ use crate::text;
 
 /// Escapes text for HTML element content and quoted attribute values. Characters that
 /// could reorder or hide text (controls, bidirectional overrides, zero-width characters)
-/// are first written as visible escapes such as `\u{202e}`.
+/// are written as visible escapes such as `\u{202e}`, as on the terminal; line breaks and
+/// tabs stay, as the white space they are in HTML.
 pub fn escape(s: &str) -> String {
-    let visible = text::escape(s);
-    let mut out = String::with_capacity(visible.len() + 8);
-    for c in visible.chars() {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\n' | '\t' => out.push(c),
+            '\r' => out.push('\n'),
+            c if text::is_forbidden(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -179,7 +184,8 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(escape("evil\u{202e}txt"), "evil\\u{202e}txt");
-        assert_eq!(escape("a\u{0}b\u{1b}"), "a\\u{0}b\\u{1b}");
+        assert_eq!(escape("a\u{0}b\u{1b}\u{9b}"), "a\\u{0}b\\u{1b}\\u{9b}");
+        assert_eq!(escape("two\nlines\r\n"), "two\nlines\n\n");
     }
 
     #[test]
