@@ -77,6 +77,9 @@ pub enum Error {
     Publish(#[from] PublishError),
     #[error(transparent)]
     Init(#[from] InitError),
+    // The static website.
+    #[error(transparent)]
+    Site(#[from] crate::site::output::OutputError),
 }
 
 impl Error {
@@ -105,6 +108,9 @@ impl Error {
             Error::Init(InitError::NotEmpty { .. }) => {
                 Some("give a new folder; `registry init` makes the repository itself".into())
             }
+            Error::Site(crate::site::output::OutputError::NotASite { .. }) => Some(
+                "give a new or empty folder, or add --force to replace everything in it".into(),
+            ),
             _ => None,
         }
     }

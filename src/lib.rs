@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: command-line arguments (`cli`) choose a registry (`registry`),
 //! whose files become checked model types (`model`); `resolve` turns a stack into a plan
-//! or an explanation; `report` prints answers as tables, JSON or markdown.
+//! or an explanation; `report` prints answers as tables, JSON or markdown, and `site`
+//! writes the whole catalogue and its stacks' reports as a static website.
 
 pub mod atomic;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod model;
 pub mod registry;
 pub mod report;
 pub mod resolve;
+pub mod site;
 pub mod text;
 
 pub use cli::run;

@@ -100,12 +100,16 @@ pub enum Command {
     Graph(GraphArgs),
     /// Show newer releases and support end dates for the plan
     Outdated(OutdatedArgs),
+    /// Show what could swap in for a component of the plan, or (--all) the lock-in report
+    Alternatives(AlternativesArgs),
     /// Print the JSON Schema of a manifest kind
     Schema(SchemaArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Git operations on the registry: init, publish, yank, log, diff, fetch
     Registry(RegistryArgs),
+    /// Write the catalogue and stack reports as a static website
+    Site(SiteArgs),
 }
 
 fn lifecycle_parser() -> impl TypedValueParser<Value = Lifecycle> {
@@ -188,6 +192,24 @@ pub struct WhyArgs {
 pub struct GraphArgs {
     /// The stack file
     pub stack: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AlternativesArgs {
+    /// The stack file
+    pub stack: PathBuf,
+    /// The component of the plan to find alternatives for
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub id: Option<String>,
+    /// Every component of the plan: the lock-in report
+    #[arg(long)]
+    pub all: bool,
+    /// Also show candidates the stack's policy excludes, marked with the rule
+    #[arg(long)]
+    pub ignore_policy: bool,
+    /// Give up each resolution after this many solver steps
+    #[arg(long, value_name = "N", env = "STACKREG_MAX_STEPS")]
+    pub max_steps: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -304,4 +326,17 @@ pub struct DiffArgs {
     pub from: String,
     /// The revision to compare to [default: what --rev or the working tree holds]
     pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The folder to write; everything in it is replaced on every run
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Stack files to add a page for (reference stacks in the registry always get one)
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub stack: Vec<PathBuf>,
+    /// Replace DIR even if it is a non-empty folder that `stackreg site` did not make
+    #[arg(long)]
+    pub force: bool,
 }

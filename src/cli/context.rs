@@ -27,6 +27,7 @@ pub struct Ctx {
     pub cwd: PathBuf,
     color_out: bool,
     color_err: bool,
+    stdout_closed: std::cell::Cell<bool>,
 }
 
 fn use_color(choice: ColorChoice, is_tty: bool) -> bool {
@@ -60,6 +61,7 @@ impl Ctx {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             color_out: use_color(global.color, stdout_tty),
             color_err: use_color(global.color, std::io::stderr().is_terminal()),
+            stdout_closed: std::cell::Cell::new(false),
         }
     }
 
@@ -86,11 +88,33 @@ impl Ctx {
     }
 
     /// Writes data to stdout.
+    /// Prints a report in `format`: JSON, markdown, CSV where the report has it, else the
+    /// human table.
+    pub fn emit<R: crate::report::Report>(&self, format: Format, report: &R) -> Result<(), Error> {
+        let text = match format {
+            Format::Json => crate::report::json(report),
+            Format::Markdown => report.markdown(),
+            Format::Csv => report.csv().unwrap_or_else(|| report.to_string()),
+            _ => report.to_string(),
+        };
+        self.print(&text)
+    }
+
+    /// A closed pipe (`stackreg validate | head`) is not an error: the rest of the output
+    /// is dropped, and the command still ends with its own exit code.
     pub fn print(&self, data: &str) -> Result<(), Error> {
+        if self.stdout_closed.get() {
+            return Ok(());
+        }
         let mut out = std::io::stdout().lock();
-        out.write_all(data.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(Error::Output)
+        match out.write_all(data.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.stdout_closed.set(true);
+                Ok(())
+            }
+            Err(e) => Err(Error::Output(e)),
+        }
     }
 
     /// A warning on stderr, unless `--quiet`.

@@ -4,7 +4,7 @@ use super::args::{Format, GraphArgs};
 use super::{Ctx, Outcome, stack};
 use crate::error::Error;
 use crate::report::graph::GraphReport;
-use crate::resolve::{Resolution, Resolver};
+use crate::resolve::Resolver;
 
 pub fn run(ctx: &Ctx, args: GraphArgs) -> Result<Outcome, Error> {
     let format = ctx.format(
@@ -13,13 +13,8 @@ pub fn run(ctx: &Ctx, args: GraphArgs) -> Result<Outcome, Error> {
     )?;
     let ws = stack::open(ctx, &args.stack)?;
     let options = ws.options(None)?;
-    let resolution = Resolver::new(&ws.loaded.registry, &ws.input.stack).resolve(&options)?;
-    let Resolution::Resolved(plan) = resolution else {
-        ctx.fail(&format!(
-            "{} has no plan; run `stackreg resolve {}` to see why",
-            ws.input.path.display(),
-            ws.input.path.display()
-        ));
+    let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);
+    let Some(plan) = ws.plan(ctx, &resolver, &options)? else {
         return Ok(Outcome::Negative);
     };
     let report = GraphReport::new(&ws.input.stack.name, &plan);

@@ -12,12 +12,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome, Error> {
     )?;
     let loaded = ctx.load(None, false)?;
     let list = InterfaceList::new(&loaded.registry);
-    ctx.print(&match format {
-        Format::Json => crate::report::json(&list),
-        Format::Markdown => list.markdown(),
-        Format::Csv => list.csv(),
-        _ => list.to_string(),
-    })?;
+    ctx.emit(format, &list)?;
     super::context::leave(loaded);
     Ok(Outcome::Success)
 }

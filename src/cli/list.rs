@@ -21,12 +21,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Outcome, Error> {
         open_source: args.open_source,
     };
     let list = ComponentList::new(&loaded.registry, &filter);
-    ctx.print(&match format {
-        Format::Json => crate::report::json(&list),
-        Format::Markdown => list.markdown(),
-        Format::Csv => list.csv(),
-        _ => list.to_string(),
-    })?;
+    ctx.emit(format, &list)?;
     super::context::leave(loaded);
     Ok(Outcome::Success)
 }

@@ -1,6 +1,7 @@
 //! The command line: parse arguments, run one subcommand, print its answer in the chosen
 //! format, and turn the outcome into an exit code, all decided here and nowhere else.
 
+mod alternatives;
 pub mod args;
 mod completions;
 mod context;
@@ -12,6 +13,7 @@ mod registry;
 mod resolve;
 mod schema;
 mod show;
+mod site;
 mod stack;
 mod validate;
 mod why;
@@ -64,9 +66,11 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Why(args) => why::run(ctx, args),
         Command::Graph(args) => graph::run(ctx, args),
         Command::Outdated(args) => outdated::run(ctx, args),
+        Command::Alternatives(args) => alternatives::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
         Command::Registry(args) => registry::run(ctx, args),
+        Command::Site(args) => site::run(ctx, args),
     }
 }
 

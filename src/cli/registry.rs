@@ -63,11 +63,7 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<Outcome, Error> {
         commit: done.commit,
         files: done.files,
     };
-    ctx.print(&match format {
-        Format::Json => crate::report::json(&report),
-        Format::Markdown => report.markdown(),
-        _ => report.to_string(),
-    })?;
+    ctx.emit(format, &report)?;
     Ok(Outcome::Success)
 }
 
@@ -275,11 +271,7 @@ fn report(
     for w in &report.warnings {
         ctx.warn(&format!("{}: {}", w.file, w.message));
     }
-    ctx.print(&match format {
-        Format::Json => crate::report::json(&report),
-        Format::Markdown => report.markdown(),
-        _ => report.to_string(),
-    })?;
+    ctx.emit(format, &report)?;
     Ok(Outcome::Success)
 }
 
@@ -337,11 +329,7 @@ fn log(ctx: &Ctx, args: LogArgs) -> Result<Outcome, Error> {
         id: args.id,
         commits,
     };
-    ctx.print(&match format {
-        Format::Json => crate::report::json(&report),
-        Format::Markdown => report.markdown(),
-        _ => report.to_string(),
-    })?;
+    ctx.emit(format, &report)?;
     Ok(Outcome::Success)
 }
 
@@ -384,11 +372,7 @@ fn diff(ctx: &Ctx, args: DiffArgs) -> Result<Outcome, Error> {
         },
         history::diff(&old, &new),
     );
-    ctx.print(&match format {
-        Format::Json => crate::report::json(&report),
-        Format::Markdown => report.markdown(),
-        _ => report.to_string(),
-    })?;
+    ctx.emit(format, &report)?;
     Ok(Outcome::Success)
 }
 
@@ -423,10 +407,6 @@ fn fetch(ctx: &Ctx) -> Result<Outcome, Error> {
         path: info.path_in_repo.clone().unwrap_or_default(),
         cache: path,
     };
-    ctx.print(&match format {
-        Format::Json => crate::report::json(&report),
-        Format::Markdown => report.markdown(),
-        _ => report.to_string(),
-    })?;
+    ctx.emit(format, &report)?;
     Ok(Outcome::Success)
 }

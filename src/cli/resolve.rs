@@ -19,12 +19,12 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
         Resolution::Resolved(plan) => plan,
         Resolution::Unsatisfiable(why) => {
             let report = ResolveReport::unsatisfiable(registry, &ws.input.stack, why);
-            print(ctx, format, &report)?;
+            ctx.emit(format, &report)?;
             return Ok(Outcome::Negative);
         }
     };
     let report = ResolveReport::resolved(registry, &ws.input.stack, plan, Date::today());
-    print(ctx, format, &report)?;
+    ctx.emit(format, &report)?;
 
     let fresh = LockFile::new(
         &ws.input.stack.name,
@@ -67,12 +67,4 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
     }
     super::context::leave(ws);
     Ok(Outcome::Success)
-}
-
-fn print(ctx: &Ctx, format: Format, report: &ResolveReport) -> Result<(), Error> {
-    ctx.print(&match format {
-        Format::Json => crate::report::json(report),
-        Format::Markdown => report.markdown(),
-        _ => report.to_string(),
-    })
 }

@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Outcome, Error> {
     };
     let loaded = ctx.load_scoped(None, false, scope)?;
     let registry = &loaded.registry;
-    let out = if let Some(iface) = args.interface {
+    if let Some(iface) = args.interface {
         let Some(i) = registry.interfaces.get(iface.as_str()) else {
             return Err(Error::UnknownInterface {
                 suggestion: suggest(&iface, registry.interfaces.keys().map(Id::as_str))
@@ -29,43 +29,32 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Outcome, Error> {
                 id: iface,
             });
         };
-        let report = InterfaceReport::new(registry, i);
-        match format {
-            Format::Json => crate::report::json(&report),
-            Format::Markdown => report.markdown(),
-            _ => report.to_string(),
+        ctx.emit(format, &InterfaceReport::new(registry, i))?;
+        super::context::leave(loaded);
+        return Ok(Outcome::Success);
+    }
+    let spec = args.id.unwrap_or_default();
+    let (id, version) = parse_spec(&spec)?;
+    let Some(c) = registry.components.get(id) else {
+        if registry.interfaces.contains_key(id) {
+            return Err(Error::Usage(format!(
+                "`{id}` is an interface; use `stackreg show --interface {id}`"
+            )));
         }
-    } else {
-        let spec = args.id.unwrap_or_default();
-        let (id, version) = parse_spec(&spec)?;
-        let Some(c) = registry.components.get(id) else {
-            if registry.interfaces.contains_key(id) {
-                return Err(Error::Usage(format!(
-                    "`{id}` is an interface; use `stackreg show --interface {id}`"
-                )));
-            }
-            return Err(Error::UnknownComponent {
-                suggestion: suggest(id, registry.components.keys().map(Id::as_str))
-                    .map(str::to_owned),
-                id: id.to_owned(),
-            });
-        };
-        if let Some(v) = &version
-            && c.release(v).is_none()
-        {
-            return Err(Error::UnknownRelease {
-                id: id.to_owned(),
-                version: v.to_string(),
-            });
-        }
-        let report = ComponentReport::new(registry, c, version.as_ref());
-        match format {
-            Format::Json => crate::report::json(&report),
-            Format::Markdown => report.markdown(),
-            _ => report.to_string(),
-        }
+        return Err(Error::UnknownComponent {
+            suggestion: suggest(id, registry.components.keys().map(Id::as_str)).map(str::to_owned),
+            id: id.to_owned(),
+        });
     };
-    ctx.print(&out)?;
+    if let Some(v) = &version
+        && c.release(v).is_none()
+    {
+        return Err(Error::UnknownRelease {
+            id: id.to_owned(),
+            version: v.to_string(),
+        });
+    }
+    ctx.emit(format, &ComponentReport::new(registry, c, version.as_ref()))?;
     super::context::leave(loaded);
     Ok(Outcome::Success)
 }

@@ -9,7 +9,7 @@ use crate::model::Stack;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
 use crate::registry::{Loaded, validate as cross};
 use crate::resolve::lock::{self, LockFile};
-use crate::resolve::{DEFAULT_MAX_STEPS, Options};
+use crate::resolve::{DEFAULT_MAX_STEPS, Options, Plan, Resolution, Resolver};
 
 /// A stack file as read from disk.
 pub struct StackInput {
@@ -99,29 +99,90 @@ pub fn open(ctx: &Ctx, path: &Path) -> Result<Workspace, Error> {
     Ok(Workspace { input, loaded })
 }
 
+/// Reads a stack file and checks it against a registry that is already loaded (for
+/// commands that show many stacks against one registry), with its lock file's versions.
+pub fn read_against(
+    ctx: &Ctx,
+    path: &Path,
+    registry: &crate::registry::Registry,
+) -> Result<(StackInput, Options), Error> {
+    let input = read(path)?;
+    let shown = input.path.display().to_string();
+    let mut found = Vec::new();
+    cross::check_stack(registry, &input.stack, &shown, &mut found);
+    for w in found.iter().filter(|d| !d.is_error()) {
+        ctx.warn(&w.message);
+    }
+    first_error(found, &shown, &input.text)?;
+    let locked = lock_for(&input.path)?
+        .map(|l| l.versions())
+        .unwrap_or_default();
+    let options = Options {
+        locked,
+        ..Options::default()
+    };
+    Ok((input, options))
+}
+
+/// The lock file next to the stack at `stack_path`, if there is one.
+fn lock_for(stack_path: &Path) -> Result<Option<LockFile>, Error> {
+    let path = lock::path_for(stack_path);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(read_error(&path, e)),
+    };
+    LockFile::parse(&text).map(Some).map_err(|e| {
+        let shown = path.display().to_string();
+        let mut d = Diagnostic::error(
+            &shown,
+            crate::diagnostic::Code::ParseError,
+            format!("lock file is not readable: {}", e.message),
+        )
+        .with_hint("delete it and run `stackreg resolve --lock` again");
+        if let Some(span) = e.span {
+            d = d.at_span(span);
+        }
+        crate::registry::locate_in(std::slice::from_mut(&mut d), &shown, &text);
+        Error::File(Box::new(d))
+    })
+}
+
 impl Workspace {
     /// The lock file next to the stack, if there is one.
     pub fn lock(&self) -> Result<Option<LockFile>, Error> {
-        let path = lock::path_for(&self.input.path);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(read_error(&path, e)),
-        };
-        LockFile::parse(&text).map(Some).map_err(|e| {
-            let shown = path.display().to_string();
-            let mut d = Diagnostic::error(
-                &shown,
-                crate::diagnostic::Code::ParseError,
-                format!("lock file is not readable: {}", e.message),
-            )
-            .with_hint("delete it and run `stackreg resolve --lock` again");
-            if let Some(span) = e.span {
-                d = d.at_span(span);
+        lock_for(&self.input.path)
+    }
+
+    /// The plan, or `None` after saying (on stderr) that the stack has none.
+    pub fn plan(
+        &self,
+        ctx: &Ctx,
+        resolver: &Resolver<'_>,
+        options: &Options,
+    ) -> Result<Option<Plan>, Error> {
+        match resolver.resolve(options)? {
+            Resolution::Resolved(plan) => Ok(Some(plan)),
+            Resolution::Unsatisfiable(_) => {
+                let path = self.input.path.display();
+                ctx.fail(&format!(
+                    "{path} has no plan; run `stackreg resolve {path}` to see why"
+                ));
+                Ok(None)
             }
-            crate::registry::locate_in(std::slice::from_mut(&mut d), &shown, &text);
-            Error::File(Box::new(d))
-        })
+        }
+    }
+
+    /// Why `id` has no place in an answer about the plan.
+    pub fn not_in_plan(&self, id: &str) -> String {
+        if self.loaded.registry.components.contains_key(id) {
+            format!("{id} is not in the plan for {}", self.input.stack.name)
+        } else {
+            format!(
+                "there is no component `{}` in the registry",
+                crate::text::escape(id)
+            )
+        }
     }
 
     /// Resolution options from the lock file and the environment.

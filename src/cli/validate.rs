@@ -65,6 +65,7 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         let root = source.local_root().and_then(|r| r.canonicalize().ok());
         let mut diagnostics = Vec::new();
         let mut sources = BTreeMap::new();
+        let mut outside = false;
         for file in &args.files {
             let full = file.canonicalize().map_err(|e| Error::Read {
                 path: file.clone(),
@@ -88,6 +89,7 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
                     }
                 }
                 None => {
+                    outside = true;
                     let shown = file.display().to_string();
                     let (found, text) = check_outside(&loaded.registry, file, &shown)?;
                     diagnostics.extend(found);
@@ -98,6 +100,8 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
             }
         }
         diagnostic::sort(&mut diagnostics);
+        // Files outside the registry keep the path they were given.
+        let repo_prefix = if outside { String::new() } else { repo_prefix };
         ValidationReport::new(args.files.len(), diagnostics, sources, repo_prefix)
     };
 

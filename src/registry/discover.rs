@@ -134,6 +134,13 @@ pub fn find(
                 Origin::RepositoryRoot,
             ));
         }
+        // A registry/ folder that lost its registry.toml: say so rather than "not found".
+        if candidate.is_dir() {
+            return Ok((
+                Location::Path(relative_to(cwd, &candidate)),
+                Origin::Repository,
+            ));
+        }
     }
     Err(NotFound {
         cwd: cwd.display().to_string(),

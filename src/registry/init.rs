@@ -48,16 +48,21 @@ pub struct Initialised {
 }
 
 /// The example workflow, written to `.github/workflows/registry.yml`.
-pub const WORKFLOW: &str = r#"# Checks every pull request to this registry and describes what it changes.
+pub const WORKFLOW: &str = r#"# Checks every pull request to this registry and describes what it changes, and publishes
+# the catalogue as a website on every push to the main branch.
 #
 # - `stackreg validate --base` fails the check when a manifest is invalid or a published
 #   release was changed, and annotates the offending lines in the pull request;
 # - `stackreg registry diff` posts the semantic change (releases added, yanked, breaking
-#   interface changes) as a comment.
+#   interface changes) as a comment;
+# - `stackreg site` writes the catalogue and a page per reference stack as a static site,
+#   published with GitHub Pages (Settings > Pages > Source: GitHub Actions).
 name: registry
 
 on:
   pull_request:
+  push:
+    branches: [__BRANCH__]
 
 permissions:
   contents: read
@@ -65,6 +70,7 @@ permissions:
 
 jobs:
   check:
+    if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
@@ -88,7 +94,48 @@ jobs:
         env:
           GH_TOKEN: ${{ github.token }}
         run: gh pr comment "${{ github.event.pull_request.number }}" --body-file registry-diff.md --edit-last || gh pr comment "${{ github.event.pull_request.number }}" --body-file registry-diff.md
+
+  site:
+    if: github.event_name == 'push'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pages: write
+      id-token: write
+    concurrency:
+      group: pages
+      cancel-in-progress: false
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - uses: actions/checkout@v4
+
+      - name: Install stackreg
+        run: cargo install --locked --git "${{ vars.STACKREG_GIT }}" stackreg
+
+      # The same registry gives the same bytes, so a push that changes nothing in the
+      # catalogue publishes an identical site.
+      - name: Build the site
+        run: stackreg --registry . site --out _site
+
+      - uses: actions/configure-pages@v5
+
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: _site
+
+      - name: Publish to GitHub Pages
+        id: deployment
+        uses: actions/deploy-pages@v4
 "#;
+
+/// The workflow for a registry whose main branch is `branch`.
+pub fn workflow(branch: &str) -> String {
+    // A JSON string is a valid YAML flow scalar, whatever the branch is called.
+    let quoted = serde_json::Value::String(branch.to_owned()).to_string();
+    WORKFLOW.replace("__BRANCH__", &quoted)
+}
 
 fn readme(name: &str) -> String {
     format!(
@@ -116,7 +163,9 @@ stackreg registry yank some-id@1.2.0 --reason "why"
 then push the branch and open a pull request. Published releases are never edited or
 removed: publish a new version, or yank a broken one. The workflow in
 `.github/workflows/registry.yml` validates each pull request against its base branch and
-comments with the semantic change (`stackreg registry diff`).
+comments with the semantic change (`stackreg registry diff`). On every push to the main
+branch it also publishes the catalogue as a website with GitHub Pages (`stackreg site`):
+turn Pages on in the repository's settings, with GitHub Actions as the source.
 
 ## Using the registry
 
@@ -174,7 +223,7 @@ pub fn init(dir: &Path, opts: &InitOptions, identity: &Identity) -> Result<Initi
     let files: Vec<(&str, String)> = vec![
         ("registry.toml", registry_toml(opts)),
         ("README.md", readme(&opts.name)),
-        (".github/workflows/registry.yml", WORKFLOW.to_owned()),
+        (".github/workflows/registry.yml", workflow(&opts.branch)),
     ];
     for (rel, text) in &files {
         write(rel, text)?;

@@ -2,6 +2,7 @@
 //! and, where it makes sense, as markdown or CSV. The command line picks the format in one
 //! place; nothing here knows about flags or streams.
 
+pub mod alternatives;
 pub mod graph;
 pub mod history;
 pub mod interfaces;
@@ -21,6 +22,47 @@ use tabled::settings::object::Columns;
 use tabled::settings::{Padding, Style, Width};
 
 use crate::text;
+
+/// An answer that prints as a table (`Display`), JSON (`Serialize`) and markdown, and
+/// optionally CSV. The command line picks one of them in `Ctx::emit`.
+pub trait Report: std::fmt::Display + Serialize {
+    fn markdown(&self) -> String;
+
+    fn csv(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Implements `Report` for types with inherent `markdown()` (and `csv()`) methods.
+macro_rules! reports {
+    ($($ty:ty $(, csv = $csv:ident)?;)*) => {
+        $(impl Report for $ty {
+            fn markdown(&self) -> String {
+                <$ty>::markdown(self)
+            }
+            $(fn csv(&self) -> Option<String> {
+                Some(<$ty>::$csv(self))
+            })?
+        })*
+    };
+}
+
+reports! {
+    alternatives::AlternativesReport;
+    alternatives::LockInReport;
+    history::RegistryDiff;
+    history::RegistryLog;
+    interfaces::InterfaceList, csv = csv;
+    list::ComponentList, csv = csv;
+    outdated::OutdatedReport;
+    registry::FetchReport;
+    registry::InitReport;
+    registry::PublishReport;
+    resolve::ResolveReport;
+    show::ComponentReport;
+    show::InterfaceReport;
+    why::WhyReport;
+}
 
 static WIDTH: OnceLock<usize> = OnceLock::new();
 
@@ -103,6 +145,32 @@ pub fn table_fitted<S: AsRef<str>>(
         .map(str::trim_end)
         .collect::<Vec<_>>()
         .join("\n");
+    out.push('\n');
+    out
+}
+
+/// Wraps `text` at `width()` on spaces: the first line indented by `indent`, the rest by
+/// `hang`. Every line ends with a newline.
+pub fn wrap(text: &str, indent: usize, hang: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = String::new();
+    let mut line = " ".repeat(indent);
+    let mut empty = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let fits = line.width() + 1 + word.width() <= width();
+        if !empty && !fits {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(hang);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
     out.push('\n');
     out
 }

@@ -205,7 +205,7 @@ impl fmt::Display for ResolveReport {
         if let Some(why) = &self.conflict {
             writeln!(
                 f,
-                "No plan for {} (registry {})",
+                "No plan for {} (registry: {})",
                 escape(&self.stack),
                 escape(&registry)
             )?;
@@ -233,11 +233,11 @@ impl fmt::Display for ResolveReport {
         }
         writeln!(
             f,
-            "Plan for {} (registry {}): {} component{}",
+            "Plan for {}: {} component{} (registry: {})",
             escape(&self.stack),
-            escape(&registry),
             self.plan.len(),
-            if self.plan.len() == 1 { "" } else { "s" }
+            if self.plan.len() == 1 { "" } else { "s" },
+            escape(&registry)
         )?;
         writeln!(f)?;
         let header = self.header();

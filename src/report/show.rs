@@ -357,8 +357,8 @@ impl InterfaceReport {
             .map(|v| {
                 vec![
                     v.version.clone(),
-                    super::join(&v.providers),
-                    super::join(&v.consumers),
+                    group_releases(&v.providers),
+                    group_releases(&v.consumers),
                 ]
             })
             .collect()
@@ -379,6 +379,39 @@ impl InterfaceReport {
         ));
         out
     }
+}
+
+/// `a@1.0.0, a@2.0.0 (yanked), b@1.0.0 (^2)` → `a 1.0.0, 2.0.0 (yanked); b 1.0.0 (^2)`.
+fn group_releases(items: &[String]) -> String {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for item in items {
+        let (id, rest) = item.split_once('@').unwrap_or((item, ""));
+        match groups.last_mut() {
+            Some((last, versions)) if last == id => versions.push(rest.to_owned()),
+            _ => groups.push((id.to_owned(), vec![rest.to_owned()])),
+        }
+    }
+    if groups.is_empty() {
+        return "-".into();
+    }
+    groups
+        .into_iter()
+        .map(|(id, versions)| {
+            // `1.0.0 (^1)`, `1.4.0 (^1)` → `1.0.0, 1.4.0 (^1)` when the notes agree.
+            let split: Vec<(&str, &str)> = versions
+                .iter()
+                .map(|v| v.split_once(' ').unwrap_or((v.as_str(), "")))
+                .collect();
+            let note = split[0].1;
+            if split.iter().all(|(_, n)| *n == note) && !note.is_empty() {
+                let vs: Vec<&str> = split.iter().map(|(v, _)| *v).collect();
+                format!("{id} {} {note}", vs.join(", "))
+            } else {
+                format!("{id} {}", versions.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl fmt::Display for InterfaceReport {

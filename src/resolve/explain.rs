@@ -48,6 +48,20 @@ impl Explanation {
         node.text.clone()
     }
 
+    /// The summary and the most specific reason, on one line.
+    pub fn one_line(&self) -> String {
+        let summary = self
+            .summary
+            .trim_start_matches("no plan exists")
+            .trim_start_matches(": ");
+        let reason = self.first_reason();
+        if summary.is_empty() || summary.starts_with("with ") {
+            reason
+        } else {
+            format!("{summary}: {reason}")
+        }
+    }
+
     /// The explanation as indented text.
     pub fn text(&self) -> String {
         let mut out = format!("{}\n", self.summary);

@@ -5,6 +5,7 @@
 //! only inside `provider` and `explain`; what goes in and comes out are our own types:
 //! `Stack`, `Options`, `Plan`, `Explanation`.
 
+pub mod alternatives;
 mod explain;
 pub mod lock;
 pub mod outdated;
@@ -36,8 +37,10 @@ pub struct Options {
     pub require: Vec<(Id, VersionReq)>,
     /// Versions to try first, without insisting.
     pub favour: BTreeMap<Id, Version>,
-    /// Ignore the stack's policy (excluded components become candidates).
-    pub ignore_policy: bool,
+    /// Components the stack's policy does not apply to.
+    pub policy_exempt: BTreeSet<Id>,
+    /// Stack needs to leave out (by need name).
+    pub drop_needs: BTreeSet<Id>,
     /// Give up after this many solver steps.
     pub max_steps: u64,
 }
@@ -49,7 +52,8 @@ impl Default for Options {
             forbid: BTreeSet::new(),
             require: Vec::new(),
             favour: BTreeMap::new(),
-            ignore_policy: false,
+            policy_exempt: BTreeSet::new(),
+            drop_needs: BTreeSet::new(),
             max_steps: DEFAULT_MAX_STEPS,
         }
     }

@@ -149,12 +149,66 @@ fn try_release(
                 reason: None,
             }
         }
-        Resolution::Unsatisfiable(why) => Newer {
-            version: version.to_string(),
-            released,
-            fit: Fit::NotViable,
-            changes: Vec::new(),
-            reason: Some(why.first_reason()),
-        },
+        Resolution::Unsatisfiable(why) => {
+            let blockers = blockers(resolver, plan, id, version);
+            Newer {
+                version: version.to_string(),
+                released,
+                fit: Fit::NotViable,
+                changes: Vec::new(),
+                reason: Some(if blockers.is_empty() {
+                    why.one_line()
+                } else {
+                    blockers.join("; ")
+                }),
+            }
+        }
     })
+}
+
+/// What in the plan holds `id` back from `version`: planned releases whose `depends` range
+/// excludes it, or that require an interface it would stop providing in range.
+fn blockers(
+    resolver: &Resolver<'_>,
+    plan: &BTreeMap<Id, Version>,
+    id: &Id,
+    version: &Version,
+) -> Vec<String> {
+    let registry = resolver.registry;
+    let Some(new) = registry.components.get(id).and_then(|c| c.release(version)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (other, v) in plan {
+        if other == id {
+            continue;
+        }
+        let Some(r) = registry.components.get(other).and_then(|c| c.release(v)) else {
+            continue;
+        };
+        if let Some(range) = r.depends.get(id)
+            && !range.matches(version)
+        {
+            out.push(format!("{other} {v} depends on {id} {range}"));
+        }
+        for (iface, range) in &r.requires {
+            let now = plan
+                .iter()
+                .filter(|(p, _)| *p != other)
+                .filter_map(|(p, pv)| registry.components.get(p)?.release(pv))
+                .any(|pr| pr.provides.get(iface).is_some_and(|x| range.matches(x)));
+            let provided_by_others = plan
+                .iter()
+                .filter(|(p, _)| *p != other && *p != id)
+                .filter_map(|(p, pv)| registry.components.get(p)?.release(pv))
+                .any(|pr| pr.provides.get(iface).is_some_and(|x| range.matches(x)));
+            let new_provides = new.provides.get(iface).is_some_and(|x| range.matches(x));
+            if now && !provided_by_others && !new_provides {
+                out.push(format!(
+                    "{other} {v} requires {iface} {range}, which {id} {version} does not provide"
+                ));
+            }
+        }
+    }
+    out
 }

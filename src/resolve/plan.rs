@@ -214,6 +214,9 @@ pub(crate) fn build(resolver: &Resolver<'_>, chosen: &[(u32, u32)], options: &Op
     // Roots: every release meeting a need, and components the options require.
     let mut needs_met: BTreeMap<&Id, Vec<Id>> = BTreeMap::new();
     for (name, need) in &stack.needs {
+        if options.drop_needs.contains(name) {
+            continue;
+        }
         for (id, (c, r)) in &all {
             if resolver.meets(need, c, &r.version) {
                 needs_met.entry(id).or_default().push(name.clone());

@@ -272,7 +272,7 @@ impl<'a, 'r> Provider<'a, 'r> {
         if self.options.forbid.contains(&c.id) {
             return Some("it is the component being replaced".into());
         }
-        if !self.options.ignore_policy
+        if !self.options.policy_exempt.contains(&c.id)
             && let Some(rule) = self.resolver.stack.policy.check(c)
         {
             return Some(rule.to_string());
@@ -469,7 +469,12 @@ pub(crate) fn solve(
     // The solver decides root requirements in order, so needs that name a component go
     // first: the components they bring are then "already in the plan" when an interface or
     // capability need chooses among providers.
-    let mut needs: Vec<(&Id, &Need)> = resolver.stack.needs.iter().collect();
+    let mut needs: Vec<(&Id, &Need)> = resolver
+        .stack
+        .needs
+        .iter()
+        .filter(|(name, _)| !options.drop_needs.contains(*name))
+        .collect();
     needs.sort_by_key(|(name, need)| {
         let kind = match need {
             Need::Component { .. } => 0,

@@ -140,9 +140,16 @@ fn a_repository_without_a_registry_folder_exits_2() {
         "{}",
         run.stderr
     );
-    // A registry/ folder without registry.toml is not a registry either.
+    // A registry/ folder without registry.toml is not a registry either, and the error
+    // says what is missing.
     std::fs::create_dir_all(outside.path().join("registry/components")).unwrap();
-    stackreg(outside.path(), &["list"]).code(2);
+    let run = stackreg(outside.path(), &["list"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("has no registry.toml"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

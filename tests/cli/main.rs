@@ -13,4 +13,5 @@ mod git_rev;
 mod output;
 mod registry_git;
 mod remote;
+mod resolve;
 mod validate_codes;

@@ -410,8 +410,8 @@ Send emails and text messages
   specification  https://example.com/notify
 
 VERSION  PROVIDED BY     USED BY
-2.0.0    notifier@2.0.0  portal@1.0.0 (^2), portal@1.1.0 (^2)
-1.0.0    notifier@1.0.0  -
+2.0.0    notifier 2.0.0  portal 1.0.0, 1.1.0 (^2)
+1.0.0    notifier 1.0.0  -
 "
     );
 
@@ -755,4 +755,14 @@ fn a_closed_pipe_ends_quietly() {
         assert!(!run.stderr.contains("panicked"), "{args:?}: {}", run.stderr);
         assert_eq!(run.stderr, "", "{args:?}");
     }
+}
+
+#[test]
+fn a_closed_pipe_keeps_a_negative_answer() {
+    // `stackreg validate | head` in CI with pipefail must still fail on invalid manifests.
+    let f = Fixture::new();
+    f.file("components/bad.toml", "id = \"bad\"\n");
+    f.commit("bad");
+    let run = stackreg_closed_stdout(f.root(), &["validate"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
 }

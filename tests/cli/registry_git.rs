@@ -77,6 +77,14 @@ fn init_makes_a_valid_registry_repository_with_a_workflow() {
     assert!(workflow.contains("--format github"), "{workflow}");
     assert!(workflow.contains("registry diff"), "{workflow}");
     assert!(workflow.contains("--format markdown"), "{workflow}");
+    // On pushes to the first branch, the site is built and published with GitHub Pages.
+    assert!(workflow.contains("branches: [\"main\"]"), "{workflow}");
+    assert!(workflow.contains("site --out _site"), "{workflow}");
+    assert!(
+        workflow.contains("actions/upload-pages-artifact@v3"),
+        "{workflow}"
+    );
+    assert!(workflow.contains("actions/deploy-pages@v4"), "{workflow}");
     // Found from inside the repository, with no --registry: the root is the registry.
     let v = stackreg(&reg, &["validate", "--format", "json"]);
     v.ok();

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod alternatives;
 mod model_support;
 mod properties;
 mod rules;

@@ -10,6 +10,7 @@ use stackreg::registry::Registry;
 use stackreg::resolve::{Resolution, resolve};
 
 use crate::model_support::*;
+use stackreg::model::Id;
 
 /// Reads a byte tape as a stream of small random choices, so proptest can shrink a
 /// failing registry by shrinking its tape.
@@ -265,3 +266,176 @@ fn the_generator_produces_both_answers() {
 
 #[allow(dead_code)]
 fn _unused(_: Need) {}
+
+/// SPEC §5 checked on random registries: the candidate set, the plan implied by every
+/// viable answer (old plan − X + candidate + listed changes) against SPEC §4, and every
+/// not-viable answer against brute force.
+fn alternatives_property(tape: &[u8]) -> Result<(), TestCaseError> {
+    use stackreg::model::Need;
+    use stackreg::resolve::alternatives::{Fit, alternatives};
+    use stackreg::resolve::{Options, Resolver};
+
+    let mut t = Tape { bytes: tape, at: 0 };
+    let (reg, s) = random_case(&mut t);
+    let ignore_policy = t.chance(50);
+    let resolver = Resolver::new(&reg, &s);
+    let options = Options::default();
+    let Resolution::Resolved(plan) = resolver
+        .resolve(&options)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?
+    else {
+        return Ok(());
+    };
+    let everything = all_assignments(&reg);
+    let allowed = s.current.clone();
+    let old = plan.versions();
+    for x in old.keys() {
+        let a = alternatives(&resolver, &plan, &options, x, ignore_policy)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?
+            .ok_or_else(|| TestCaseError::fail("planned component has no answer"))?;
+        // The candidate set, from SPEC §5 directly.
+        let xc = &reg.components[x];
+        let xr = xc.releases.iter().find(|r| r.version == old[x]).unwrap();
+        let mut want: Vec<Id> = reg
+            .components
+            .values()
+            .filter(|y| &y.id != x)
+            .filter(|y| {
+                y.capabilities.iter().any(|c| xc.capabilities.contains(c))
+                    || y.releases
+                        .iter()
+                        .any(|r| r.provides.keys().any(|i| xr.provides.contains_key(i)))
+            })
+            .map(|y| y.id.clone())
+            .collect();
+        let mut got: Vec<Id> = a.alternatives.iter().map(|c| c.component.clone()).collect();
+        if ignore_policy {
+            prop_assert!(a.hidden_by_policy.is_empty());
+        } else {
+            got.extend(a.hidden_by_policy.iter().cloned());
+            for h in &a.hidden_by_policy {
+                prop_assert!(
+                    !passes_policy(&s.policy, &reg.components[h]),
+                    "{h} hidden but passes"
+                );
+            }
+        }
+        want.sort();
+        got.sort();
+        prop_assert_eq!(&got, &want, "candidates of {}", x);
+
+        // The stack as re-resolved: needs naming X as a component are dropped.
+        let mut reduced = s.clone();
+        reduced
+            .needs
+            .retain(|_, n| !matches!(n, Need::Component { id, .. } if id == x));
+        for alt in &a.alternatives {
+            let y = &alt.component;
+            let exempt = alt.excluded_by.as_ref().map(|_| y);
+            match alt.fit {
+                Fit::DropIn | Fit::WithChanges => {
+                    let mut implied = old.clone();
+                    implied.remove(x);
+                    let yv = alt
+                        .version
+                        .clone()
+                        .ok_or_else(|| TestCaseError::fail("viable without a version"))?;
+                    implied.insert(y.clone(), yv);
+                    for c in &alt.changes {
+                        match &c.to {
+                            Some(to) => implied.insert(c.component.clone(), to.clone()),
+                            None => implied.remove(&c.component),
+                        };
+                    }
+                    if alt.fit == Fit::DropIn {
+                        prop_assert!(alt.changes.is_empty());
+                    } else {
+                        prop_assert!(!alt.changes.is_empty());
+                    }
+                    prop_assert!(!implied.contains_key(x));
+                    if let Err(e) =
+                        check_with(&reg, &reduced, &implied, &allowed, true, exempt, Some(y))
+                    {
+                        return Err(TestCaseError::fail(format!(
+                            "{} replacing {x}: implied plan {implied:?} breaks {e}",
+                            y
+                        )));
+                    }
+                }
+                Fit::NotViable => {
+                    let witness = everything.iter().find(|p| {
+                        !p.contains_key(x)
+                            && p.contains_key(y)
+                            && check_with(&reg, &reduced, p, &allowed, false, exempt, Some(y))
+                                .is_ok()
+                    });
+                    if let Some(w) = witness {
+                        return Err(TestCaseError::fail(format!(
+                            "{y} for {x} said not viable, but {w:?} is a plan: {:?}",
+                            alt.reason
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn alternatives_match_spec_and_brute_force() {
+    let mut runner = TestRunner::new(Config {
+        cases: (cases() / 4).max(1),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
+        alternatives_property(&tape)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn the_generator_produces_every_fit() {
+    use stackreg::resolve::alternatives::{Fit, alternatives};
+    use stackreg::resolve::{Options, Resolver};
+    let mut counts = [0usize; 3];
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..300 {
+        let tape: Vec<u8> = (0..400)
+            .map(|_| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                (rng >> 32) as u8
+            })
+            .collect();
+        let (reg, s) = random_case(&mut Tape {
+            bytes: &tape,
+            at: 0,
+        });
+        let resolver = Resolver::new(&reg, &s);
+        let Ok(Resolution::Resolved(plan)) = resolver.resolve(&Options::default()) else {
+            continue;
+        };
+        for p in &plan.releases {
+            let a = alternatives(&resolver, &plan, &Options::default(), &p.component, true)
+                .unwrap()
+                .unwrap();
+            for alt in a.alternatives {
+                counts[match alt.fit {
+                    Fit::DropIn => 0,
+                    Fit::WithChanges => 1,
+                    Fit::NotViable => 2,
+                }] += 1;
+            }
+        }
+    }
+    eprintln!(
+        "drop-in {}, with-changes {}, not-viable {}",
+        counts[0], counts[1], counts[2]
+    );
+    assert!(counts.iter().all(|&c| c >= 20), "{counts:?}");
+}

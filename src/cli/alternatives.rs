@@ -1,0 +1,49 @@
+//! `stackreg alternatives STACK ID` and `stackreg alternatives STACK --all`
+
+use super::args::{AlternativesArgs, Format};
+use super::{Ctx, Outcome, stack};
+use crate::error::Error;
+use crate::model::Id;
+use crate::report::alternatives::{AlternativesReport, LockInReport};
+use crate::resolve::Resolver;
+use crate::resolve::alternatives::{alternatives, lock_in};
+
+pub fn run(ctx: &Ctx, args: AlternativesArgs) -> Result<Outcome, Error> {
+    let format = ctx.format(
+        "alternatives",
+        &[Format::Table, Format::Json, Format::Markdown],
+    )?;
+    let ws = stack::open(ctx, &args.stack)?;
+    let options = ws.options(args.max_steps)?;
+    let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);
+    let Some(plan) = ws.plan(ctx, &resolver, &options)? else {
+        return Ok(Outcome::Negative);
+    };
+    let name = &ws.input.stack.name;
+    if args.all {
+        let found = lock_in(&resolver, &plan, &options, args.ignore_policy)?;
+        ctx.emit(format, &LockInReport::new(name, found))?;
+        return Ok(Outcome::Success);
+    }
+    let Some(id) = args.id else {
+        return Err(Error::Usage(
+            "name a component of the plan, or pass --all for the lock-in report".into(),
+        ));
+    };
+    let found = match Id::parse(&id) {
+        Ok(id) => alternatives(&resolver, &plan, &options, &id, args.ignore_policy)?,
+        Err(_) => None,
+    };
+    let Some(found) = found else {
+        ctx.fail(&ws.not_in_plan(&id));
+        return Ok(Outcome::Negative);
+    };
+    ctx.emit(
+        format,
+        &AlternativesReport {
+            stack: name.clone(),
+            alternatives: found,
+        },
+    )?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,58 @@
+//! `stackreg site --out DIR [--stack FILE…]`
+
+use super::args::{Format, SiteArgs};
+use super::{Ctx, Outcome, stack};
+use crate::error::Error;
+use crate::resolve::Resolution;
+use crate::site::{self, Settings, StackInput, StackOrigin};
+
+pub fn run(ctx: &Ctx, args: SiteArgs) -> Result<Outcome, Error> {
+    ctx.format("site", &[Format::Table])?;
+    let loaded = ctx.load(None, false)?;
+    let registry = &loaded.registry;
+    let mut stacks = site::reference_stacks(registry);
+    for path in &args.stack {
+        let (input, options) = stack::read_against(ctx, path, registry)?;
+        if stacks.iter().any(|s| s.stack == input.stack) {
+            ctx.note(&format!(
+                "{} is the same as a stack already shown; it gets no page of its own",
+                path.display()
+            ));
+            continue;
+        }
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let taken: Vec<_> = stacks.iter().map(|s| s.slug.clone()).collect();
+        stacks.push(StackInput {
+            slug: site::stack_slug(&stem, &taken),
+            stack: input.stack,
+            origin: StackOrigin::File(path.display().to_string()),
+            options,
+        });
+    }
+    let resolved = site::resolve_stacks(registry, stacks);
+    for s in &resolved {
+        match &s.outcome {
+            Ok(Resolution::Resolved(_)) => {}
+            Ok(Resolution::Unsatisfiable(_)) => ctx.warn(&format!(
+                "{} has no plan; its page says why",
+                s.input.stack.name
+            )),
+            Err(e) => ctx.warn(&format!("{}: {e}", s.input.stack.name)),
+        }
+    }
+    let settings = Settings {
+        registry_errors: loaded.error_count(),
+    };
+    let generated = site::generate(registry, &resolved, &settings);
+    site::output::write(&args.out, &generated, args.force)?;
+    ctx.note(&format!(
+        "Wrote {} pages to {}; open {}",
+        generated.pages(),
+        args.out.display(),
+        args.out.join("index.html").display()
+    ));
+    Ok(Outcome::Success)
+}

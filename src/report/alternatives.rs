@@ -1,0 +1,444 @@
+//! `stackreg alternatives`: what could swap in for a component, and over a whole plan, the
+//! lock-in report.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::resolve::alternatives::{
+    Alternative, Alternatives, Differences, Fit, LockIn, SingleSupply,
+};
+use crate::text::escape;
+
+/// The answer to `alternatives STACK ID`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlternativesReport {
+    pub stack: String,
+    #[serde(flatten)]
+    pub alternatives: Alternatives,
+}
+
+fn short_licence(l: &str) -> String {
+    l.replace("LicenseRef-", "")
+}
+
+/// The differences as one short phrase: `licence MIT → Proprietary; kind self-hosted → saas`.
+pub fn differences_text(d: &Differences) -> String {
+    let mut parts = Vec::new();
+    if let Some(l) = &d.licence {
+        let open = match &d.open_source {
+            Some(o) if o.to => " (open)",
+            Some(_) => " (closed)",
+            None => "",
+        };
+        parts.push(format!(
+            "licence {} → {}{open}",
+            short_licence(&l.from),
+            short_licence(&l.to)
+        ));
+    }
+    if let Some(k) = &d.kind {
+        parts.push(format!("kind {} → {}", k.from, k.to));
+    }
+    if let Some(l) = &d.lifecycle {
+        parts.push(format!("lifecycle {} → {}", l.from, l.to));
+    }
+    if let Some(s) = &d.supplier {
+        parts.push(format!("supplier {}", s.to));
+    }
+    for a in &d.assurances_gained {
+        parts.push(format!("+{a}"));
+    }
+    for a in &d.assurances_lost {
+        parts.push(format!("−{a}"));
+    }
+    if let Some(s) = &d.support_ends {
+        let show = |d: &Option<crate::model::Date>| d.map_or("none".into(), |d| d.to_string());
+        parts.push(format!("support {} → {}", show(&s.from), show(&s.to)));
+    }
+    parts.join("; ")
+}
+
+/// `+ added 1.0.0`, `− removed 2.0.0`, `changed 1.0.0 → 2.0.0`.
+pub fn changes_text(a: &Alternative) -> String {
+    a.changes
+        .iter()
+        .map(|c| match (&c.from, &c.to) {
+            (None, Some(to)) => format!("+{} {to}", c.component),
+            (Some(from), None) => format!("−{} {from}", c.component),
+            (Some(from), Some(to)) => format!("{} {from} → {to}", c.component),
+            (None, None) => c.component.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn version(a: &Alternative) -> String {
+    a.version.as_ref().map_or("-".into(), ToString::to_string)
+}
+
+fn covers_text(a: &Alternative) -> String {
+    let mut parts: Vec<String> = a.covers.iter().map(|c| format!("✓ {c}")).collect();
+    parts.extend(a.missing.iter().map(|c| format!("✗ {c}")));
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn name(a: &Alternative) -> String {
+    match &a.excluded_by {
+        Some(rule) => format!("{} (policy: {rule})", a.component),
+        None => a.component.to_string(),
+    }
+}
+
+impl AlternativesReport {
+    fn groups(&self) -> Vec<(Fit, &'static str, Vec<&Alternative>)> {
+        [
+            (Fit::DropIn, "Drop-in"),
+            (Fit::WithChanges, "With changes"),
+            (Fit::NotViable, "Not viable"),
+        ]
+        .into_iter()
+        .map(|(fit, title)| {
+            let items: Vec<&Alternative> = self
+                .alternatives
+                .alternatives
+                .iter()
+                .filter(|a| a.fit == fit)
+                .collect();
+            (fit, title, items)
+        })
+        .filter(|(_, _, items)| !items.is_empty())
+        .collect()
+    }
+
+    fn rows(fit: Fit, items: &[&Alternative]) -> (Vec<&'static str>, Vec<Vec<String>>) {
+        match fit {
+            Fit::NotViable => (
+                vec!["component", "reason"],
+                items
+                    .iter()
+                    .map(|a| vec![name(a), a.reason.clone().unwrap_or_default()])
+                    .collect(),
+            ),
+            Fit::WithChanges => (
+                vec![
+                    "component",
+                    "version",
+                    "changes",
+                    "interfaces",
+                    "differences",
+                ],
+                items
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            name(a),
+                            version(a),
+                            changes_text(a),
+                            covers_text(a),
+                            differences_text(&a.differences),
+                        ]
+                    })
+                    .collect(),
+            ),
+            Fit::DropIn => (
+                vec!["component", "version", "interfaces", "differences"],
+                items
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            name(a),
+                            version(a),
+                            covers_text(a),
+                            differences_text(&a.differences),
+                        ]
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn uses_line(&self) -> Option<String> {
+        let a = &self.alternatives;
+        if a.uses.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = a
+            .uses
+            .iter()
+            .map(|u| {
+                format!(
+                    "{} {} (by {})",
+                    u.interface,
+                    u.version,
+                    u.used_by.join(", ")
+                )
+            })
+            .collect();
+        Some(format!(
+            "The rest of the plan uses from {}: {}",
+            a.component,
+            parts.join("; ")
+        ))
+    }
+
+    fn hidden_line(&self) -> Option<String> {
+        let hidden = &self.alternatives.hidden_by_policy;
+        (!hidden.is_empty()).then(|| {
+            format!(
+                "{} candidate{} excluded by the stack's policy: {} (--ignore-policy shows {})",
+                hidden.len(),
+                if hidden.len() == 1 { "" } else { "s" },
+                hidden
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if hidden.len() == 1 { "it" } else { "them" },
+            )
+        })
+    }
+
+    pub fn markdown(&self) -> String {
+        let a = &self.alternatives;
+        let mut out = format!(
+            "### Alternatives to {} {}\n\nIn the plan for {}.\n\n",
+            super::md(a.component.as_str()),
+            super::md(&a.version.to_string()),
+            super::md(&self.stack)
+        );
+        if let Some(u) = self.uses_line() {
+            out.push_str(&format!("{}\n\n", super::md(&u)));
+        }
+        if a.alternatives.is_empty() {
+            out.push_str("No other component shares a capability or an interface with it.\n\n");
+        }
+        for (fit, title, items) in self.groups() {
+            let (header, rows) = Self::rows(fit, &items);
+            out.push_str(&format!("#### {title}\n\n"));
+            out.push_str(&super::md_table(&header, rows));
+            out.push('\n');
+        }
+        if let Some(h) = self.hidden_line() {
+            out.push_str(&format!("{}\n", super::md(&h)));
+        }
+        out
+    }
+}
+
+impl fmt::Display for AlternativesReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = &self.alternatives;
+        writeln!(
+            f,
+            "Alternatives to {} {} in {}",
+            escape(a.component.as_str()),
+            a.version,
+            escape(&self.stack)
+        )?;
+        if let Some(u) = self.uses_line() {
+            writeln!(f, "{}", escape(&u))?;
+        }
+        if a.alternatives.is_empty() {
+            writeln!(
+                f,
+                "\nno other component shares a capability or an interface with it"
+            )?;
+        }
+        for (fit, title, items) in self.groups() {
+            writeln!(f, "\n{title}:")?;
+            for a in items {
+                let mut head = match fit {
+                    Fit::NotViable => a.component.to_string(),
+                    _ => format!("{} {}", a.component, version(a)),
+                };
+                if let Some(rule) = &a.excluded_by {
+                    head.push_str(&format!(" (excluded by the policy: {rule})"));
+                }
+                writeln!(f, "  {}", escape(&head))?;
+                let mut lines = Vec::new();
+                if fit == Fit::WithChanges {
+                    lines.push(format!("changes: {}", changes_text(a)));
+                }
+                if let Some(reason) = &a.reason {
+                    lines.push(format!("why not: {reason}"));
+                }
+                if !a.covers.is_empty() || !a.missing.is_empty() {
+                    lines.push(format!("interfaces: {}", covers_text(a)));
+                }
+                let diff = differences_text(&a.differences);
+                if !diff.is_empty() {
+                    lines.push(format!("differences: {diff}"));
+                }
+                for line in lines {
+                    f.write_str(&super::wrap(&escape(&line), 6, 10))?;
+                }
+            }
+        }
+        if let Some(h) = self.hidden_line() {
+            writeln!(f, "\n{}", escape(&h))?;
+        }
+        Ok(())
+    }
+}
+
+/// One row of the lock-in report.
+#[derive(Debug, Clone, Serialize)]
+pub struct LockInRow {
+    pub component: String,
+    pub version: String,
+    pub drop_in: usize,
+    pub with_changes: usize,
+    pub not_viable: usize,
+    /// No candidate gives a plan.
+    pub lock_in: bool,
+    pub alternatives: Vec<Alternative>,
+    pub hidden_by_policy: Vec<String>,
+}
+
+/// The answer to `alternatives STACK --all`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LockInReport {
+    pub stack: String,
+    pub components: Vec<LockInRow>,
+    pub single_supply: Vec<SingleSupply>,
+}
+
+impl LockInReport {
+    pub fn new(stack: &str, lock_in: LockIn) -> LockInReport {
+        let components = lock_in
+            .components
+            .into_iter()
+            .map(|a| LockInRow {
+                component: a.component.to_string(),
+                version: a.version.to_string(),
+                drop_in: a.count(Fit::DropIn),
+                with_changes: a.count(Fit::WithChanges),
+                not_viable: a.count(Fit::NotViable),
+                lock_in: a.is_lock_in(),
+                hidden_by_policy: a.hidden_by_policy.iter().map(ToString::to_string).collect(),
+                alternatives: a.alternatives,
+            })
+            .collect();
+        LockInReport {
+            stack: stack.to_owned(),
+            components,
+            single_supply: lock_in.single_supply,
+        }
+    }
+
+    /// Components with no viable alternative.
+    pub fn risks(&self) -> Vec<&LockInRow> {
+        self.components.iter().filter(|c| c.lock_in).collect()
+    }
+
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.components
+            .iter()
+            .map(|c| {
+                let best = c
+                    .alternatives
+                    .iter()
+                    .find(|a| a.fit != Fit::NotViable)
+                    .map(|a| format!("{} ({})", a.component, a.fit.as_str()))
+                    .unwrap_or_else(|| "-".into());
+                vec![
+                    c.component.clone(),
+                    c.version.clone(),
+                    c.drop_in.to_string(),
+                    c.with_changes.to_string(),
+                    c.not_viable.to_string(),
+                    if c.lock_in { "LOCK-IN".into() } else { best },
+                ]
+            })
+            .collect()
+    }
+
+    const HEADER: [&'static str; 6] = [
+        "component",
+        "version",
+        "drop-in",
+        "with changes",
+        "not viable",
+        "best alternative",
+    ];
+
+    fn supply_rows(&self) -> Vec<Vec<String>> {
+        self.single_supply
+            .iter()
+            .map(|s| {
+                vec![
+                    s.interface.to_string(),
+                    s.provider.to_string(),
+                    s.used_by.join(", "),
+                ]
+            })
+            .collect()
+    }
+
+    fn summary(&self) -> String {
+        let risks = self.risks();
+        if risks.is_empty() {
+            format!(
+                "every one of the {} components has a viable alternative",
+                self.components.len()
+            )
+        } else {
+            format!(
+                "{} of {} components have no viable alternative: {}",
+                risks.len(),
+                self.components.len(),
+                risks
+                    .iter()
+                    .map(|r| r.component.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut out = format!(
+            "### Lock-in report for {}\n\n{}\n\n",
+            super::md(&self.stack),
+            super::md(&self.summary())
+        );
+        out.push_str(&super::md_table(&Self::HEADER, self.rows()));
+        if !self.single_supply.is_empty() {
+            out.push_str("\n#### Single points of supply\n\nInterfaces the plan uses that only one component in the registry provides.\n\n");
+            out.push_str(&super::md_table(
+                &["interface", "provider", "used by"],
+                self.supply_rows(),
+            ));
+        }
+        out
+    }
+}
+
+impl fmt::Display for LockInReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Lock-in report for {}: {}\n",
+            escape(&self.stack),
+            escape(&self.summary())
+        )?;
+        f.write_str(&super::table_fitted(&Self::HEADER, self.rows(), &[5]))?;
+        if !self.single_supply.is_empty() {
+            writeln!(
+                f,
+                "\nsingle points of supply (interfaces the plan uses that one component provides):"
+            )?;
+            f.write_str(&super::table_fitted(
+                &["interface", "provider", "used by"],
+                self.supply_rows(),
+                &[2],
+            ))?;
+        }
+        Ok(())
+    }
+}

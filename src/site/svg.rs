@@ -1,0 +1,814 @@
+//! The plan's dependency graph drawn as SVG when the site is generated, so that it shows
+//! with no JavaScript: a layered drawing, left to right, from the stack's needs to the
+//! releases that meet them and on to what those depend on and require.
+//!
+//! Layout: cycles are broken by reversing back edges found depth first; nodes get layers
+//! by longest path from the needs; edges spanning several layers run through invisible
+//! waypoints; the order within each layer is improved by barycentre sweeps (keeping the
+//! order with the fewest crossings); vertical positions are the closest to each node's
+//! neighbours that keep the order and the spacing. Everything is decided by ids and
+//! counts, so the same plan always gives the same bytes.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::html::{Html, Markup};
+use crate::model::{Id, Need};
+use crate::report::graph::GraphReport;
+
+/// A box in the drawing.
+#[derive(Debug, Clone)]
+pub struct GraphNode {
+    /// Unique; also the tie-break for ordering.
+    pub key: String,
+    pub title: String,
+    pub subtitle: String,
+    /// A stack need (drawn as a dashed pill) rather than a release.
+    pub need: bool,
+}
+
+/// An arrow from one box to another (indexes into the nodes).
+#[derive(Debug, Clone)]
+pub struct GraphEdge {
+    pub from: usize,
+    pub to: usize,
+    pub label: String,
+    /// The style class: `need`, `depends` or `requires`.
+    pub class: &'static str,
+}
+
+/// What to draw.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+}
+
+const NODE_H: f64 = 44.0;
+const NEED_H: f64 = 36.0;
+const GAP: f64 = 18.0;
+const DUMMY_GAP: f64 = 10.0;
+const MARGIN: f64 = 16.0;
+const LABEL_SPACING: f64 = 15.0;
+
+/// The graph of a plan: one pill per need, one box per planned release.
+pub fn plan_graph(report: &GraphReport, needs: &BTreeMap<Id, Need>) -> Graph {
+    let mut g = Graph::default();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in &report.nodes {
+        index.insert(n.id.as_str(), g.nodes.len());
+        g.nodes.push(GraphNode {
+            key: format!("1 {}", n.id),
+            title: n.component.clone(),
+            subtitle: n.version.clone(),
+            need: false,
+        });
+    }
+    for (name, need) in needs {
+        let targets: Vec<usize> = report
+            .nodes
+            .iter()
+            .filter(|n| n.needs.iter().any(|x| x == name.as_str()))
+            .filter_map(|n| index.get(n.id.as_str()).copied())
+            .collect();
+        let at = g.nodes.len();
+        g.nodes.push(GraphNode {
+            key: format!("0 {name}"),
+            title: name.to_string(),
+            subtitle: need.to_string(),
+            need: true,
+        });
+        for t in targets {
+            g.edges.push(GraphEdge {
+                from: at,
+                to: t,
+                label: String::new(),
+                class: "need",
+            });
+        }
+    }
+    for e in &report.edges {
+        if let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) {
+            // A dashed line already says "requires"; the label names the interface.
+            let (label, class) = match &e.interface {
+                Some(interface) if e.kind == "requires" => {
+                    (format!("{interface} {}", e.range), "requires")
+                }
+                _ => (e.label.clone(), "depends"),
+            };
+            g.edges.push(GraphEdge {
+                from: a,
+                to: b,
+                label,
+                class,
+            });
+        }
+    }
+    g
+}
+
+/// Approximate rendered width of `s` at `px` font size in Arial (no font metrics are
+/// available when the page is generated; the estimate errs wide).
+fn text_width(s: &str, px: f64) -> f64 {
+    s.chars().count() as f64 * px * 0.55
+}
+
+struct Layout {
+    /// Per layer, the slots in order: `Some(node)` or `None` for a waypoint.
+    layers: Vec<Vec<Slot>>,
+    /// For each edge: its chain of slots (layer, position key), source first.
+    chains: Vec<Vec<(usize, usize)>>,
+    /// Whether the edge was reversed to break a cycle.
+    reversed: Vec<bool>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Node(usize),
+    Waypoint,
+}
+
+/// Depth-first, in node order: an edge to a node still on the stack closes a cycle and is
+/// reversed for layering.
+fn back_edges(g: &Graph) -> Vec<bool> {
+    let n = g.nodes.len();
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, e) in g.edges.iter().enumerate() {
+        out_edges[e.from].push(i);
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| g.nodes[a].key.cmp(&g.nodes[b].key));
+    for list in &mut out_edges {
+        list.sort_by(|&a, &b| g.nodes[g.edges[a].to].key.cmp(&g.nodes[g.edges[b].to].key));
+    }
+    // 0 unvisited, 1 on the stack, 2 done.
+    let mut state = vec![0u8; n];
+    let mut reversed = vec![false; g.edges.len()];
+    for &start in &order {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
+            if let Some(&ei) = out_edges[v].get(*next) {
+                *next += 1;
+                let w = g.edges[ei].to;
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => reversed[ei] = true,
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    reversed
+}
+
+fn crossings(chains: &[Vec<(usize, usize)>], pos: &[Vec<usize>]) -> usize {
+    // Segments between adjacent layers, as (layer, upper position, lower position).
+    let mut segs: Vec<(usize, usize, usize)> = Vec::new();
+    for chain in chains {
+        for w in chain.windows(2) {
+            let ((la, a), (lb, b)) = (w[0], w[1]);
+            // A self-loop stays within its layer and crosses nothing.
+            if lb == la + 1 {
+                segs.push((la, pos[la][a], pos[lb][b]));
+            }
+        }
+    }
+    let mut count = 0;
+    for (i, s) in segs.iter().enumerate() {
+        for t in &segs[i + 1..] {
+            if s.0 == t.0 && ((s.1 < t.1 && s.2 > t.2) || (s.1 > t.1 && s.2 < t.2)) {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+fn layout(g: &Graph) -> Layout {
+    let n = g.nodes.len();
+    let reversed = back_edges(g);
+    // Directed edges for layering, after reversal.
+    let dag: Vec<(usize, usize)> = g
+        .edges
+        .iter()
+        .zip(&reversed)
+        .map(|(e, &r)| if r { (e.to, e.from) } else { (e.from, e.to) })
+        .collect();
+    // Longest path from the sources (Kahn's order, smallest key first).
+    let mut indegree = vec![0usize; n];
+    for &(a, b) in &dag {
+        if a != b {
+            indegree[b] += 1;
+        }
+    }
+    let mut layer = vec![0usize; n];
+    let mut ready: Vec<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
+    let mut done = 0;
+    while !ready.is_empty() {
+        ready.sort_by(|&a, &b| g.nodes[b].key.cmp(&g.nodes[a].key));
+        let Some(v) = ready.pop() else { break };
+        done += 1;
+        for &(a, b) in &dag {
+            if a == v && a != b {
+                layer[b] = layer[b].max(layer[v] + 1);
+                indegree[b] -= 1;
+                if indegree[b] == 0 {
+                    ready.push(b);
+                }
+            }
+        }
+    }
+    debug_assert!(done <= n);
+    // Pull each source (a need) to just before the nearest thing it points at, so that a
+    // need stands next to the release that meets it instead of across the whole drawing.
+    for v in 0..n {
+        let has_in = dag.iter().any(|&(a, b)| b == v && a != b);
+        let next = dag
+            .iter()
+            .filter(|&&(a, b)| a == v && a != b)
+            .map(|&(_, b)| layer[b])
+            .min();
+        if let (false, Some(next)) = (has_in, next) {
+            layer[v] = next.saturating_sub(1);
+        }
+    }
+    let depth = layer.iter().copied().max().unwrap_or(0) + 1;
+    let mut layers: Vec<Vec<Slot>> = vec![Vec::new(); depth];
+    let mut node_slot = vec![(0usize, 0usize); n];
+    let mut by_key: Vec<usize> = (0..n).collect();
+    by_key.sort_by(|&a, &b| g.nodes[a].key.cmp(&g.nodes[b].key));
+    for &v in &by_key {
+        node_slot[v] = (layer[v], layers[layer[v]].len());
+        layers[layer[v]].push(Slot::Node(v));
+    }
+    let mut chains = Vec::with_capacity(dag.len());
+    for &(a, b) in &dag {
+        let (la, sa) = node_slot[a];
+        let (lb, sb) = node_slot[b];
+        let mut chain = vec![(la, sa)];
+        if lb > la {
+            for (l, slots) in layers.iter_mut().enumerate().take(lb).skip(la + 1) {
+                chain.push((l, slots.len()));
+                slots.push(Slot::Waypoint);
+            }
+            chain.push((lb, sb));
+        } else {
+            // A self-loop or an edge within a layer: drawn directly.
+            chain.push((lb, sb));
+        }
+        chains.push(chain);
+    }
+    // Order within layers: pos[layer][slot] = position.
+    let mut pos: Vec<Vec<usize>> = layers.iter().map(|l| (0..l.len()).collect()).collect();
+    let mut best = pos.clone();
+    let mut best_count = crossings(&chains, &pos);
+    for round in 0..8 {
+        let down = round % 2 == 0;
+        let range: Vec<usize> = if down {
+            (1..layers.len()).collect()
+        } else {
+            (0..layers.len().saturating_sub(1)).rev().collect()
+        };
+        for l in range {
+            let neighbour = if down { l - 1 } else { l + 1 };
+            let mut sums: Vec<(f64, usize)> = vec![(0.0, 0); layers[l].len()];
+            for chain in &chains {
+                for w in chain.windows(2) {
+                    let ((la, a), (lb, b)) = (w[0], w[1]);
+                    if la == l && lb == neighbour {
+                        sums[a].0 += pos[lb][b] as f64;
+                        sums[a].1 += 1;
+                    } else if lb == l && la == neighbour {
+                        sums[b].0 += pos[la][a] as f64;
+                        sums[b].1 += 1;
+                    }
+                }
+            }
+            let mut slots: Vec<usize> = (0..layers[l].len()).collect();
+            let key = |s: usize| -> f64 {
+                let (sum, count) = sums[s];
+                if count == 0 {
+                    pos[l][s] as f64
+                } else {
+                    sum / count as f64
+                }
+            };
+            slots.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(pos[l][a].cmp(&pos[l][b])));
+            for (p, s) in slots.into_iter().enumerate() {
+                pos[l][s] = p;
+            }
+        }
+        let count = crossings(&chains, &pos);
+        if count < best_count {
+            best_count = count;
+            best = pos.clone();
+        }
+    }
+    // Reorder the layers themselves by the best positions.
+    let mut remap: Vec<Vec<usize>> = Vec::with_capacity(layers.len());
+    let mut ordered: Vec<Vec<Slot>> = Vec::with_capacity(layers.len());
+    for (l, slots) in layers.iter().enumerate() {
+        let mut order: Vec<usize> = (0..slots.len()).collect();
+        order.sort_by_key(|&s| best[l][s]);
+        let mut map = vec![0; slots.len()];
+        for (p, &s) in order.iter().enumerate() {
+            map[s] = p;
+        }
+        ordered.push(order.iter().map(|&s| slots[s]).collect());
+        remap.push(map);
+    }
+    let chains = chains
+        .into_iter()
+        .map(|c| c.into_iter().map(|(l, s)| (l, remap[l][s])).collect())
+        .collect();
+    Layout {
+        layers: ordered,
+        chains,
+        reversed,
+    }
+}
+
+/// Positions as close to `desired` as possible, in order, each at least `gaps[i]` below
+/// the one before (pool-adjacent-violators on the offsets).
+fn place(desired: &[f64], gaps: &[f64]) -> Vec<f64> {
+    let mut offsets = Vec::with_capacity(desired.len());
+    let mut acc = 0.0;
+    for (i, _) in desired.iter().enumerate() {
+        if i > 0 {
+            acc += gaps[i];
+        }
+        offsets.push(acc);
+    }
+    // Blocks of (sum, count), merged while they would be out of order.
+    let mut blocks: Vec<(f64, usize)> = Vec::new();
+    for (d, o) in desired.iter().zip(&offsets) {
+        blocks.push((d - o, 1));
+        while blocks.len() > 1 {
+            let (s2, c2) = blocks[blocks.len() - 1];
+            let (s1, c1) = blocks[blocks.len() - 2];
+            if s1 / c1 as f64 > s2 / c2 as f64 {
+                blocks.pop();
+                blocks.pop();
+                blocks.push((s1 + s2, c1 + c2));
+            } else {
+                break;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(desired.len());
+    for (sum, count) in blocks {
+        let z = sum / count as f64;
+        for _ in 0..count {
+            let i = out.len();
+            out.push(z + offsets[i]);
+        }
+    }
+    out
+}
+
+fn num(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+/// Draws the graph as an inline `<svg>` with a title and description for assistive
+/// technology. `title` names the graph; `description` says where the same facts are as
+/// text.
+pub fn render(g: &Graph, title: &str, description: &str) -> Markup {
+    let lay = layout(g);
+    let height_of = |s: Slot| match s {
+        Slot::Node(v) if g.nodes[v].need => NEED_H,
+        Slot::Node(_) => NODE_H,
+        Slot::Waypoint => 0.0,
+    };
+    let width_of = |s: Slot| match s {
+        Slot::Node(v) => {
+            let n = &g.nodes[v];
+            (text_width(&n.title, 13.0) + 6.0)
+                .max(text_width(&n.subtitle, 12.0))
+                .max(80.0)
+                + 24.0
+        }
+        Slot::Waypoint => 0.0,
+    };
+    // Column widths and the gaps after each column (wide enough for the edge labels that
+    // start in it).
+    let columns: Vec<f64> = lay
+        .layers
+        .iter()
+        .map(|l| l.iter().map(|&s| width_of(s)).fold(0.0, f64::max))
+        .collect();
+    let mut gap_after = vec![56.0f64; lay.layers.len()];
+    for (i, e) in g.edges.iter().enumerate() {
+        if e.label.is_empty() {
+            continue;
+        }
+        let chain = &lay.chains[i];
+        let l = if lay.reversed[i] {
+            chain[chain.len().saturating_sub(2)].0
+        } else {
+            chain[0].0
+        };
+        gap_after[l] = gap_after[l].max(text_width(&e.label, 11.0) + 30.0);
+    }
+    let mut x_left = Vec::with_capacity(columns.len());
+    let mut x = MARGIN;
+    for (i, w) in columns.iter().enumerate() {
+        x_left.push(x);
+        x += w + gap_after[i];
+    }
+    let total_w = x - gap_after.last().copied().unwrap_or(0.0) + MARGIN;
+
+    // Vertical centres: start stacked, then pull each layer towards its neighbours.
+    let mut y: Vec<Vec<f64>> = lay
+        .layers
+        .iter()
+        .map(|l| {
+            let mut acc = 0.0;
+            let mut out = Vec::new();
+            for (i, &s) in l.iter().enumerate() {
+                if i > 0 {
+                    acc += gap_between(l[i - 1], s, &height_of);
+                }
+                out.push(acc);
+            }
+            out
+        })
+        .collect();
+    for round in 0..6 {
+        let down = round % 2 == 0;
+        let order: Vec<usize> = if down {
+            (1..lay.layers.len()).collect()
+        } else {
+            (0..lay.layers.len().saturating_sub(1)).rev().collect()
+        };
+        for l in order {
+            let neighbour = if down { l - 1 } else { l + 1 };
+            let mut sums = vec![(0.0f64, 0usize); lay.layers[l].len()];
+            for chain in &lay.chains {
+                for w in chain.windows(2) {
+                    let ((la, a), (lb, b)) = (w[0], w[1]);
+                    if la == l && lb == neighbour {
+                        sums[a].0 += y[lb][b];
+                        sums[a].1 += 1;
+                    } else if lb == l && la == neighbour {
+                        sums[b].0 += y[la][a];
+                        sums[b].1 += 1;
+                    }
+                }
+            }
+            let desired: Vec<f64> = sums
+                .iter()
+                .enumerate()
+                .map(|(i, &(s, c))| if c == 0 { y[l][i] } else { s / c as f64 })
+                .collect();
+            let slots = &lay.layers[l];
+            let gaps: Vec<f64> = (0..slots.len())
+                .map(|i| {
+                    if i == 0 {
+                        0.0
+                    } else {
+                        gap_between(slots[i - 1], slots[i], &height_of)
+                    }
+                })
+                .collect();
+            y[l] = place(&desired, &gaps);
+        }
+    }
+    let top = lay
+        .layers
+        .iter()
+        .zip(&y)
+        .flat_map(|(l, ys)| l.iter().zip(ys).map(|(&s, &c)| c - height_of(s) / 2.0))
+        .fold(f64::INFINITY, f64::min);
+    let shift = if top.is_finite() { MARGIN - top } else { 0.0 };
+    for ys in &mut y {
+        for v in ys.iter_mut() {
+            *v += shift;
+        }
+    }
+    let mut total_h: f64 = lay
+        .layers
+        .iter()
+        .zip(&y)
+        .flat_map(|(l, ys)| l.iter().zip(ys).map(|(&s, &c)| c + height_of(s) / 2.0))
+        .fold(0.0, f64::max)
+        + MARGIN;
+
+    // Where each node's box is.
+    let mut boxes: BTreeMap<usize, (f64, f64, f64, f64)> = BTreeMap::new();
+    for (l, slots) in lay.layers.iter().enumerate() {
+        for (p, &s) in slots.iter().enumerate() {
+            if let Slot::Node(v) = s {
+                let w = width_of(s);
+                let h = height_of(s);
+                boxes.insert(v, (x_left[l], y[l][p] - h / 2.0, w, h));
+            }
+        }
+    }
+    let point = |l: usize, p: usize, side: f64| -> (f64, f64) {
+        match lay.layers[l][p] {
+            Slot::Node(v) => {
+                let (bx, by, bw, bh) = boxes.get(&v).copied().unwrap_or_default();
+                (bx + bw * side, by + bh / 2.0)
+            }
+            Slot::Waypoint => (x_left[l] + columns[l] / 2.0, y[l][p]),
+        }
+    };
+
+    // Edge paths, and label positions per gap.
+    let mut paths: Vec<(String, &'static str, bool)> = Vec::new();
+    let mut labels: BTreeMap<usize, Vec<(f64, f64, &str)>> = BTreeMap::new();
+    for (i, e) in g.edges.iter().enumerate() {
+        let chain = &lay.chains[i];
+        let mut pts: Vec<(f64, f64)> = Vec::with_capacity(chain.len());
+        for (k, &(l, p)) in chain.iter().enumerate() {
+            let side = if k == 0 { 1.0 } else { 0.0 };
+            pts.push(point(l, p, side));
+        }
+        let mut d = String::new();
+        if let Some(&(x0, y0)) = pts.first() {
+            let _ = write!(d, "M{} {}", num(x0), num(y0));
+        }
+        for w in pts.windows(2) {
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            let dx = ((x1 - x0) / 2.0).abs().max(20.0);
+            let _ = write!(
+                d,
+                " C{} {} {} {} {} {}",
+                num(x0 + dx),
+                num(y0),
+                num(x1 - dx),
+                num(y1),
+                num(x1),
+                num(y1)
+            );
+        }
+        paths.push((d, e.class, lay.reversed[i]));
+        if !e.label.is_empty() && pts.len() >= 2 {
+            // The label sits on the segment that starts at the edge's source.
+            let seg = if lay.reversed[i] { pts.len() - 2 } else { 0 };
+            let ((x0, y0), (x1, y1)) = (pts[seg], pts[seg + 1]);
+            labels.entry(chain[seg].0).or_default().push((
+                (x0 + x1) / 2.0,
+                (y0 + y1) / 2.0,
+                e.label.as_str(),
+            ));
+        }
+    }
+    let mut placed: Vec<(f64, f64, &str)> = Vec::new();
+    for (_, mut list) in labels {
+        list.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.2.cmp(b.2)));
+        let desired: Vec<f64> = list.iter().map(|l| l.1).collect();
+        let gaps: Vec<f64> = (0..list.len())
+            .map(|i| if i == 0 { 0.0 } else { LABEL_SPACING })
+            .collect();
+        let ys = place(&desired, &gaps);
+        for ((x, _, text), y) in list.into_iter().zip(ys) {
+            total_h = total_h.max(y + 10.0);
+            placed.push((x, y, text));
+        }
+    }
+    let top_label = placed.iter().map(|p| p.1 - 12.0).fold(MARGIN, f64::min);
+    let lift = MARGIN - top_label;
+
+    let (w, h) = (num(total_w), num(total_h + lift));
+    let view_box = format!("0 {} {} {}", num(-lift), w, h);
+    let mut s = Html::new();
+    s.el(
+        "svg",
+        &[
+            ("class", "plan-graph"),
+            ("role", "img"),
+            ("aria-labelledby", "graph-title graph-desc"),
+            ("width", &w),
+            ("height", &h),
+            ("viewBox", &view_box),
+        ],
+        |s| {
+            s.nl();
+            s.el_text("title", &[("id", "graph-title")], title).nl();
+            s.el_text("desc", &[("id", "graph-desc")], description).nl();
+            s.lit(concat!(
+                "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" ",
+                "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">",
+                "<path class=\"arrowhead\" d=\"M0 0L10 5L0 10z\"></path></marker></defs>"
+            ))
+            .nl();
+            s.el("g", &[("class", "edges")], |s| {
+                for (d, class, reversed) in &paths {
+                    s.nl();
+                    let class = format!("edge {class}");
+                    let marker = if *reversed {
+                        "marker-start"
+                    } else {
+                        "marker-end"
+                    };
+                    s.el(
+                        "path",
+                        &[("class", &class), ("d", d), (marker, "url(#arrow)")],
+                        |_| {},
+                    );
+                }
+            })
+            .nl();
+            s.el("g", &[("class", "edge-labels")], |s| {
+                for (x, y, text) in &placed {
+                    s.nl();
+                    s.el_text(
+                        "text",
+                        &[
+                            ("x", &num(*x)),
+                            ("y", &num(*y + 4.0)),
+                            ("text-anchor", "middle"),
+                        ],
+                        text,
+                    );
+                }
+            })
+            .nl();
+            s.el("g", &[("class", "nodes")], |s| {
+                for (v, (bx, by, bw, bh)) in &boxes {
+                    let n = &g.nodes[*v];
+                    s.nl();
+                    let class = if n.need { "node need" } else { "node release" };
+                    let cx = num(bx + bw / 2.0);
+                    s.el("g", &[("class", class)], |s| {
+                        let rx = if n.need { num(bh / 2.0) } else { "4".into() };
+                        s.el(
+                            "rect",
+                            &[
+                                ("x", &num(*bx)),
+                                ("y", &num(*by)),
+                                ("width", &num(*bw)),
+                                ("height", &num(*bh)),
+                                ("rx", &rx),
+                            ],
+                            |_| {},
+                        );
+                        let (t1, t2) = if n.need {
+                            (by + 15.0, by + 29.0)
+                        } else {
+                            (by + 19.0, by + 35.0)
+                        };
+                        s.el_text(
+                            "text",
+                            &[
+                                ("class", "title"),
+                                ("x", &cx),
+                                ("y", &num(t1)),
+                                ("text-anchor", "middle"),
+                            ],
+                            &n.title,
+                        );
+                        s.el_text(
+                            "text",
+                            &[
+                                ("class", "subtitle"),
+                                ("x", &cx),
+                                ("y", &num(t2)),
+                                ("text-anchor", "middle"),
+                            ],
+                            &n.subtitle,
+                        );
+                    });
+                }
+            })
+            .nl();
+        },
+    );
+    s.finish()
+}
+
+fn gap_between(a: Slot, b: Slot, height_of: &impl Fn(Slot) -> f64) -> f64 {
+    let gap = match (a, b) {
+        (Slot::Node(_), Slot::Node(_)) => GAP,
+        _ => DUMMY_GAP,
+    };
+    height_of(a) / 2.0 + height_of(b) / 2.0 + gap
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(nodes: &[&str], edges: &[(usize, usize)]) -> Graph {
+        Graph {
+            nodes: nodes
+                .iter()
+                .map(|k| GraphNode {
+                    key: (*k).into(),
+                    title: (*k).into(),
+                    subtitle: "1.0.0".into(),
+                    need: false,
+                })
+                .collect(),
+            edges: edges
+                .iter()
+                .map(|&(from, to)| GraphEdge {
+                    from,
+                    to,
+                    label: "depends ^1".into(),
+                    class: "depends",
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn layers_by_longest_path_with_waypoints() {
+        // a → b → c and a → c: c is two layers below a, so a → c gets a waypoint.
+        let g = graph(&["a", "b", "c"], &[(0, 1), (1, 2), (0, 2)]);
+        let lay = layout(&g);
+        assert_eq!(lay.layers.len(), 3);
+        assert_eq!(lay.chains[2].len(), 3);
+        assert!(lay.reversed.iter().all(|r| !r));
+    }
+
+    #[test]
+    fn self_loops_do_not_break_the_layout() {
+        // A component that depends on itself (an invalid registry still loads).
+        let g = graph(&["a", "b"], &[(0, 0), (0, 1)]);
+        let svg = render(&g, "t", "d").into_string();
+        assert_eq!(svg.matches("class=\"edge depends\"").count(), 2, "{svg}");
+        let lay = layout(&g);
+        assert_eq!(lay.layers.len(), 2);
+    }
+
+    #[test]
+    fn cycles_are_broken_and_drawn() {
+        let g = graph(&["a", "b"], &[(0, 1), (1, 0)]);
+        let lay = layout(&g);
+        assert_eq!(lay.reversed, vec![false, true]);
+        let svg = render(&g, "t", "d").into_string();
+        assert!(svg.contains("marker-start"), "{svg}");
+    }
+
+    #[test]
+    fn the_same_graph_draws_the_same_bytes() {
+        let g = graph(
+            &["a", "b", "c", "d", "e"],
+            &[(0, 2), (1, 2), (0, 3), (3, 4), (2, 4), (1, 4)],
+        );
+        assert_eq!(render(&g, "t", "d"), render(&g, "t", "d"));
+    }
+
+    #[test]
+    fn barycentre_ordering_removes_avoidable_crossings() {
+        // a → d, b → c: ordering c, d by key alone would cross.
+        let g = graph(&["a", "b", "c", "d"], &[(0, 3), (1, 2)]);
+        let lay = layout(&g);
+        let pos: Vec<Vec<usize>> = lay.layers.iter().map(|l| (0..l.len()).collect()).collect();
+        assert_eq!(crossings(&lay.chains, &pos), 0);
+    }
+
+    proptest::proptest! {
+        /// Any graph (cycles, self-loops, repeated edges, isolated nodes) draws without
+        /// panicking, with finite coordinates, the same way twice.
+        #[test]
+        fn any_graph_draws(
+            n in 1usize..9,
+            edges in proptest::collection::vec((0usize..9, 0usize..9), 0..18),
+        ) {
+            let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let edges: Vec<(usize, usize)> =
+                edges.into_iter().map(|(a, b)| (a % n, b % n)).collect();
+            let g = graph(&names, &edges);
+            let svg = render(&g, "t", "d").into_string();
+            proptest::prop_assert!(!svg.contains("NaN") && !svg.contains("inf"), "{}", svg);
+            proptest::prop_assert_eq!(svg.matches("<rect").count(), n);
+            proptest::prop_assert_eq!(svg, render(&g, "t", "d").into_string());
+        }
+    }
+
+    #[test]
+    fn placement_keeps_order_and_spacing() {
+        let ys = place(&[10.0, 10.0, 10.0], &[0.0, 20.0, 20.0]);
+        assert_eq!(ys, vec![-10.0, 10.0, 30.0]);
+        let ys = place(&[0.0, 100.0], &[0.0, 20.0]);
+        assert_eq!(ys, vec![0.0, 100.0]);
+    }
+
+    #[test]
+    fn labels_are_escaped() {
+        let mut g = graph(&["<script>", "b"], &[(0, 1)]);
+        g.edges[0].label = "<img src=x onerror=alert(1)>".into();
+        let svg = render(&g, "<t>", "d").into_string();
+        assert!(!svg.contains("<script>") && !svg.contains("<img"), "{svg}");
+    }
+}

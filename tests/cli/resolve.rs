@@ -1,0 +1,344 @@
+//! `resolve`, lock files, `why`, `graph`, `outdated` and `alternatives` through the binary.
+
+use crate::support::*;
+
+/// A small registry: a portal needing sso and a database, two identity providers, a db
+/// with two majors.
+fn fixture() -> Fixture {
+    let f = Fixture::new();
+    f.interface("sso", &["1.0.0"]);
+    f.component(
+        &component("portal")
+            .capabilities(&["web"])
+            .release("1.0.0")
+            .requires("sso", "^1")
+            .depends("db", ">=1")
+            .release("1.1.0")
+            .requires("sso", "^1")
+            .depends("db", ">=2")
+            .support_ends("2027-01-31"),
+    );
+    f.component(
+        &component("idp-a")
+            .capabilities(&["identity"])
+            .kind("self-hosted")
+            .release("1.0.0")
+            .provides("sso", "1.0.0"),
+    );
+    f.component(
+        &component("idp-b")
+            .capabilities(&["identity"])
+            .licence("LicenseRef-Proprietary")
+            .release("2.0.0")
+            .provides("sso", "1.0.0"),
+    );
+    f.component(
+        &component("db")
+            .capabilities(&["database"])
+            .release("1.0.0")
+            .release("2.0.0")
+            .release("2.1.0")
+            .yanked("data loss"),
+    );
+    f.repo_file(
+        "stacks/council.toml",
+        "[stack]\nname = \"Test council\"\n\n[needs]\nweb = { component = \"portal\" }\n\n[current]\nportal = \"1.0.0\"\ndb = \"1.0.0\"\n",
+    );
+    f.commit("registry");
+    f
+}
+
+#[test]
+fn resolve_prints_the_plan_in_every_format() {
+    let f = fixture();
+    let v = f
+        .run(&["resolve", "stacks/council.toml", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(v["status"], "resolved");
+    assert_eq!(v["stack"], "Test council");
+    assert_eq!(v["registry"]["source"], "registry");
+    let plan: Vec<(String, String)> = v["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["component"].as_str().unwrap().into(),
+                r["version"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    // [current] versions are kept; idp-a is live and first by id.
+    assert_eq!(
+        plan,
+        [
+            ("db".into(), "1.0.0".into()),
+            ("idp-a".into(), "1.0.0".into()),
+            ("portal".into(), "1.0.0".into())
+        ]
+    );
+    let portal = &v["plan"][2];
+    assert_eq!(portal["needs"], serde_json::json!(["web"]));
+    assert_eq!(
+        v["plan"][0]["required_by"],
+        serde_json::json!(["portal@1.0.0"])
+    );
+    assert_eq!(
+        v["changes"],
+        serde_json::json!([{"component": "idp-a", "from": null, "to": "1.0.0"}])
+    );
+    assert!(v.get("explanation").is_none());
+
+    let table = f
+        .run(&["resolve", "stacks/council.toml"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(
+        table.starts_with("Plan for Test council: 3 components (registry: registry)"),
+        "{table}"
+    );
+    assert!(table.contains("portal"), "{table}");
+    let md = f
+        .run(&["resolve", "stacks/council.toml", "--format", "markdown"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(md.contains("| web | portal | 1.0.0 | kept |"), "{md}");
+    // Byte-identical across runs.
+    assert_eq!(f.run(&["resolve", "stacks/council.toml"]).stdout, table);
+}
+
+#[test]
+fn no_plan_exits_1_with_an_explanation_in_json_too() {
+    let f = fixture();
+    f.repo_file(
+        "stacks/closed.toml",
+        "[stack]\nname = \"Closed\"\n[needs]\nweb = { component = \"portal\" }\n[policy]\nopen-source = true\nkinds = [\"saas\"]\n",
+    );
+    let run = f.run(&["resolve", "stacks/closed.toml", "--format", "json"]);
+    run.code(1);
+    let v = run.json();
+    assert_eq!(v["status"], "unsatisfiable");
+    assert_eq!(v["plan"], serde_json::json!([]));
+    let text = v["explanation"].as_str().unwrap();
+    assert!(text.contains("need `web`"), "{text}");
+    assert!(text.contains("policy"), "{text}");
+    assert_eq!(v["conflict"]["needs"], serde_json::json!(["web"]));
+    let run = f.run(&["resolve", "stacks/closed.toml"]);
+    run.code(1);
+    assert!(run.stdout.contains("No plan for Closed"), "{}", run.stdout);
+}
+
+#[test]
+fn lock_writes_and_locked_detects_staleness() {
+    let f = fixture();
+    let lock = f.root().join("stacks/council.lock");
+    f.run(&["resolve", "stacks/council.toml", "--locked"])
+        .code(1);
+    f.run(&["resolve", "stacks/council.toml", "--lock"]).ok();
+    let text = std::fs::read_to_string(&lock).unwrap();
+    assert!(
+        text.contains("id = \"portal\"") && text.contains("version = \"1.0.0\""),
+        "{text}"
+    );
+    f.run(&["resolve", "stacks/council.toml", "--locked"]).ok();
+
+    // Without [current], the lock still keeps portal at 1.0.0.
+    f.repo_file(
+        "stacks/council.toml",
+        "[stack]\nname = \"Test council\"\n\n[needs]\nweb = { component = \"portal\" }\n",
+    );
+    let v = f
+        .run(&["resolve", "stacks/council.toml", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(v["plan"][2]["version"], "1.0.0");
+    // ... but the stack changed, so the lock is stale for CI.
+    let run = f.run(&["resolve", "stacks/council.toml", "--locked"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("stale") && run.stderr.contains("stack file changed"),
+        "{}",
+        run.stderr
+    );
+
+    // A stack that needs otherwise moves the locked version.
+    f.repo_file(
+        "stacks/council.toml",
+        "[stack]\nname = \"Test council\"\n\n[needs]\nweb = { component = \"portal\", version = \">=1.1\" }\n",
+    );
+    let run = f.run(&["resolve", "stacks/council.toml", "--locked"]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("portal would change from 1.0.0 to 1.1.0"),
+        "{}",
+        run.stderr
+    );
+    f.run(&["resolve", "stacks/council.toml", "--lock"]).ok();
+    f.run(&["resolve", "stacks/council.toml", "--locked"]).ok();
+}
+
+#[test]
+fn a_corrupt_lock_file_is_a_clear_error() {
+    let f = fixture();
+    f.repo_file("stacks/council.lock", "version = \n");
+    let run = f.run(&["resolve", "stacks/council.toml"]);
+    run.code(2);
+    assert!(run.stderr.contains("council.lock"), "{}", run.stderr);
+}
+
+#[test]
+fn why_lists_every_chain() {
+    let f = fixture();
+    let out = f
+        .run(&["why", "stacks/council.toml", "db"])
+        .ok()
+        .stdout
+        .clone();
+    assert_eq!(
+        out,
+        "db 1.0.0 is in the plan because:\n  need web → portal 1.0.0 → (depends >=1) db 1.0.0\n"
+    );
+    let v = f
+        .run(&["why", "stacks/council.toml", "idp-a", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(v["chains"][0]["steps"][1]["via"], "requires sso ^1");
+    f.run(&["why", "stacks/council.toml", "idp-b"]).code(1);
+}
+
+#[test]
+fn graph_in_dot_mermaid_and_json() {
+    let f = fixture();
+    let dot = f
+        .run(&["graph", "stacks/council.toml", "--format", "dot"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(dot.starts_with("digraph plan {"), "{dot}");
+    assert!(
+        dot.contains("\"portal@1.0.0\" -> \"db@1.0.0\" [label=\"depends >=1\"];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"portal@1.0.0\" -> \"idp-a@1.0.0\" [label=\"requires sso ^1\"];"),
+        "{dot}"
+    );
+    let mermaid = f
+        .run(&["graph", "stacks/council.toml", "--format", "mermaid"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+    assert!(mermaid.contains("-- \"requires sso ^1\" -->"), "{mermaid}");
+    let v = f
+        .run(&["graph", "stacks/council.toml", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(v["nodes"].as_array().unwrap().len(), 3);
+    assert_eq!(v["edges"].as_array().unwrap().len(), 2);
+    f.run(&["graph", "stacks/council.toml", "--format", "csv"])
+        .code(2);
+}
+
+#[test]
+fn outdated_reports_newer_releases_and_support() {
+    let f = fixture();
+    let v = f
+        .run(&["outdated", "stacks/council.toml", "--format", "json"])
+        .ok()
+        .json();
+    let db = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["component"] == "db")
+        .unwrap();
+    // 2.1.0 is yanked, so only 2.0.0 is offered; portal 1.0.0 accepts db >=1, so it fits.
+    assert_eq!(db["newer"].as_array().unwrap().len(), 1);
+    assert_eq!(db["newer"][0]["version"], "2.0.0");
+    assert_eq!(db["newer"][0]["fit"], "drop-in");
+    let portal = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["component"] == "portal")
+        .unwrap();
+    assert_eq!(portal["newer"][0]["version"], "1.1.0");
+    assert_eq!(portal["newer"][0]["fit"], "with-changes");
+}
+
+#[test]
+fn alternatives_json_has_the_documented_shape() {
+    let f = fixture();
+    let v = f
+        .run(&[
+            "alternatives",
+            "stacks/council.toml",
+            "idp-a",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(v["component"], "idp-a");
+    assert_eq!(v["version"], "1.0.0");
+    let alts = v["alternatives"].as_array().unwrap();
+    assert_eq!(alts.len(), 1);
+    let b = &alts[0];
+    for key in [
+        "component",
+        "version",
+        "fit",
+        "changes",
+        "covers",
+        "missing",
+        "reason",
+    ] {
+        assert!(b.get(key).is_some(), "missing {key} in {b}");
+    }
+    assert_eq!(b["component"], "idp-b");
+    assert_eq!(b["fit"], "drop-in");
+    assert_eq!(b["covers"], serde_json::json!(["sso"]));
+    assert_eq!(
+        b["differences"]["open_source"],
+        serde_json::json!({"from": true, "to": false})
+    );
+
+    let v = f
+        .run(&[
+            "alternatives",
+            "stacks/council.toml",
+            "--all",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    let rows = v["components"].as_array().unwrap();
+    let lock_in: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["lock_in"] == true)
+        .map(|r| r["component"].as_str().unwrap())
+        .collect();
+    assert_eq!(lock_in, ["db", "portal"]);
+    f.run(&["alternatives", "stacks/council.toml"]).code(2);
+    f.run(&["alternatives", "stacks/council.toml", "nope"])
+        .code(1);
+}
+
+#[test]
+fn every_reference_stack_of_the_sample_registry_resolves() {
+    for entry in std::fs::read_dir(sample_registry().join("stacks")).unwrap() {
+        let path = entry.unwrap().path();
+        let run = stackreg(
+            &project_root(),
+            &["resolve", path.to_str().unwrap(), "--format", "json"],
+        );
+        run.ok();
+        assert_eq!(run.json()["status"], "resolved", "{}", path.display());
+    }
+}
