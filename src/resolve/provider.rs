@@ -161,7 +161,7 @@ impl<'a, 'r> Provider<'a, 'r> {
     }
 
     fn union_of(&self, mut members: Vec<(u32, Set)>, meaning: UnionMeaning) -> Requirement {
-        members.sort_by_key(|(ci, _)| self.preference(*ci));
+        members.sort_by_cached_key(|(ci, _)| self.preference(*ci));
         let sets: Vec<VersionSetId> = members
             .into_iter()
             .map(|(ci, set)| {
@@ -267,8 +267,9 @@ impl<'a, 'r> Provider<'a, 'r> {
     }
 
     /// Why a release may not be chosen, if it may not.
-    fn exclusion(&self, rel: Rel) -> Option<String> {
-        let c = self.resolver.components[rel.component as usize];
+    /// Why no release of component `ci` may be chosen, if none may.
+    fn component_exclusion(&self, ci: u32) -> Option<String> {
+        let c = self.resolver.components[ci as usize];
         if self.options.forbid.contains(&c.id) {
             return Some("it is the component being replaced".into());
         }
@@ -277,6 +278,12 @@ impl<'a, 'r> Provider<'a, 'r> {
         {
             return Some(rule.to_string());
         }
+        None
+    }
+
+    /// Why this release may not be chosen when its component may.
+    fn release_exclusion(&self, rel: Rel) -> Option<String> {
+        let c = self.resolver.components[rel.component as usize];
         let r = c.releases.get(rel.release as usize)?;
         if let Some(reason) = &r.yanked {
             let allowed = self.keep.get(&c.id) == Some(&r.version);
@@ -382,12 +389,20 @@ impl DependencyProvider for Provider<'_, '_> {
             .keep
             .get(&c.id)
             .or_else(|| self.options.favour.get(&c.id));
+        // The component's own exclusion is decided once, not once per release.
+        let whole = self
+            .component_exclusion(ci)
+            .map(|reason| self.pool.intern_string(reason));
         for (ri, &s) in ids.iter().enumerate() {
             let rel = Rel {
                 component: ci,
                 release: ri as u32,
             };
-            if let Some(reason) = self.exclusion(rel) {
+            if let Some(reason) = whole {
+                candidates.excluded.push((s, reason));
+                continue;
+            }
+            if let Some(reason) = self.release_exclusion(rel) {
                 candidates
                     .excluded
                     .push((s, self.pool.intern_string(reason)));
