@@ -285,13 +285,13 @@ pub fn alternatives(
     let mut favour = plan.versions();
     favour.remove(x);
 
-    let mut out = Vec::new();
-    let mut hidden = Vec::new();
-    for y in candidates(resolver, xc, xr) {
+    // Each candidate is one resolution of its own: they run in parallel, and are taken
+    // in candidate order, so the answer (and the first error) is the same.
+    let each = |y: &&Component| -> Result<Result<Alternative, Id>, ResolveError> {
+        let y = *y;
         let rule = stack.policy.check(y);
         if rule.is_some() && !ignore_policy {
-            hidden.push(y.id.clone());
-            continue;
+            return Ok(Err(y.id.clone()));
         }
         let mut options = base.clone();
         options.forbid.insert(x.clone());
@@ -345,7 +345,19 @@ pub fn alternatives(
                 }
             }
         };
-        out.push(alt);
+        Ok(Ok(alt))
+    };
+    let found: Vec<_> = {
+        use rayon::prelude::*;
+        candidates(resolver, xc, xr).par_iter().map(each).collect()
+    };
+    let mut out = Vec::new();
+    let mut hidden = Vec::new();
+    for result in found {
+        match result? {
+            Ok(alt) => out.push(alt),
+            Err(id) => hidden.push(id),
+        }
     }
     out.sort_by(|a, b| {
         (a.fit, a.changes.len(), &a.component).cmp(&(b.fit, b.changes.len(), &b.component))
