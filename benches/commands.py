@@ -10,7 +10,8 @@ peak resident memory (per child, from wait4). Commands run cold (the index cache
 before each run) and warm (after one run that fills it). In the same run it times
 `git cat-file --batch` streaming every manifest blob of each registry (the floor for
 reading the data at all), and prints the cold-load/cat-file ratio and the 1k -> 10k
-growth of every figure. `--json FILE` and `--markdown FILE` write the results.
+growth of every figure. `alternatives --all` runs warm, 3 times for the 40-component
+plan and once for the 50-need stack (the slowest figure by far). `--json FILE` and `--markdown FILE` write the results.
 
 Python 3 standard library only, so it runs on a fresh machine with git and cargo.
 """
@@ -126,16 +127,17 @@ class Bench:
         env.pop("STACKREG_REGISTRY", None)
         return env
 
-    def measure(self, n, name, argv, folder, cold, runs):
+    def measure(self, n, name, argv, folder, cold, runs, warmup=None):
+        """Times argv; warm runs follow two runs of `warmup` (default argv) that fill the cache."""
         cache = os.path.join(folder, "cache")
         env = self.env(cache)
         samples = []
-        before = load()
         if not cold:
             shutil.rmtree(cache, ignore_errors=True)
             # Twice: the first run may find the files still settling and store nothing.
             for _ in range(2):
-                run_timed(argv, env=env, cwd=folder)
+                run_timed(warmup or argv, env=env, cwd=folder)
+        before = load()
         for _ in range(runs):
             if cold:
                 shutil.rmtree(cache, ignore_errors=True)
@@ -234,11 +236,15 @@ class Bench:
             for name, argv in commands:
                 self.measure(n, name, argv, folder, cold=True, runs=runs)
                 self.measure(n, name, argv, folder, cold=False, runs=runs)
-            for stack in ("needs-50", "plan-40"):
+            for stack, alt_runs in (("plan-40", min(runs, 3)), ("needs-50", 1)):
                 name = f"alternatives --all {stack}"
+                if self.args.skip_alternatives_over and n > self.args.skip_alternatives_over and stack == "needs-50":
+                    log(f"  {n:>6} {name:<34} skipped (--skip-alternatives-over)")
+                    continue
                 if alternatives:
                     argv = [b, "alternatives", f"stacks/{stack}.toml", "--all"]
-                    self.measure(n, name, argv, folder, cold=False, runs=runs)
+                    warmup = [b, "resolve", f"stacks/{stack}.toml"]
+                    self.measure(n, name, argv, folder, cold=False, runs=alt_runs, warmup=warmup)
                 else:
                     self.results.append(
                         {"components": n, "command": name, "cache": "warm",
@@ -327,6 +333,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
     p.add_argument("--skip-build", action="store_true", help="use the binaries already built")
+    p.add_argument("--skip-alternatives-over", type=int, default=0,
+                   help="skip alternatives --all of the 50-need stack above this many components")
     p.add_argument("--json", help="write the results as JSON to this file")
     p.add_argument("--markdown", help="write the results as a markdown table to this file")
     Bench(p.parse_args()).run()

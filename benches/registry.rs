@@ -1,6 +1,6 @@
 //! In-process benchmarks: loading (reading, checking and cross-checking every manifest),
-//! the index cache, and resolution with the registry already loaded, on the sample
-//! registry and on synthetic registries.
+//! the index cache, resolution with the registry already loaded, and the lock-in report
+//! (`alternatives --all`), on the sample registry and on synthetic registries.
 //!
 //! ```sh
 //! cargo bench --bench registry                              # 1,000, 2,000 and 10,000 components
@@ -18,6 +18,7 @@ use stackreg::registry::cache::{CacheKey, IndexCache};
 use stackreg::registry::memory::MemorySource;
 use stackreg::registry::synth::{self, Params};
 use stackreg::registry::{self, Loaded};
+use stackreg::resolve::alternatives::lock_in;
 use stackreg::resolve::{Options, Resolution, Resolver};
 
 fn sizes() -> Vec<usize> {
@@ -113,6 +114,18 @@ fn benches(c: &mut Criterion) {
             group.bench_function(format!("resolve/{}", s.name), |b| {
                 b.iter(|| resolve(&loaded, black_box(&parsed)))
             });
+        }
+        // The lock-in report (alternatives --all) of the stack whose plan holds about 40
+        // components: one resolution per candidate of every planned component.
+        if let Some(s) = generated.stacks.iter().find(|s| s.name.starts_with("plan-")) {
+            let parsed = stack(&s.text);
+            let resolver = Resolver::new(&loaded.registry, &parsed);
+            let options = Options::default();
+            if let Ok(Resolution::Resolved(plan)) = resolver.resolve(&options) {
+                group.bench_function(format!("alternatives-all/{}", s.name), |b| {
+                    b.iter(|| lock_in(&resolver, black_box(&plan), &options, false))
+                });
+            }
         }
         group.finish();
     }
