@@ -41,6 +41,10 @@ pub struct GitSource {
     info: SourceInfo,
     /// The registry folder in the working tree, if the repository has one.
     root: Option<std::path::PathBuf>,
+    /// Every entry `list` has seen, by path: reading a listed file goes straight to its
+    /// blob instead of walking the trees again (libgit2 parses a whole tree object to
+    /// find one entry, which for a folder of N files made reading them all N²).
+    listed: std::cell::RefCell<std::collections::HashMap<String, (Oid, EntryKind)>>,
 }
 
 impl GitSource {
@@ -104,6 +108,7 @@ impl GitSource {
         let root = repo.workdir().map(|w| w.join(sub));
         Ok(GitSource {
             root,
+            listed: Default::default(),
             repo,
             tree,
             info: SourceInfo {
@@ -192,8 +197,16 @@ impl Source for GitSource {
         .map_err(|e| Self::git_err(dir, e))?;
         let odb = self.repo.odb().map_err(|e| Self::git_err(dir, e))?;
         let mut out = Vec::with_capacity(tree.len());
+        let mut listed = self.listed.borrow_mut();
         for e in tree.iter() {
             let kind = kind_of(e.filemode(), e.kind());
+            let name = String::from_utf8_lossy(e.name_bytes());
+            let path = if dir.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{dir}/{name}")
+            };
+            listed.insert(path, (e.id(), kind));
             let size = if kind == EntryKind::File {
                 odb.read_header(e.id())
                     .map(|(size, _)| size as u64)
@@ -212,19 +225,24 @@ impl Source for GitSource {
     }
 
     fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
-        let entry = self.lookup(path)?.ok_or_else(|| SourceError::Missing {
-            path: path.to_owned(),
-        })?;
-        if kind_of(entry.filemode(), entry.kind()) != EntryKind::File {
+        let listed = self.listed.borrow().get(path).copied();
+        let (id, kind) = match listed {
+            Some(found) => found,
+            None => {
+                let entry = self.lookup(path)?.ok_or_else(|| SourceError::Missing {
+                    path: path.to_owned(),
+                })?;
+                (entry.id(), kind_of(entry.filemode(), entry.kind()))
+            }
+        };
+        if kind != EntryKind::File {
             return Err(SourceError::Missing {
                 path: path.to_owned(),
             });
         }
         let odb = self.repo.odb().map_err(|e| Self::git_err(path, e))?;
         // The header gives the size without inflating the object.
-        let (size, _) = odb
-            .read_header(entry.id())
-            .map_err(|e| Self::git_err(path, e))?;
+        let (size, _) = odb.read_header(id).map_err(|e| Self::git_err(path, e))?;
         if size as u64 > limit {
             return Err(SourceError::TooLarge {
                 path: path.to_owned(),
@@ -234,7 +252,7 @@ impl Source for GitSource {
         }
         let blob = self
             .repo
-            .find_blob(entry.id())
+            .find_blob(id)
             .map_err(|e| Self::git_err(path, e))?;
         Ok(blob.content().to_vec())
     }
