@@ -76,7 +76,8 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.out = os.path.abspath(args.out)
-        self.binary = os.path.join(ROOT, "target", "release", "stackreg")
+        self.binary = os.path.abspath(args.binary) if args.binary else os.path.join(
+            ROOT, "target", "release", "stackreg")
         self.synth = os.path.join(ROOT, "target", "release", "examples", "synth")
         self.results = []
 
@@ -235,7 +236,8 @@ class Bench:
             self.cat_file(n, folder, runs)
             for name, argv in commands:
                 self.measure(n, name, argv, folder, cold=True, runs=runs)
-                self.measure(n, name, argv, folder, cold=False, runs=runs)
+                if not self.args.cold_only:
+                    self.measure(n, name, argv, folder, cold=False, runs=runs)
             for stack, alt_runs in (("plan-40", min(runs, 3)), ("needs-50", 1)):
                 name = f"alternatives --all {stack}"
                 if self.args.skip_alternatives_over and n > self.args.skip_alternatives_over and stack == "needs-50":
@@ -333,6 +335,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
     p.add_argument("--skip-build", action="store_true", help="use the binaries already built")
+    p.add_argument("--binary", help="time this stackreg binary instead (e.g. an older build)")
+    p.add_argument("--cold-only", action="store_true", help="only cold runs (for builds without a cache)")
     p.add_argument("--skip-alternatives-over", type=int, default=0,
                    help="skip alternatives --all of the 50-need stack above this many components")
     p.add_argument("--json", help="write the results as JSON to this file")

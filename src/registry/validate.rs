@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graphmap::DiGraphMap;
-use semver::Version;
+use semver::{Version, VersionReq};
 
 use super::{Origins, Registry};
 use crate::diagnostic::{Code, Diagnostic, Seg};
@@ -13,19 +13,61 @@ use crate::model::schema::SchemaKind;
 use crate::model::{Component, Id, Need, Stack};
 use crate::path;
 
-/// For each interface, every (component, version provided) pair.
-type ProviderIndex<'a> = HashMap<&'a str, Vec<(&'a Id, &'a Version)>>;
+/// For each interface, every (component, version provided) pair; and which components
+/// match each `requires` range asked about so far, since thousands of releases ask the
+/// same few (interface, range) questions.
+struct ProviderIndex<'a> {
+    by_interface: HashMap<&'a str, Vec<(&'a Id, &'a Version)>>,
+    answers: std::cell::RefCell<HashMap<(&'a str, &'a VersionReq), Matching<'a>>>,
+}
+
+/// Which components provide an interface in a range: none, exactly one, or several.
+#[derive(Debug, Clone, Copy)]
+enum Matching<'a> {
+    None,
+    One(&'a Id),
+    Several,
+}
+
+impl<'a> ProviderIndex<'a> {
+    fn matching(&self, iface: &'a str, range: &'a VersionReq) -> Matching<'a> {
+        if let Some(m) = self.answers.borrow().get(&(iface, range)) {
+            return *m;
+        }
+        let mut m = Matching::None;
+        for (pid, pv) in self.by_interface.get(iface).into_iter().flatten() {
+            if range.matches(pv) {
+                m = match m {
+                    Matching::None => Matching::One(pid),
+                    Matching::One(one) if one == *pid => m,
+                    _ => Matching::Several,
+                };
+                if matches!(m, Matching::Several) {
+                    break;
+                }
+            }
+        }
+        self.answers.borrow_mut().insert((iface, range), m);
+        m
+    }
+}
 
 fn provider_index(registry: &Registry) -> ProviderIndex<'_> {
-    let mut index: ProviderIndex<'_> = HashMap::new();
+    let mut by_interface: HashMap<&str, Vec<(&Id, &Version)>> = HashMap::new();
     for c in registry.components.values() {
         for r in &c.releases {
             for (iface, v) in &r.provides {
-                index.entry(iface.as_str()).or_default().push((&c.id, v));
+                by_interface
+                    .entry(iface.as_str())
+                    .or_default()
+                    .push((&c.id, v));
             }
         }
     }
-    index
+    ProviderIndex {
+        by_interface,
+        answers: Default::default(),
+    }
 }
 
 /// Runs every cross-file check, appending findings.
@@ -48,17 +90,18 @@ pub fn check_component_refs(registry: &Registry, c: &Component, file: &str) -> V
     out
 }
 
-fn check_component(
-    registry: &Registry,
-    providers: &ProviderIndex<'_>,
-    c: &Component,
+fn check_component<'a>(
+    registry: &'a Registry,
+    providers: &ProviderIndex<'a>,
+    c: &'a Component,
     file: &str,
     out: &mut Vec<Diagnostic>,
 ) {
     // Releases are sorted by version in the model; findings point into the file, whose
     // order may differ, so find each release's position in the file by version.
     for r in &c.releases {
-        let i = Seg::Release(r.version.to_string());
+        // Built only for a finding: most releases have none.
+        let i = || Seg::Release(r.version.to_string());
         for (iface, v) in &r.provides {
             match registry.interfaces.get(iface) {
                 None => out.push(
@@ -67,7 +110,7 @@ fn check_component(
                         Code::UnknownInterface,
                         format!("release {} provides unknown interface `{iface}`", r.version),
                     )
-                    .at_key(path!["release", i.clone(), "provides", iface.as_str()])
+                    .at_key(path!["release", i(), "provides", iface.as_str()])
                     .with_hint(format!("add interfaces/{iface}.toml or fix the id")),
                 ),
                 Some(interface) if !interface.versions.contains(v) => out.push(
@@ -81,7 +124,7 @@ fn check_component(
                     )
                     .at_value(path![
                         "release",
-                        i.clone(),
+                        i(),
                         "provides",
                         iface.as_str()
                     ]),
@@ -97,19 +140,15 @@ fn check_component(
                         Code::UnknownInterface,
                         format!("release {} requires unknown interface `{iface}`", r.version),
                     )
-                    .at_key(path![
-                        "release",
-                        i.clone(),
-                        "requires",
-                        iface.as_str()
-                    ]),
+                    .at_key(path!["release", i(), "requires", iface.as_str()]),
                 );
                 continue;
             }
-            let satisfiable = providers.get(iface.as_str()).is_some_and(|ps| {
-                ps.iter()
-                    .any(|(pid, pv)| **pid != c.id && range.matches(pv))
-            });
+            let satisfiable = match providers.matching(iface.as_str(), range) {
+                Matching::None => false,
+                Matching::One(only) => only != &c.id,
+                Matching::Several => true,
+            };
             if !satisfiable {
                 out.push(
                     Diagnostic::error(
@@ -117,7 +156,7 @@ fn check_component(
                         Code::UnsatisfiableRequires,
                         format!("no release of another component provides `{iface}` {range}"),
                     )
-                    .at_value(path!["release", i.clone(), "requires", iface.as_str()])
+                    .at_value(path!["release", i(), "requires", iface.as_str()])
                     .with_hint(format!(
                         "check the range against `stackreg show --interface {iface}`"
                     )),
@@ -132,12 +171,7 @@ fn check_component(
                         Code::UnknownComponent,
                         format!("release {} depends on unknown component `{dep}`", r.version),
                     )
-                    .at_key(path![
-                        "release",
-                        i.clone(),
-                        "depends",
-                        dep.as_str()
-                    ]),
+                    .at_key(path!["release", i(), "depends", dep.as_str()]),
                 ),
                 Some(target) if !target.releases.iter().any(|t| range.matches(&t.version)) => out
                     .push(
@@ -157,7 +191,7 @@ fn check_component(
                         )
                         .at_value(path![
                             "release",
-                            i.clone(),
+                            i(),
                             "depends",
                             dep.as_str()
                         ]),
@@ -176,12 +210,7 @@ fn check_component(
                             r.version
                         ),
                     )
-                    .at_key(path![
-                        "release",
-                        i.clone(),
-                        "conflicts",
-                        dep.as_str()
-                    ]),
+                    .at_key(path!["release", i(), "conflicts", dep.as_str()]),
                 );
             }
         }
