@@ -25,6 +25,11 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
     };
     let report = ResolveReport::resolved(registry, &ws.input.stack, plan, Date::today());
     ctx.emit(format, &report)?;
+    if !args.locked && !args.lock {
+        // No lock to check or write: skip hashing the stack for one.
+        super::context::leave(ws);
+        return Ok(Outcome::Success);
+    }
 
     let fresh = LockFile::new(
         &ws.input.stack.name,
