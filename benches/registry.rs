@@ -117,7 +117,11 @@ fn benches(c: &mut Criterion) {
         }
         // The lock-in report (alternatives --all) of the stack whose plan holds about 40
         // components: one resolution per candidate of every planned component.
-        if let Some(s) = generated.stacks.iter().find(|s| s.name.starts_with("plan-")) {
+        if let Some(s) = generated
+            .stacks
+            .iter()
+            .find(|s| s.name.starts_with("plan-"))
+        {
             let parsed = stack(&s.text);
             let resolver = Resolver::new(&loaded.registry, &parsed);
             let options = Options::default();
