@@ -10,7 +10,11 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Outcome, Error> {
         "list",
         &[Format::Table, Format::Json, Format::Markdown, Format::Csv],
     )?;
-    let loaded = ctx.load_scoped(None, false, crate::registry::cache::Scope::Listing)?;
+    // What a release provides matters to a listing only when filtering on it.
+    let scope = crate::registry::cache::Scope::Listing {
+        provides: !args.interface.is_empty(),
+    };
+    let loaded = ctx.load_scoped(None, false, scope)?;
     let filter = Filter {
         query: args.query,
         capabilities: args.capability,

@@ -68,8 +68,9 @@ pub enum Scope {
     /// Every component with a release providing or requiring this interface.
     Interface(String),
     /// Every component, with releases holding only what a listing shows and filters on:
-    /// version, dates, yanked and provides (requires, depends and conflicts left empty).
-    Listing,
+    /// version, dates, yanked, and `provides` when `provides` is set (requires, depends
+    /// and conflicts left empty).
+    Listing { provides: bool },
 }
 
 /// What a registry's files are, for the cache.
@@ -659,7 +660,7 @@ impl<'a> Entry<&'a str> {
             })
         };
         match scope {
-            Scope::Everything | Scope::Listing => None,
+            Scope::Everything | Scope::Listing { .. } => None,
             Scope::Component(id) => {
                 let c = self.components.iter().find(|c| c.id == id)?;
                 let mut ifaces: Vec<&str> = c
@@ -687,7 +688,10 @@ impl<'a> Entry<&'a str> {
 
     fn into_loaded(self, source: SourceInfo, scope: &Scope) -> Option<Loaded> {
         let wanted = self.wanted(scope);
-        let listing = *scope == Scope::Listing;
+        let slim = match scope {
+            Scope::Listing { provides } => Some(*provides),
+            _ => None,
+        };
         let mut interfaces = BTreeMap::new();
         for i in self.interfaces {
             let value = Interface {
@@ -710,7 +714,7 @@ impl<'a> Entry<&'a str> {
             .into_iter()
             .enumerate()
             .filter(|(i, _)| wanted.as_ref().is_none_or(|w| w[*i]))
-            .map(|(_, c)| component_back(c, listing).map(|c| (c.id.clone(), c)))
+            .map(|(_, c)| component_back(c, slim).map(|c| (c.id.clone(), c)))
             .collect::<Option<BTreeMap<_, _>>>()?;
         let mut stacks = BTreeMap::new();
         for (k, s) in self.stacks {
@@ -802,13 +806,17 @@ fn component(c: &Component) -> CompE<&str> {
     }
 }
 
-fn component_back(c: CompE<&str>, listing: bool) -> Option<Component> {
+/// `slim`: build a release for a listing only (`Some(keep provides)`).
+fn component_back(c: CompE<&str>, slim: Option<bool>) -> Option<Component> {
     let mut releases = Vec::with_capacity(c.releases.len());
     for mut r in c.releases {
-        if listing {
+        if let Some(provides) = slim {
             r.requires.clear();
             r.depends.clear();
             r.conflicts.clear();
+            if !provides {
+                r.provides.clear();
+            }
         }
         releases.push(Release {
             version: ver_back(r.version)?,
@@ -1052,7 +1060,14 @@ mod tests {
             .map(|c| c.id.to_string())
             .collect();
         assert_eq!(ids(&iface), want);
-        let listing = read(Scope::Listing);
+        let bare = read(Scope::Listing { provides: false });
+        assert!(
+            bare.registry
+                .components
+                .values()
+                .all(|c| c.releases.iter().all(|r| r.provides.is_empty()))
+        );
+        let listing = read(Scope::Listing { provides: true });
         assert_eq!(ids(&listing), all);
         for (id, c) in &listing.registry.components {
             let full = &loaded.registry.components[id];
