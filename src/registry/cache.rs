@@ -40,7 +40,7 @@ use crate::model::{
 };
 
 /// The layout of entries; entries of another format are ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"STKRIDX\0";
 const HEADER_LEN: usize = 8 + 4 + 8 * 4;
 /// Entries kept in the cache folder; the oldest are removed beyond this.
@@ -117,7 +117,7 @@ impl IndexCache {
     pub fn read(&self, key: &CacheKey, source: &SourceInfo) -> Option<Loaded> {
         let bytes = fs::read(self.path(key)).ok()?;
         let payload = check_header(&bytes, key.fingerprint)?;
-        let entry: Entry<&str> = postcard::from_bytes(payload).ok()?;
+        let entry: Entry<&str, Blob<'_>> = postcard::from_bytes(payload).ok()?;
         entry.into_loaded(source.clone(), &self.scope)
     }
 
@@ -126,7 +126,20 @@ impl IndexCache {
         if !key.storable {
             return;
         }
-        let Ok(payload) = postcard::to_allocvec(&Entry::of(loaded)) else {
+        // Each component's releases are encoded on their own (in parallel), so that a
+        // reader decodes only the components it builds.
+        let components: Vec<&Component> = loaded.registry.components.values().collect();
+        let blobs: Result<Vec<Vec<u8>>, _> = {
+            use rayon::prelude::*;
+            components
+                .par_iter()
+                .map(|c| postcard::to_allocvec(&releases(c)))
+                .collect()
+        };
+        let Ok(blobs) = blobs else {
+            return;
+        };
+        let Ok(payload) = postcard::to_allocvec(&Entry::of(loaded, &blobs)) else {
             return;
         };
         let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
@@ -436,8 +449,24 @@ struct ReleaseE<S> {
     yanked: Option<S>,
 }
 
+/// Bytes kept as they are in the entry: a component's encoded releases, decoded only for
+/// the components a command builds.
+struct Blob<'a>(&'a [u8]);
+
+impl Serialize for Blob<'_> {
+    fn serialize<Z: serde::Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Blob<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Blob<'a>, D::Error> {
+        <&'a [u8]>::deserialize(d).map(Blob)
+    }
+}
+
 #[derive(Serialize, Deserialize)]
-struct CompE<S> {
+struct CompE<S, B> {
     id: S,
     name: S,
     summary: S,
@@ -449,7 +478,12 @@ struct CompE<S> {
     assurances: Vec<S>,
     homepage: S,
     repository: Option<S>,
-    releases: Vec<ReleaseE<S>>,
+    /// Interfaces some release provides, and some release requires, for choosing which
+    /// components a scope builds without decoding their releases.
+    provides: Vec<S>,
+    requires: Vec<S>,
+    /// `Vec<ReleaseE>`, encoded.
+    releases: B,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -488,11 +522,11 @@ struct DiagE<S> {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Entry<S> {
+struct Entry<S, B> {
     name: S,
     description: S,
     interfaces: Vec<IfaceE<S>>,
-    components: Vec<CompE<S>>,
+    components: Vec<CompE<S, B>>,
     stacks: Vec<(S, StackE<S>)>,
     diagnostics: Vec<DiagE<S>>,
     checked: u64,
@@ -594,8 +628,9 @@ fn index_of<T: PartialEq>(all: &[T], x: &T) -> u8 {
     all.iter().position(|a| a == x).unwrap_or(0) as u8
 }
 
-impl<'a> Entry<&'a str> {
-    fn of(loaded: &'a Loaded) -> Entry<&'a str> {
+impl<'a> Entry<&'a str, Blob<'a>> {
+    /// `blobs`: each component's encoded releases, in id order.
+    fn of(loaded: &'a Loaded, blobs: &'a [Vec<u8>]) -> Entry<&'a str, Blob<'a>> {
         let r = &loaded.registry;
         let origins = |m: &'a HashMap<Id, String>| -> Vec<(&'a str, &'a str)> {
             let mut v: Vec<_> = m.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -617,7 +652,12 @@ impl<'a> Entry<&'a str> {
                     versions: i.versions.iter().map(ver).collect(),
                 })
                 .collect(),
-            components: r.components.values().map(component).collect(),
+            components: r
+                .components
+                .values()
+                .zip(blobs)
+                .map(|(c, b)| component(c, b))
+                .collect(),
             stacks: r
                 .stacks
                 .iter()
@@ -653,23 +693,15 @@ impl<'a> Entry<&'a str> {
 
     /// Which components `scope` keeps (`None`: all).
     fn wanted(&self, scope: &Scope) -> Option<Vec<bool>> {
-        let uses = |c: &CompE<&str>, ifaces: &[&str], requires_too: bool| {
-            c.releases.iter().any(|r| {
-                r.provides.iter().any(|(i, _)| ifaces.contains(i))
-                    || (requires_too && r.requires.iter().any(|(i, _)| ifaces.contains(i)))
-            })
+        let uses = |c: &CompE<&str, Blob<'_>>, ifaces: &[&str], requires_too: bool| {
+            c.provides.iter().any(|i| ifaces.contains(i))
+                || (requires_too && c.requires.iter().any(|i| ifaces.contains(i)))
         };
         match scope {
             Scope::Everything | Scope::Listing { .. } => None,
             Scope::Component(id) => {
                 let c = self.components.iter().find(|c| c.id == id)?;
-                let mut ifaces: Vec<&str> = c
-                    .releases
-                    .iter()
-                    .flat_map(|r| r.requires.iter().map(|(i, _)| *i))
-                    .collect();
-                ifaces.sort_unstable();
-                ifaces.dedup();
+                let ifaces: Vec<&str> = c.requires.clone();
                 Some(
                     self.components
                         .iter()
@@ -772,7 +804,43 @@ impl<'a> Entry<&'a str> {
     }
 }
 
-fn component(c: &Component) -> CompE<&str> {
+/// A component's releases in the entry's shape.
+fn releases(c: &Component) -> Vec<ReleaseE<&str>> {
+    c.releases
+        .iter()
+        .map(|r| ReleaseE {
+            version: ver(&r.version),
+            released: r.released.days(),
+            support_ends: r.support_ends.map(Date::days),
+            provides: r
+                .provides
+                .iter()
+                .map(|(k, v)| (k.as_str(), ver(v)))
+                .collect(),
+            requires: reqs(&r.requires),
+            depends: reqs(&r.depends),
+            conflicts: reqs(&r.conflicts),
+            yanked: r.yanked.as_deref(),
+        })
+        .collect()
+}
+
+/// Every distinct key of one of a component's release maps, sorted.
+fn keys_of<'a, V: 'a>(
+    c: &'a Component,
+    map: impl Fn(&'a Release) -> &'a BTreeMap<Id, V>,
+) -> Vec<&'a str> {
+    let mut out: Vec<&str> = c
+        .releases
+        .iter()
+        .flat_map(|r| map(r).keys().map(Id::as_str))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn component<'a>(c: &'a Component, releases: &'a [u8]) -> CompE<&'a str, Blob<'a>> {
     CompE {
         id: c.id.as_str(),
         name: &c.name,
@@ -785,31 +853,17 @@ fn component(c: &Component) -> CompE<&str> {
         assurances: c.assurances.iter().map(String::as_str).collect(),
         homepage: &c.homepage,
         repository: c.repository.as_deref(),
-        releases: c
-            .releases
-            .iter()
-            .map(|r| ReleaseE {
-                version: ver(&r.version),
-                released: r.released.days(),
-                support_ends: r.support_ends.map(Date::days),
-                provides: r
-                    .provides
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), ver(v)))
-                    .collect(),
-                requires: reqs(&r.requires),
-                depends: reqs(&r.depends),
-                conflicts: reqs(&r.conflicts),
-                yanked: r.yanked.as_deref(),
-            })
-            .collect(),
+        provides: keys_of(c, |r| &r.provides),
+        requires: keys_of(c, |r| &r.requires),
+        releases: Blob(releases),
     }
 }
 
 /// `slim`: build a release for a listing only (`Some(keep provides)`).
-fn component_back(c: CompE<&str>, slim: Option<bool>) -> Option<Component> {
-    let mut releases = Vec::with_capacity(c.releases.len());
-    for mut r in c.releases {
+fn component_back(c: CompE<&str, Blob<'_>>, slim: Option<bool>) -> Option<Component> {
+    let encoded: Vec<ReleaseE<&str>> = postcard::from_bytes(c.releases.0).ok()?;
+    let mut releases = Vec::with_capacity(encoded.len());
+    for mut r in encoded {
         if let Some(provides) = slim {
             r.requires.clear();
             r.depends.clear();
