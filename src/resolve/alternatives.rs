@@ -3,7 +3,7 @@
 //! required, and classified drop-in, with-changes or not-viable. Over a whole plan this
 //! gives the lock-in report.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use semver::{Version, VersionReq};
 use serde::Serialize;
@@ -157,18 +157,25 @@ pub fn candidates<'r>(
     x: &Component,
     release: &Release,
 ) -> Vec<&'r Component> {
-    resolver
-        .components
-        .iter()
-        .copied()
+    let mut found: BTreeSet<u32> = BTreeSet::new();
+    for cap in &x.capabilities {
+        found.extend(resolver.serving.get(cap.as_str()).into_iter().flatten());
+    }
+    for iface in release.provides.keys() {
+        found.extend(
+            resolver
+                .providers
+                .get(iface.as_str())
+                .into_iter()
+                .flatten()
+                .map(|(ci, _, _)| *ci),
+        );
+    }
+    // Component indices follow id order, so the candidates come out ordered by id.
+    found
+        .into_iter()
+        .map(|ci| resolver.components[ci as usize])
         .filter(|y| y.id != x.id)
-        .filter(|y| {
-            y.capabilities.iter().any(|c| x.capabilities.contains(c))
-                || release
-                    .provides
-                    .keys()
-                    .any(|i| y.provides_interface(i.as_str()))
-        })
         .collect()
 }
 
@@ -284,6 +291,31 @@ pub fn alternatives(
         .collect();
     let mut favour = plan.versions();
     favour.remove(x);
+    // Versions a plan may keep even if yanked: `[current]` and the lock file.
+    let mut keep = stack.current.clone();
+    keep.extend(base.locked.clone());
+    keep.remove(x);
+    let rest = Rest::new(resolver.registry, &favour, x);
+
+    // If the stack has no plan without X at all, no candidate can give one (requiring the
+    // candidate only adds to the problem): one resolution answers for all of them, except
+    // candidates exempted from the policy, which may bring what the policy kept out.
+    let without = {
+        let mut options = base.clone();
+        options.forbid.insert(x.clone());
+        options.drop_needs.extend(dropped.iter().cloned());
+        options.favour = favour.clone();
+        options.outline = true;
+        let mut narrow = options.clone();
+        narrow.universe = Some(neighbourhood(resolver, &rest, xc, None));
+        match resolver.resolve_with(&narrow, &keep)? {
+            Resolution::Resolved(_) => None,
+            Resolution::Unsatisfiable(_) => match resolver.resolve_with(&options, &keep)? {
+                Resolution::Resolved(_) => None,
+                Resolution::Unsatisfiable(why) => Some(why.one_line()),
+            },
+        }
+    };
 
     // Each candidate is one resolution of its own: they run in parallel, and are taken
     // in candidate order, so the answer (and the first error) is the same.
@@ -293,15 +325,44 @@ pub fn alternatives(
         if rule.is_some() && !ignore_policy {
             return Ok(Err(y.id.clone()));
         }
+        if let (Some(reason), None) = (&without, &rule) {
+            return Ok(Ok(not_viable(xc, xr, y, &used, reason.clone(), None)));
+        }
         let mut options = base.clone();
         options.forbid.insert(x.clone());
         options.require.push((y.id.clone(), VersionReq::STAR));
         options.drop_needs.extend(dropped.iter().cloned());
         options.favour = favour.clone();
+        options.outline = true;
         if rule.is_some() {
             options.policy_exempt.insert(y.id.clone());
         }
-        let alt = match resolver.resolve(&options)? {
+        // A drop-in is the old plan minus X plus one release of Y: when such a plan holds,
+        // it is the answer, and checking it is far cheaper than solving again.
+        if let Some(v) = drop_in(resolver, &options, &keep, &rest, y) {
+            let yr = y.release(&v);
+            let (covers, missing) = split_covers(&used, yr);
+            return Ok(Ok(Alternative {
+                component: y.id.clone(),
+                version: Some(v),
+                fit: Fit::DropIn,
+                changes: Vec::new(),
+                covers,
+                missing,
+                reason: None,
+                excluded_by: rule,
+                differences: differences(xc, xr, y, yr),
+            }));
+        }
+        // Most other answers need only the plan, the candidate and what the candidate
+        // brings: try that small problem first; only a miss needs the whole registry.
+        let mut narrow = options.clone();
+        narrow.universe = Some(neighbourhood(resolver, &rest, xc, Some(y)));
+        let resolution = match resolver.resolve_with(&narrow, &keep)? {
+            Resolution::Resolved(new) => Resolution::Resolved(new),
+            Resolution::Unsatisfiable(_) => resolver.resolve_with(&options, &keep)?,
+        };
+        let alt = match resolution {
             Resolution::Resolved(new) => {
                 let yv = new.get(y.id.as_str()).map(|r| r.version.clone());
                 let yr = yv.as_ref().and_then(|v| y.release(v));
@@ -323,27 +384,7 @@ pub fn alternatives(
                     differences: differences(xc, xr, y, yr),
                 }
             }
-            Resolution::Unsatisfiable(why) => {
-                let yr = y.latest();
-                let best = y
-                    .releases
-                    .iter()
-                    .rev()
-                    .filter(|r| !r.is_yanked())
-                    .max_by_key(|r| used.iter().filter(|u| covers(r, u)).count());
-                let (covers, missing) = split_covers(&used, best.or(yr));
-                Alternative {
-                    component: y.id.clone(),
-                    version: yr.map(|r| r.version.clone()),
-                    fit: Fit::NotViable,
-                    changes: Vec::new(),
-                    covers,
-                    missing,
-                    reason: Some(why.one_line()),
-                    excluded_by: rule,
-                    differences: differences(xc, xr, y, yr),
-                }
-            }
+            Resolution::Unsatisfiable(why) => not_viable(xc, xr, y, &used, why.one_line(), rule),
         };
         Ok(Ok(alt))
     };
@@ -369,6 +410,248 @@ pub fn alternatives(
         uses: used,
         hidden_by_policy: hidden,
     }))
+}
+
+/// The answer for a candidate that gives no plan.
+fn not_viable(
+    xc: &Component,
+    xr: &Release,
+    y: &Component,
+    used: &[UsedInterface],
+    reason: String,
+    rule: Option<PolicyRule>,
+) -> Alternative {
+    let yr = y.latest();
+    let best = y
+        .releases
+        .iter()
+        .rev()
+        .filter(|r| !r.is_yanked())
+        .max_by_key(|r| used.iter().filter(|u| covers(r, u)).count());
+    let (covers, missing) = split_covers(used, best.or(yr));
+    Alternative {
+        component: y.id.clone(),
+        version: yr.map(|r| r.version.clone()),
+        fit: Fit::NotViable,
+        changes: Vec::new(),
+        covers,
+        missing,
+        reason: Some(reason),
+        excluded_by: rule,
+        differences: differences(xc, xr, y, yr),
+    }
+}
+
+/// How many providers of an interface the first, narrow try of a replacement considers
+/// (in the solver's order of preference) when nothing else at hand provides it.
+const STAND_INS: usize = 4;
+
+/// The plan without the component being replaced, indexed for the questions each
+/// candidate asks of it.
+struct Rest<'a> {
+    /// Component → planned version.
+    versions: &'a BTreeMap<Id, Version>,
+    /// The planned releases.
+    planned: Vec<(&'a Component, &'a Release)>,
+    /// Interface → the versions of it the planned releases provide.
+    provides: HashMap<&'a str, Vec<&'a Version>>,
+    /// The replaced component and the members of the plan that depend on it, directly or
+    /// through each other: they cannot stay as they are.
+    lost: BTreeSet<&'a Id>,
+}
+
+impl<'a> Rest<'a> {
+    fn new(
+        registry: &'a crate::registry::Registry,
+        versions: &'a BTreeMap<Id, Version>,
+        x: &'a Id,
+    ) -> Self {
+        let planned: Vec<(&Component, &Release)> = versions
+            .iter()
+            .filter_map(|(id, v)| {
+                let c = registry.components.get(id)?;
+                Some((c, c.release(v)?))
+            })
+            .collect();
+        let mut lost: BTreeSet<&Id> = BTreeSet::from([x]);
+        loop {
+            let before = lost.len();
+            for (c, r) in &planned {
+                if r.depends.keys().any(|d| lost.contains(d)) {
+                    lost.insert(&c.id);
+                }
+            }
+            if lost.len() == before {
+                break;
+            }
+        }
+        let mut provides: HashMap<&str, Vec<&Version>> = HashMap::new();
+        for (_, r) in &planned {
+            for (iface, v) in &r.provides {
+                provides.entry(iface.as_str()).or_default().push(v);
+            }
+        }
+        Rest {
+            versions,
+            planned,
+            provides,
+            lost,
+        }
+    }
+
+    /// Whether release `r` of a newcomer finds everything it depends on and requires in
+    /// the rest of the plan as it stands (a necessary condition for a drop-in).
+    fn supports(&self, r: &Release) -> bool {
+        r.depends
+            .iter()
+            .all(|(d, req)| self.versions.get(d).is_some_and(|v| req.matches(v)))
+            && r.requires.iter().all(|(i, req)| {
+                self.provides
+                    .get(i.as_str())
+                    .is_some_and(|vs| vs.iter().any(|v| req.matches(v)))
+            })
+    }
+}
+
+/// The components a replacement of `x` by `y` is likely to need: the rest of the plan, `y`,
+/// providers standing in for what `x` provided, and for what the members of the plan that
+/// depend on `x` provided (they may have to go with it); then, closed over, what each
+/// component brought in depends on, and the providers of each interface it requires that
+/// nothing in the set provides. A guess that keeps the first try small: when it holds no
+/// plan, the whole registry is tried.
+fn neighbourhood(
+    resolver: &Resolver<'_>,
+    rest: &Rest<'_>,
+    x: &Component,
+    y: Option<&Component>,
+) -> BTreeSet<Id> {
+    let components = &resolver.components;
+    let lost = &rest.lost;
+    let mut within = vec![false; components.len()];
+    let mut provided: HashSet<&str> = HashSet::new();
+    let mut queue: Vec<&str> = Vec::new();
+    for (c, r) in &rest.planned {
+        if let Some(&ci) = resolver.index.get(c.id.as_str()) {
+            within[ci as usize] = true;
+        }
+        let provides = r.provides.keys().map(Id::as_str);
+        if lost.contains(&c.id) {
+            queue.extend(provides);
+        } else {
+            provided.extend(provides);
+        }
+    }
+    for r in &x.releases {
+        queue.extend(r.provides.keys().map(Id::as_str));
+    }
+    let mut work: Vec<u32> = Vec::new();
+    let bring = |ci: u32, within: &mut Vec<bool>, work: &mut Vec<u32>| {
+        if let Some(seen) = within.get_mut(ci as usize)
+            && !*seen
+        {
+            *seen = true;
+            work.push(ci);
+        }
+    };
+    if let Some(&ci) = y.and_then(|y| resolver.index.get(y.id.as_str())) {
+        bring(ci, &mut within, &mut work);
+    }
+    for need in resolver.stack.needs.values() {
+        if let Need::Capability { id } = need
+            && lost.iter().any(|l| {
+                resolver
+                    .registry
+                    .components
+                    .get(*l)
+                    .is_some_and(|c| c.has_capability(id.as_str()))
+            })
+        {
+            for &ci in resolver.serving.get(id.as_str()).into_iter().flatten() {
+                bring(ci, &mut within, &mut work);
+            }
+        }
+    }
+    // Components first, so that an interface one of them provides is not looked for.
+    loop {
+        if let Some(ci) = work.pop() {
+            let c = components[ci as usize];
+            for r in &c.releases {
+                provided.extend(r.provides.keys().map(Id::as_str));
+            }
+            for r in &c.releases {
+                for dep in r.depends.keys() {
+                    if let Some(&di) = resolver.index.get(dep.as_str()) {
+                        bring(di, &mut within, &mut work);
+                    }
+                }
+                queue.extend(r.requires.keys().map(Id::as_str));
+            }
+        } else if let Some(iface) = queue.pop() {
+            if provided.insert(iface) {
+                let mut by: Vec<u32> = resolver
+                    .providers
+                    .get(iface)
+                    .into_iter()
+                    .flatten()
+                    .map(|(ci, _, _)| *ci)
+                    .collect();
+                by.dedup();
+                by.sort_by_cached_key(|&ci| {
+                    let c = components[ci as usize];
+                    (
+                        resolver.preferred.get(&ci).copied().unwrap_or(usize::MAX),
+                        c.lifecycle.preference(),
+                        ci,
+                    )
+                });
+                for ci in by.into_iter().take(STAND_INS) {
+                    bring(ci, &mut within, &mut work);
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    within
+        .iter()
+        .zip(components)
+        .filter(|(w, _)| **w)
+        .map(|(_, c)| c.id.clone())
+        .collect()
+}
+
+/// The release of `y` that turns `rest` (the plan without the replaced component) into a
+/// plan on its own, if one does: `y`'s planned version when it is already in the plan,
+/// else its `[current]` version, then the newest first.
+fn drop_in(
+    resolver: &Resolver<'_>,
+    options: &Options,
+    keep: &BTreeMap<Id, Version>,
+    rest: &Rest<'_>,
+    y: &Component,
+) -> Option<Version> {
+    // A member of the plan that depends on the replaced component cannot stay as it is.
+    if rest.lost.len() > 1 {
+        return None;
+    }
+    let mut tries: Vec<&Release> = match rest.versions.get(&y.id) {
+        Some(v) => y.release(v).into_iter().collect(),
+        None => y.releases.iter().rev().collect(),
+    };
+    if let Some(current) = keep.get(&y.id)
+        && let Some(i) = tries.iter().position(|r| r.version == *current)
+    {
+        let r = tries.remove(i);
+        tries.insert(0, r);
+    }
+    tries
+        .into_iter()
+        .filter(|r| rest.supports(r))
+        .find_map(|r| {
+            let mut plan = rest.versions.clone();
+            plan.insert(y.id.clone(), r.version.clone());
+            super::check::is_plan(resolver, options, keep, &plan).then(|| r.version.clone())
+        })
 }
 
 fn split_covers(used: &[UsedInterface], release: Option<&Release>) -> (Vec<Id>, Vec<Id>) {
@@ -407,11 +690,16 @@ pub fn lock_in(
     base: &Options,
     ignore_policy: bool,
 ) -> Result<LockIn, ResolveError> {
+    let found: Vec<_> = {
+        use rayon::prelude::*;
+        plan.releases
+            .par_iter()
+            .map(|p| alternatives(resolver, plan, base, &p.component, ignore_policy))
+            .collect()
+    };
     let mut components = Vec::new();
-    for p in &plan.releases {
-        if let Some(a) = alternatives(resolver, plan, base, &p.component, ignore_policy)? {
-            components.push(a);
-        }
+    for a in found {
+        components.extend(a?);
     }
     Ok(LockIn {
         components,

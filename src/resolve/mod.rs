@@ -6,6 +6,7 @@
 //! `Stack`, `Options`, `Plan`, `Explanation`.
 
 pub mod alternatives;
+mod check;
 mod explain;
 pub mod lock;
 pub mod outdated;
@@ -16,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use semver::{Version, VersionReq};
 
-use crate::model::{Component, Id, Need, Stack};
+use crate::model::{Component, Id, Need, Release, Stack};
 use crate::registry::Registry;
 
 pub use explain::{ExplainNode, Explanation};
@@ -41,8 +42,14 @@ pub struct Options {
     pub policy_exempt: BTreeSet<Id>,
     /// Stack needs to leave out (by need name).
     pub drop_needs: BTreeSet<Id>,
+    /// When set, only these components may be in the plan: a cheaper first try that can
+    /// find a plan but never proves there is none.
+    pub universe: Option<BTreeSet<Id>>,
     /// Give up after this many solver steps.
     pub max_steps: u64,
+    /// Only the plan's releases are wanted: leave out its edges and which needs each
+    /// release meets (cheaper, for callers that compare versions).
+    pub outline: bool,
 }
 
 impl Default for Options {
@@ -54,7 +61,9 @@ impl Default for Options {
             favour: BTreeMap::new(),
             policy_exempt: BTreeSet::new(),
             drop_needs: BTreeSet::new(),
+            universe: None,
             max_steps: DEFAULT_MAX_STEPS,
+            outline: false,
         }
     }
 }
@@ -94,6 +103,10 @@ pub struct Resolver<'r> {
     pub(crate) providers: HashMap<&'r str, Vec<(u32, u32, &'r Version)>>,
     /// For each capability, the components serving it.
     pub(crate) serving: HashMap<&'r str, Vec<u32>>,
+    /// The first policy rule each component breaks (by component index).
+    pub(crate) policy: Vec<Option<crate::model::PolicyRule>>,
+    /// Each `[prefer]` component's position in the list.
+    pub(crate) preferred: HashMap<u32, usize>,
 }
 
 impl<'r> Resolver<'r> {
@@ -117,6 +130,13 @@ impl<'r> Resolver<'r> {
                 serving.entry(cap.as_str()).or_default().push(ci);
             }
         }
+        let policy = components.iter().map(|c| stack.policy.check(c)).collect();
+        let preferred = stack
+            .prefer
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| Some((*index.get(id.as_str())?, i)))
+            .collect();
         Resolver {
             registry,
             stack,
@@ -124,6 +144,8 @@ impl<'r> Resolver<'r> {
             index,
             providers,
             serving,
+            policy,
+            preferred,
         }
     }
 
@@ -159,14 +181,13 @@ impl<'r> Resolver<'r> {
         provider::solve(self, options, keep, false)
     }
 
-    /// Whether `version` of `component` satisfies `need`.
-    pub(crate) fn meets(&self, need: &Need, c: &Component, version: &Version) -> bool {
+    /// Whether release `r` of component `c` satisfies `need`.
+    pub(crate) fn meets_release(&self, need: &Need, c: &Component, r: &Release) -> bool {
         match need {
-            Need::Component { id, version: req } => &c.id == id && req.matches(version),
-            Need::Interface { id, version: req } => c
-                .release(version)
-                .and_then(|r| r.provides.get(id))
-                .is_some_and(|v| req.matches(v)),
+            Need::Component { id, version: req } => &c.id == id && req.matches(&r.version),
+            Need::Interface { id, version: req } => {
+                r.provides.get(id).is_some_and(|v| req.matches(v))
+            }
             Need::Capability { id } => c.has_capability(id.as_str()),
         }
     }

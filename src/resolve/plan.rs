@@ -1,7 +1,7 @@
 //! Plans: the releases chosen for a stack, why each is there, and the graph of
 //! `depends`/`requires` edges between them.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use semver::{Version, VersionReq};
@@ -218,32 +218,33 @@ pub(crate) fn build(resolver: &Resolver<'_>, chosen: &[(u32, u32)], options: &Op
             continue;
         }
         for (id, (c, r)) in &all {
-            if resolver.meets(need, c, &r.version) {
+            if resolver.meets_release(need, c, r) {
                 needs_met.entry(id).or_default().push(name.clone());
             }
         }
     }
-    let mut queue: VecDeque<&Id> = needs_met.keys().copied().collect();
-    queue.extend(
+    let roots = needs_met.keys().copied().chain(
         options
             .require
             .iter()
             .filter_map(|(id, _)| all.get_key_value(id).map(|(k, _)| *k)),
     );
-    let mut reachable: BTreeSet<&Id> = BTreeSet::new();
-    while let Some(id) = queue.pop_front() {
-        if !reachable.insert(id) {
-            continue;
-        }
-        if let Some((c, r)) = all.get(id) {
-            for e in edges_from(c, r, &all) {
-                if let Some((key, _)) = all.get_key_value(&e.to) {
-                    queue.push_back(key);
-                }
-            }
-        }
-    }
+    let reachable = reach(&all, roots);
     all.retain(|id, _| reachable.contains(id));
+    if options.outline {
+        let releases = all
+            .iter()
+            .map(|(id, (_, r))| PlannedRelease {
+                component: (*id).clone(),
+                version: r.version.clone(),
+                needs: Vec::new(),
+            })
+            .collect();
+        return Plan {
+            releases,
+            edges: Vec::new(),
+        };
+    }
     let mut edges: Vec<Edge> = all
         .values()
         .flat_map(|(c, r)| edges_from(c, r, &all))
@@ -259,6 +260,45 @@ pub(crate) fn build(resolver: &Resolver<'_>, chosen: &[(u32, u32)], options: &Op
         })
         .collect();
     Plan { releases, edges }
+}
+
+/// The members of `all` reached from `roots` along `depends` and `requires` edges (the
+/// edges [`edges_from`] gives, without building them).
+pub(crate) fn reach<'a>(
+    all: &BTreeMap<&'a Id, (&Component, &Release)>,
+    roots: impl IntoIterator<Item = &'a Id>,
+) -> BTreeSet<&'a Id> {
+    let mut providing: HashMap<&Id, Vec<(&'a Id, &Version)>> = HashMap::new();
+    for (id, (_, r)) in all {
+        for (iface, v) in &r.provides {
+            providing.entry(iface).or_default().push((*id, v));
+        }
+    }
+    let mut seen: BTreeSet<&'a Id> = BTreeSet::new();
+    let mut queue: Vec<&'a Id> = roots.into_iter().collect();
+    while let Some(id) = queue.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some((_, r)) = all.get(id) else {
+            continue;
+        };
+        for (dep, range) in &r.depends {
+            if let Some((key, (_, d))) = all.get_key_value(dep)
+                && range.matches(&d.version)
+            {
+                queue.push(key);
+            }
+        }
+        for (iface, range) in &r.requires {
+            for (other, v) in providing.get(iface).into_iter().flatten() {
+                if *other != id && range.matches(v) {
+                    queue.push(other);
+                }
+            }
+        }
+    }
+    seen
 }
 
 /// One step of a chain: a planned release, and the edge that led to it.

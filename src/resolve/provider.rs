@@ -92,6 +92,8 @@ pub(crate) struct Provider<'a, 'r> {
     pub(crate) missing: RefCell<Vec<Missing>>,
     interface_reqs: RefCell<HashMap<InterfaceKey, Requirement>>,
     steps: Cell<u64>,
+    /// `options.universe` by component index, when set.
+    universe: Option<Vec<bool>>,
 }
 
 impl<'a, 'r> Provider<'a, 'r> {
@@ -112,6 +114,15 @@ impl<'a, 'r> Provider<'a, 'r> {
             missing: RefCell::new(Vec::new()),
             interface_reqs: RefCell::new(HashMap::new()),
             steps: Cell::new(0),
+            universe: options.universe.as_ref().map(|u| {
+                let mut within = vec![false; resolver.components.len()];
+                for id in u {
+                    if let Some(&ci) = resolver.index.get(id.as_str()) {
+                        within[ci as usize] = true;
+                    }
+                }
+                within
+            }),
         }
     }
 
@@ -152,15 +163,22 @@ impl<'a, 'r> Provider<'a, 'r> {
             u8::from(!self.keep.contains_key(&c.id) && !self.options.favour.contains_key(&c.id));
         let preferred = self
             .resolver
-            .stack
-            .prefer
-            .iter()
-            .position(|p| p == &c.id)
+            .preferred
+            .get(&ci)
+            .copied()
             .unwrap_or(usize::MAX);
         (kept, preferred, c.lifecycle.preference(), ci)
     }
 
+    /// Whether component `ci` may take part in this resolution at all.
+    fn in_universe(&self, ci: u32) -> bool {
+        self.universe
+            .as_ref()
+            .is_none_or(|u| u.get(ci as usize).copied().unwrap_or(false))
+    }
+
     fn union_of(&self, mut members: Vec<(u32, Set)>, meaning: UnionMeaning) -> Requirement {
+        members.retain(|(ci, _)| self.in_universe(*ci));
         members.sort_by_cached_key(|(ci, _)| self.preference(*ci));
         let sets: Vec<VersionSetId> = members
             .into_iter()
@@ -202,7 +220,9 @@ impl<'a, 'r> Provider<'a, 'r> {
             .get(iface.as_str())
             .map(|ps| {
                 ps.iter()
-                    .filter(|(ci, _, v)| Some(*ci) != except && req.matches(v))
+                    .filter(|(ci, _, v)| {
+                        Some(*ci) != except && self.in_universe(*ci) && req.matches(v)
+                    })
                     .map(|(ci, _, _)| *ci)
                     .collect()
             })
@@ -225,11 +245,12 @@ impl<'a, 'r> Provider<'a, 'r> {
 
     fn component_requirement(&self, id: &Id, set: Set) -> Requirement {
         match self.resolver.index.get(id.as_str()) {
-            Some(&ci) => {
+            Some(&ci) if self.in_universe(ci) => {
                 let name = self.pool.intern_package_name(Name::Component(ci));
                 Requirement::Single(self.pool.intern_version_set(name, set))
             }
-            None => self.missing(Missing::Component { id: id.clone() }),
+            // Outside the universe of a narrowed try, the component may not be chosen.
+            _ => self.missing(Missing::Component { id: id.clone() }),
         }
     }
 
@@ -273,8 +294,8 @@ impl<'a, 'r> Provider<'a, 'r> {
         if self.options.forbid.contains(&c.id) {
             return Some("it is the component being replaced".into());
         }
-        if !self.options.policy_exempt.contains(&c.id)
-            && let Some(rule) = self.resolver.stack.policy.check(c)
+        if let Some(Some(rule)) = self.resolver.policy.get(ci as usize)
+            && !self.options.policy_exempt.contains(&c.id)
         {
             return Some(rule.to_string());
         }
@@ -420,15 +441,15 @@ impl DependencyProvider for Provider<'_, '_> {
     }
 
     async fn sort_candidates(&self, _solver: &SolverCache<Self>, solvables: &mut [SolvableId]) {
+        // Releases are kept in version order, so the release index orders versions.
         solvables.sort_by_key(|&s| {
             let rel = self.rel(s);
             let c = self.resolver.components[rel.component as usize];
-            let r = c.releases.get(rel.release as usize);
-            (
-                rel.component,
-                r.is_some_and(|r| r.is_yanked()),
-                Reverse(r.map(|r| r.version.clone())),
-            )
+            let yanked = c
+                .releases
+                .get(rel.release as usize)
+                .is_some_and(|r| r.is_yanked());
+            (rel.component, yanked, Reverse(rel.release))
         });
     }
 
