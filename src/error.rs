@@ -172,6 +172,9 @@ fn publish_hint(e: &PublishError) -> Option<String> {
         PublishError::NoId { .. } => Some(
             "components and interfaces need `id = \"...\"`; stacks are named by their file".into(),
         ),
+        PublishError::Resolve(_) => Some(
+            "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
+        ),
         PublishError::WorkingTree { .. } => Some(
             "the commit is on the branch; `git checkout -- <file>` brings the file in line".into(),
         ),

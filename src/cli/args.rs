@@ -47,6 +47,10 @@ pub struct Global {
     /// Read remote registries from the local cache only, never the network
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Give up a resolution after this many solver steps (and a command after ten times
+    /// as many in all) [default: 20000]
+    #[arg(long, global = true, value_name = "N", env = "STACKREG_MAX_STEPS")]
+    pub max_steps: Option<u64>,
 }
 
 /// Output formats. Each command accepts the ones that make sense for it.
@@ -171,9 +175,6 @@ pub struct ResolveArgs {
     /// Fail (exit 1) if the lock file is missing or would change
     #[arg(long)]
     pub locked: bool,
-    /// Give up after this many solver steps
-    #[arg(long, value_name = "N", env = "STACKREG_MAX_STEPS")]
-    pub max_steps: Option<u64>,
 }
 
 #[derive(Debug, Args)]

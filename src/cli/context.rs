@@ -56,6 +56,14 @@ impl Ctx {
         }
     }
 
+    /// The bound on solver steps for the whole command: `--max-steps`, `STACKREG_MAX_STEPS`
+    /// or the default.
+    pub fn max_steps(&self) -> u64 {
+        self.global
+            .max_steps
+            .unwrap_or(crate::resolve::DEFAULT_MAX_STEPS)
+    }
+
     pub fn color_stdout(&self) -> bool {
         self.color_out
     }

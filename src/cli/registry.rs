@@ -96,7 +96,7 @@ fn workspace(ctx: &Ctx, command: &str) -> Result<Workspace, Error> {
                     "registry folder {shown} does not exist (from {origin})"
                 )));
             }
-            Ok(Workspace::open(&path, shown)?)
+            Ok(Workspace::open(&path, shown)?.with_max_steps(ctx.max_steps()))
         }
         Location::Url(url) => Err(Error::Usage(format!(
             "`registry {command}` changes a local clone, not {}: clone it, run the command there, then push",

@@ -29,6 +29,11 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         }
         None => None,
     };
+    let options = crate::resolve::Options {
+        max_steps: ctx.max_steps(),
+        ..crate::resolve::Options::default()
+    };
+    let mut gave_up = None;
     let loaded = registry::load_with(source.as_ref(), |head, origins, found| {
         let mut more = match &base {
             Some(base) => cross::immutability(base, head, origins, |file| {
@@ -38,10 +43,16 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         };
         // Resolving a registry that already has errors would only add noise.
         if !found.iter().any(Diagnostic::is_error) {
-            more.extend(crate::resolve::check_reference_stacks(head, origins));
+            match crate::resolve::check_reference_stacks(head, origins, &options) {
+                Ok(found) => more.extend(found),
+                Err(e) => gave_up = Some(e),
+            }
         }
         more
     })?;
+    if let Some(e) = gave_up {
+        return Err(e.into());
+    }
     let repo_prefix = match &loaded.registry.source.path_in_repo {
         Some(p) if !p.is_empty() => format!("{p}/"),
         _ => String::new(),

@@ -12,7 +12,7 @@ const MAX_CHAINS: usize = 50;
 pub fn run(ctx: &Ctx, args: WhyArgs) -> Result<Outcome, Error> {
     let format = ctx.format("why", &[Format::Table, Format::Json, Format::Markdown])?;
     let ws = stack::open(ctx, &args.stack)?;
-    let options = ws.options(None)?;
+    let options = ws.options(ctx.global.max_steps)?;
     let resolution = Resolver::new(&ws.loaded.registry, &ws.input.stack).resolve(&options)?;
     let Resolution::Resolved(plan) = resolution else {
         ctx.fail(&format!(

@@ -80,6 +80,8 @@ pub enum PublishError {
     Open(#[from] GitError),
     #[error(transparent)]
     Load(#[from] LoadError),
+    #[error(transparent)]
+    Resolve(#[from] crate::resolve::ResolveError),
 }
 
 fn git(doing: &str) -> impl FnOnce(git2::Error) -> PublishError + '_ {
@@ -97,6 +99,8 @@ pub struct Workspace {
     sub: String,
     /// How the registry is shown in messages.
     shown: String,
+    /// The bound on solver steps while checking reference stacks.
+    max_steps: u64,
 }
 
 /// One file to write: its path in the registry and its new text.
@@ -239,7 +243,19 @@ impl Workspace {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        Ok(Workspace { repo, sub, shown })
+        Ok(Workspace {
+            repo,
+            sub,
+            shown,
+            max_steps: crate::resolve::DEFAULT_MAX_STEPS,
+        })
+    }
+
+    /// Bounds the solver work of checking reference stacks (both before and after the
+    /// change, together).
+    pub fn with_max_steps(mut self, max_steps: u64) -> Workspace {
+        self.max_steps = max_steps;
+        self
     }
 
     /// The git configuration, for the commit identity.
@@ -358,13 +374,23 @@ impl Workspace {
         proposed: Vec<Proposed>,
         message: Option<String>,
     ) -> Result<Plan, PublishError> {
-        // Reference stacks must keep resolving, so they are resolved before and after.
+        // Reference stacks must keep resolving, so they are resolved before and after,
+        // within one step budget.
+        let options = crate::resolve::Options {
+            max_steps: self.max_steps,
+            ..crate::resolve::Options::default()
+        };
+        let gave_up = std::cell::RefCell::new(None);
         let stacks = |registry: &Registry, origins: &super::Origins, found: &[Diagnostic]| {
             if found.iter().any(Diagnostic::is_error) {
-                Vec::new()
-            } else {
-                crate::resolve::check_reference_stacks(registry, origins)
+                return Vec::new();
             }
+            crate::resolve::check_reference_stacks(registry, origins, &options).unwrap_or_else(
+                |e| {
+                    gave_up.borrow_mut().get_or_insert(e);
+                    Vec::new()
+                },
+            )
         };
         let base = super::load_with(head, stacks)?;
         let overlay = Overlay {
@@ -383,6 +409,9 @@ impl Workspace {
             out.extend(stacks(new, origins, found));
             out
         })?;
+        if let Some(e) = gave_up.into_inner() {
+            return Err(e.into());
+        }
         // Refuse errors in the files being written, and errors the change causes
         // elsewhere; errors that were already there are someone else's to fix.
         let targets: BTreeSet<&str> = proposed.iter().map(|p| p.path.as_str()).collect();

@@ -91,7 +91,10 @@ pub(crate) struct Provider<'a, 'r> {
     pub(crate) unions: RefCell<HashMap<VersionSetUnionId, UnionMeaning>>,
     pub(crate) missing: RefCell<Vec<Missing>>,
     interface_reqs: RefCell<HashMap<InterfaceKey, Requirement>>,
+    /// Steps of this resolution alone.
     steps: Cell<u64>,
+    /// Whether the command's budget (rather than this resolution's) ran out.
+    over_budget: Cell<bool>,
 }
 
 impl<'a, 'r> Provider<'a, 'r> {
@@ -112,6 +115,7 @@ impl<'a, 'r> Provider<'a, 'r> {
             missing: RefCell::new(Vec::new()),
             interface_reqs: RefCell::new(HashMap::new()),
             steps: Cell::new(0),
+            over_budget: Cell::new(false),
         }
     }
 
@@ -448,9 +452,18 @@ impl DependencyProvider for Provider<'_, '_> {
     }
 
     fn should_cancel_with_value(&self) -> Option<Box<dyn std::any::Any>> {
-        let steps = self.steps.get() + 1;
+        let steps = self.steps.get().saturating_add(1);
         self.steps.set(steps);
-        (steps > self.options.max_steps).then(|| Box::new(steps) as Box<dyn std::any::Any>)
+        let spent = self.options.budget.spend();
+        let budget = self
+            .options
+            .max_steps
+            .saturating_mul(super::COMMAND_STEPS_FACTOR);
+        if spent > budget {
+            self.over_budget.set(true);
+        }
+        (steps > self.options.max_steps || spent > budget)
+            .then(|| Box::new(()) as Box<dyn std::any::Any>)
     }
 }
 
@@ -461,6 +474,7 @@ pub(crate) fn solve(
     keep: &BTreeMap<Id, Version>,
     strict: bool,
 ) -> Result<Resolution, ResolveError> {
+    options.budget.start();
     let provider = Provider::new(resolver, options, keep, strict);
     let mut roots: Vec<(Requirement, Vec<Id>)> = Vec::new();
     // The solver decides root requirements in order, so needs that name a component go
@@ -512,11 +526,16 @@ pub(crate) fn solve(
             let explanation = explain::explain(&solver, &conflict, &roots, &forced);
             Ok(Resolution::Unsatisfiable(explanation))
         }
-        Err(UnsolvableOrCancelled::Cancelled(value)) => Err(ResolveError::GaveUp {
-            steps: value
-                .downcast_ref::<u64>()
-                .copied()
-                .unwrap_or(options.max_steps),
+        Err(UnsolvableOrCancelled::Cancelled(_)) if solver.provider().over_budget.get() => {
+            Err(ResolveError::GaveUpInAll {
+                steps: options
+                    .max_steps
+                    .saturating_mul(super::COMMAND_STEPS_FACTOR),
+                resolutions: options.budget.resolutions(),
+            })
+        }
+        Err(UnsolvableOrCancelled::Cancelled(_)) => Err(ResolveError::GaveUp {
+            steps: options.max_steps,
         }),
     }
 }
