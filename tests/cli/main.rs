@@ -13,3 +13,4 @@ mod output;
 mod registry_git;
 mod remote;
 mod validate_codes;
+mod hostile;

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bound;
 mod model_support;
 mod properties;
 mod rules;
