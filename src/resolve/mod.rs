@@ -43,12 +43,12 @@ struct Spent {
 }
 
 impl Budget {
-    /// Counts one step and returns how many have been spent.
-    pub(crate) fn spend(&self) -> u64 {
+    /// Counts `n` steps and returns how many have been spent.
+    pub(crate) fn spend(&self, n: u64) -> u64 {
         self.0
             .steps
-            .fetch_add(1, Ordering::Relaxed)
-            .saturating_add(1)
+            .fetch_add(n, Ordering::Relaxed)
+            .saturating_add(n)
     }
 
     /// Counts one resolution started.

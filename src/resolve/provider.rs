@@ -77,6 +77,10 @@ pub(crate) enum Missing {
     Component { id: Id },
 }
 
+/// Every this many releases of a component count as one more solver step when its
+/// candidates are listed.
+const CANDIDATES_PER_STEP: u64 = 100;
+
 /// An interface requirement: interface, range, and the component that may not provide it.
 type InterfaceKey = (Id, VersionReq, Option<u32>);
 
@@ -291,6 +295,15 @@ impl<'a, 'r> Provider<'a, 'r> {
         None
     }
 
+    /// Counts `n` solver steps against this resolution and the command's budget, and
+    /// returns this resolution's total.
+    fn charge(&self, n: u64) -> u64 {
+        self.options.budget.spend(n);
+        let steps = self.steps.get().saturating_add(n);
+        self.steps.set(steps);
+        steps
+    }
+
     pub(crate) fn rel(&self, s: SolvableId) -> Rel {
         self.pool.resolve_solvable(s).record
     }
@@ -374,6 +387,9 @@ impl DependencyProvider for Provider<'_, '_> {
         };
         let c = self.resolver.components[ci as usize];
         let ids = self.releases_of(ci);
+        // Listing candidates costs time in proportion to their number, so a component
+        // with thousands of releases counts for more than one step.
+        self.charge(ids.len() as u64 / CANDIDATES_PER_STEP);
         let mut candidates = Candidates {
             candidates: ids.clone(),
             hint_dependencies_available: HintDependenciesAvailable::All,
@@ -452,9 +468,8 @@ impl DependencyProvider for Provider<'_, '_> {
     }
 
     fn should_cancel_with_value(&self) -> Option<Box<dyn std::any::Any>> {
-        let steps = self.steps.get().saturating_add(1);
-        self.steps.set(steps);
-        let spent = self.options.budget.spend();
+        let steps = self.charge(1);
+        let spent = self.options.budget.spent();
         let budget = self
             .options
             .max_steps
