@@ -97,6 +97,10 @@ impl Error {
             Error::UnknownComponent { .. } => Some("`stackreg list` shows every component".into()),
             Error::UnknownInterface { .. } => Some("`stackreg interfaces` shows every interface".into()),
             Error::File(d) => d.hint.clone(),
+            Error::Load(LoadError::Source(crate::registry::SourceError::Git { .. }))
+            | Error::Git(GitError::Git { .. }) => Some(
+                "the git repository may be damaged: `git fsck` checks it (a cached copy of a remote registry can be deleted and fetched again)".into(),
+            ),
             Error::Resolve(_) => Some(
                 "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
             ),

@@ -299,7 +299,7 @@ fn repository(ctx: &Ctx) -> Result<(PathBuf, String, String, String), Error> {
             let repo = git2::Repository::discover(&path).map_err(|source| {
                 crate::registry::git::GitError::NotARepository {
                     path: shown.clone(),
-                    source,
+                    source: source.into(),
                 }
             })?;
             let info = source.info();

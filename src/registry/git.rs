@@ -14,14 +14,14 @@ pub enum GitError {
     NotARepository {
         path: String,
         #[source]
-        source: git2::Error,
+        source: GitCause,
     },
     #[error("revision `{rev}` was not found in {repo}")]
     UnknownRevision {
         rev: String,
         repo: String,
         #[source]
-        source: git2::Error,
+        source: GitCause,
     },
     #[error("`{path}` does not exist at revision `{rev}`")]
     MissingAtRevision { path: String, rev: String },
@@ -29,7 +29,7 @@ pub enum GitError {
     Git {
         doing: String,
         #[source]
-        source: git2::Error,
+        source: GitCause,
     },
 }
 
@@ -49,7 +49,7 @@ impl GitSource {
     pub fn open(dir: &Path, rev: &str, shown: String) -> Result<GitSource, GitError> {
         let repo = Repository::discover(dir).map_err(|source| GitError::NotARepository {
             path: dir.display().to_string(),
-            source,
+            source: source.into(),
         })?;
         let sub = subdir_in_repo(&repo, dir);
         Self::from_repo(repo, &sub, rev, shown)
@@ -72,15 +72,11 @@ impl GitSource {
             let commit = repo
                 .revparse_single(rev)
                 .and_then(|o| o.peel_to_commit())
-                .map_err(|source| GitError::UnknownRevision {
-                    rev: rev.to_owned(),
-                    repo: repo_name,
-                    source,
-                })?;
+                .map_err(|source| revision_error(rev, &repo_name, source))?;
             let commit_id = commit.id();
             let root = commit.tree().map_err(|source| GitError::Git {
                 doing: format!("reading the tree of {commit_id}"),
-                source,
+                source: source.into(),
             })?;
             let tree = if sub.is_empty() {
                 root.id()
@@ -117,7 +113,7 @@ impl GitSource {
     fn git_err(path: &str, source: git2::Error) -> SourceError {
         SourceError::Git {
             path: path.to_owned(),
-            source,
+            source: source.into(),
         }
     }
 
@@ -131,6 +127,24 @@ impl GitSource {
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
             Err(e) => Err(Self::git_err(path, e)),
         }
+    }
+}
+
+/// A revision that could not be read: unknown when git has no such name, otherwise a
+/// git failure (a damaged object, say), which is not the user's typo.
+pub fn revision_error(rev: &str, repo: &str, source: git2::Error) -> GitError {
+    match source.code() {
+        git2::ErrorCode::NotFound | git2::ErrorCode::InvalidSpec | git2::ErrorCode::Ambiguous => {
+            GitError::UnknownRevision {
+                rev: rev.to_owned(),
+                repo: repo.to_owned(),
+                source: source.into(),
+            }
+        }
+        _ => GitError::Git {
+            doing: format!("reading revision `{rev}` in {repo}"),
+            source: source.into(),
+        },
     }
 }
 

@@ -133,7 +133,7 @@ pub fn load_with(
         name: String::new(),
         description: String::new(),
     };
-    if let Some(text) = read_entry(source, "", meta_entry, &mut diagnostics) {
+    if let Some(text) = read_entry(source, "", meta_entry, &mut diagnostics)? {
         checked += 1;
         let parsed = check::registry_file("registry.toml", &text);
         diagnostics.extend(parsed.diagnostics);
@@ -173,7 +173,7 @@ pub fn load_with(
                 diagnostics.push(not_a_file(&path, entry.kind, "a `.toml` file"));
                 continue;
             };
-            let Some(text) = read_entry(source, folder, &entry, &mut diagnostics) else {
+            let Some(text) = read_entry(source, folder, &entry, &mut diagnostics)? else {
                 continue;
             };
             checked += 1;
@@ -330,13 +330,15 @@ fn describe(kind: EntryKind) -> &'static str {
     }
 }
 
-/// Reads one file's text, turning size, encoding and kind problems into findings.
+/// Reads one file's text, turning size, encoding and kind problems into findings. A file
+/// that cannot be read at all (a damaged git object, a permission error) stops the load:
+/// the registry's answers would be incomplete.
 fn read_entry(
     source: &dyn Source,
     dir: &str,
     entry: &Entry,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Result<Option<String>, SourceError> {
     let path = if dir.is_empty() {
         entry.name.clone()
     } else {
@@ -344,32 +346,33 @@ fn read_entry(
     };
     if entry.kind != EntryKind::File {
         diagnostics.push(not_a_file(&path, entry.kind, "a file"));
-        return None;
+        return Ok(None);
     }
     if entry.size > MAX_FILE_SIZE {
         diagnostics.push(check::too_large(&path, entry.size));
-        return None;
+        return Ok(None);
     }
     let bytes = match source.read(&path, MAX_FILE_SIZE) {
         Ok(b) => b,
         Err(SourceError::TooLarge { size, .. }) => {
             diagnostics.push(check::too_large(&path, size));
-            return None;
+            return Ok(None);
         }
-        Err(e) => {
+        Err(e @ SourceError::Missing { .. }) => {
             diagnostics.push(Diagnostic::error(
                 &path,
                 Code::ParseError,
                 format!("could not read the file: {}", crate::error::chain(&e)),
             ));
-            return None;
+            return Ok(None);
         }
+        Err(e) => return Err(e),
     };
     match check::decode(&path, &bytes) {
-        Ok(_) => String::from_utf8(bytes).ok(),
+        Ok(_) => Ok(String::from_utf8(bytes).ok()),
         Err(d) => {
             diagnostics.push(*d);
-            None
+            Ok(None)
         }
     }
 }

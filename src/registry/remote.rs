@@ -467,15 +467,11 @@ pub fn source(cached: Cached, url: &str, rev: Option<&str>) -> Result<GitSource,
         .repo
         .revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
-        .map_err(|source| GitError::UnknownRevision {
-            rev: rev.to_owned(),
-            repo: redact(url),
-            source,
-        })?;
+        .map_err(|source| super::git::revision_error(rev, &redact(url), source))?;
     let id = commit.id();
     let tree = commit.tree().map_err(|source| GitError::Git {
         doing: format!("reading the tree of {id}"),
-        source,
+        source: source.into(),
     })?;
     let sub = if tree.get_name("registry.toml").is_some() {
         ""

@@ -51,7 +51,7 @@ pub enum SourceError {
     Git {
         path: String,
         #[source]
-        source: git2::Error,
+        source: crate::registry::git::GitCause,
     },
     #[error("{path} does not exist")]
     Missing { path: String },
