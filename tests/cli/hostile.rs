@@ -62,7 +62,15 @@ fn adversarial_registries_give_up_in_every_command_that_resolves() {
         &["graph", stack, "--max-steps=300"],
         &["--max-steps", "300", "outdated", stack],
         &["--max-steps", "300", "validate"],
-        &["--max-steps", "300", "--rev", "HEAD", "validate", "--format", "json"],
+        &[
+            "--max-steps",
+            "300",
+            "--rev",
+            "HEAD",
+            "validate",
+            "--format",
+            "json",
+        ],
     ] {
         gave_up(&f.run(args), "300");
     }
