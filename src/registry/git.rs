@@ -1,7 +1,9 @@
 //! Reading a registry at a git revision: tree and blob objects straight from the object
 //! database, with no checkout. The registry may be any sub-directory of the repository.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use git2::{ObjectType, Oid, Repository, TreeEntry};
 
@@ -41,6 +43,10 @@ pub struct GitSource {
     info: SourceInfo,
     /// The registry folder in the working tree, if the repository has one.
     root: Option<std::path::PathBuf>,
+    /// The entries of each folder listed so far (`""` for the root): name → object and
+    /// file mode. libgit2 does not cache large tree objects, so looking each file up by
+    /// path would inflate and parse its folder's tree again, once per file.
+    listed: Mutex<HashMap<String, HashMap<String, (Oid, i32)>>>,
 }
 
 impl GitSource {
@@ -102,6 +108,7 @@ impl GitSource {
             root,
             repo,
             tree,
+            listed: Mutex::new(HashMap::new()),
             info: SourceInfo {
                 source: shown,
                 commit: Some(commit_id.to_string()),
@@ -197,7 +204,12 @@ impl Source for GitSource {
         .map_err(|e| Self::git_err(dir, e))?;
         let odb = self.repo.odb().map_err(|e| Self::git_err(dir, e))?;
         let mut out = Vec::with_capacity(tree.len());
+        let mut listed = HashMap::with_capacity(tree.len());
         for e in tree.iter() {
+            listed.insert(
+                String::from_utf8_lossy(e.name_bytes()).into_owned(),
+                (e.id(), e.filemode()),
+            );
             let kind = kind_of(e.filemode(), e.kind());
             let size = if kind == EntryKind::File {
                 odb.read_header(e.id())
@@ -213,23 +225,44 @@ impl Source for GitSource {
             });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
+        if let Ok(mut cache) = self.listed.lock() {
+            cache.insert(dir.to_owned(), listed);
+        }
         Ok(out)
     }
 
     fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
-        let entry = self.lookup(path)?.ok_or_else(|| SourceError::Missing {
-            path: path.to_owned(),
-        })?;
-        if kind_of(entry.filemode(), entry.kind()) != EntryKind::File {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let listed = self
+            .listed
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(dir).and_then(|d| d.get(name)).copied());
+        let (id, filemode) = match listed {
+            Some(found) => found,
+            None => {
+                let entry = self.lookup(path)?.ok_or_else(|| SourceError::Missing {
+                    path: path.to_owned(),
+                })?;
+                (entry.id(), entry.filemode())
+            }
+        };
+        if matches!(
+            kind_of(filemode, None),
+            EntryKind::Symlink | EntryKind::Submodule
+        ) {
             return Err(SourceError::Missing {
                 path: path.to_owned(),
             });
         }
         let odb = self.repo.odb().map_err(|e| Self::git_err(path, e))?;
-        // The header gives the size without inflating the object.
-        let (size, _) = odb
-            .read_header(entry.id())
-            .map_err(|e| Self::git_err(path, e))?;
+        // The header gives the size and type without inflating the object.
+        let (size, kind) = odb.read_header(id).map_err(|e| Self::git_err(path, e))?;
+        if kind_of(filemode, Some(kind)) != EntryKind::File {
+            return Err(SourceError::Missing {
+                path: path.to_owned(),
+            });
+        }
         if size as u64 > limit {
             return Err(SourceError::TooLarge {
                 path: path.to_owned(),
@@ -239,7 +272,7 @@ impl Source for GitSource {
         }
         let blob = self
             .repo
-            .find_blob(entry.id())
+            .find_blob(id)
             .map_err(|e| Self::git_err(path, e))?;
         Ok(blob.content().to_vec())
     }
