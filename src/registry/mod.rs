@@ -197,7 +197,12 @@ pub fn load_with(
             };
             match folder {
                 "interfaces" => {
-                    let parsed = check::interface(&path, expected, &text);
+                    let mut parsed = check::interface(&path, expected, &text);
+                    // A file whose name is not an id (`Widget.toml`, a look-alike) is
+                    // checked but not loaded, so it cannot stand in for the real one.
+                    if expected.is_none() {
+                        parsed.value = None;
+                    }
                     add(
                         &mut registry.interfaces,
                         &mut origins.interfaces,
@@ -208,7 +213,12 @@ pub fn load_with(
                     );
                 }
                 "components" => {
-                    let parsed = check::component(&path, expected, &text);
+                    let mut parsed = check::component(&path, expected, &text);
+                    // A file whose name is not an id (`Widget.toml`, a look-alike) is
+                    // checked but not loaded, so it cannot stand in for the real one.
+                    if expected.is_none() {
+                        parsed.value = None;
+                    }
                     add(
                         &mut registry.components,
                         &mut origins.components,
