@@ -46,8 +46,11 @@ pub struct GitSource {
     /// The entries of each folder listed so far (`""` for the root): name → object and
     /// file mode. libgit2 does not cache large tree objects, so looking each file up by
     /// path would inflate and parse its folder's tree again, once per file.
-    listed: Mutex<HashMap<String, HashMap<String, (Oid, i32)>>>,
+    listed: Mutex<HashMap<String, Folder>>,
 }
+
+/// A folder's entries: name → object id and file mode.
+type Folder = HashMap<String, (Oid, i32)>;
 
 impl GitSource {
     /// Opens the registry at `dir` (a folder inside a git working tree, or a bare
