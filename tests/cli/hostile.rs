@@ -4,6 +4,7 @@
 //! and corrupt git objects, registries that do not exist, and adversarial registries that
 //! must end in "gave up", never a hang.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::support::*;
@@ -547,4 +548,733 @@ fn markup_in_valid_text_cannot_break_any_format() {
     let run = f.run(&["resolve", "refused.toml", "--format", "markdown"]);
     run.code(1);
     assert!(run.stdout.contains("exclude-suppliers"), "{}", run.stdout);
+}
+
+// ---- size, depth and number -------------------------------------------------------------
+
+/// Runs `args`, failing if it takes longer than `limit`.
+#[track_caller]
+fn timed(f: &Fixture, args: &[&str], limit: Duration) -> Run {
+    let started = Instant::now();
+    let run = f.run(args);
+    let took = started.elapsed();
+    assert!(took < limit, "{args:?} took {took:?}");
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+#[test]
+fn ten_thousand_releases_in_one_component() {
+    let f = Fixture::new();
+    let mut big = component("big");
+    for i in 0..10_000 {
+        big = big.release(&format!("{}.{}.0", i / 100, i % 100));
+    }
+    f.component(&big);
+    f.stack(
+        "pinned",
+        "[stack]\nname = \"Pinned\"\n[needs]\nbig = { component = \"big\", version = \"=0.0.0\" }\n",
+    );
+    f.commit("big");
+    let limit = Duration::from_secs(20);
+    timed(&f, &["validate"], limit).ok();
+    timed(&f, &["--rev", "HEAD", "validate"], limit).ok();
+    timed(&f, &["list", "--format", "csv"], limit).ok();
+    let show = timed(&f, &["show", "big", "--format", "json"], limit);
+    assert_eq!(show.json()["releases"].as_array().unwrap().len(), 10_000);
+    timed(&f, &["resolve", "registry/stacks/pinned.toml"], limit).ok();
+    timed(&f, &["registry", "log", "big"], limit).ok();
+    // `outdated` tries each newer release in a plan: 9,999 resolutions, each charged
+    // for listing 10,000 releases, so the command's budget stops it.
+    let run = timed(
+        &f,
+        &[
+            "outdated",
+            "registry/stacks/pinned.toml",
+            "--max-steps",
+            "1000",
+        ],
+        limit,
+    );
+    run.code(2);
+    assert!(
+        run.stderr.contains("gave up after 10000 steps over"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn very_long_strings() {
+    let f = Fixture::new();
+    let words = "word ".repeat(90_000); // 450 KB that wraps
+    let solid = "x".repeat(450_000); // 450 KB that cannot
+    f.file(
+        "components/long.toml",
+        format!(
+            "id = \"long\"\nname = \"{words}\"\nsummary = \"{solid}\"\nsupplier = \"S\"\nlicence = \"MIT\"\nkind = \"saas\"\ncapabilities = [\"cms\"]\nlifecycle = \"live\"\nhomepage = \"https://example.com\"\n\n[[release]]\nversion = \"1.0.0\"\nreleased = 2024-01-01\nyanked = \"{}\"\n",
+            &solid[..60_000]
+        ),
+    );
+    f.stack(
+        "long",
+        &format!("[stack]\nname = \"{words}\"\n[needs]\nl = {{ component = \"long\" }}\n[current]\nlong = \"1.0.0\"\n"),
+    );
+    f.commit("long");
+    let limit = Duration::from_secs(20);
+    let stack = "registry/stacks/long.toml";
+    timed(&f, &["validate"], limit).ok();
+    for args in [
+        &["list"][..],
+        &["list", "--format", "markdown"],
+        &["show", "long"],
+        &["show", "long", "--format", "markdown"],
+        &["resolve", stack],
+        &["resolve", stack, "--format", "json"],
+        &["graph", stack, "--format", "dot"],
+        &["outdated", stack],
+        &["registry", "log"],
+        &["registry", "diff", "HEAD"],
+    ] {
+        timed(&f, args, limit).ok();
+    }
+    // Past the size cap, the same file is refused unread.
+    f.file(
+        "components/long.toml",
+        format!("name = \"{solid}{solid}{solid}\"\n"),
+    );
+    let run = timed(&f, &["validate", "--format", "json"], limit);
+    run.code(1);
+    assert!(run.findings().iter().any(|d| d.code == "file-too-large"));
+}
+
+/// Nested `depth` times: `{a = {a = ... 1 ... }}`.
+fn nested_tables(depth: usize) -> String {
+    format!("{}1{}", "{a = ".repeat(depth), "}".repeat(depth))
+}
+
+#[test]
+fn deeply_nested_values() {
+    let f = Fixture::new();
+    let depth = 50_000;
+    let dotted = vec!["a"; 50_000].join(".");
+    f.file(
+        "components/a.toml",
+        format!("name = {}\n", nested_tables(depth)),
+    );
+    f.file(
+        "components/b.toml",
+        format!("name = {}1{}\n", "[{a = ".repeat(depth), "}]".repeat(depth)),
+    );
+    f.file("components/c.toml", format!("{dotted} = 1\n"));
+    f.file("components/d.toml", format!("[{dotted}]\n"));
+    f.file("components/e.toml", format!("[[{dotted}]]\n"));
+    f.file(
+        "interfaces/f.toml",
+        format!(
+            "versions = {}\"1.0.0\"{}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ),
+    );
+    f.stack(
+        "g",
+        &format!(
+            "[stack]\nname = \"g\"\n[needs]\nx = {}\n",
+            nested_tables(depth)
+        ),
+    );
+    f.file(
+        "registry.toml",
+        format!(
+            "[registry]\nname = \"r\"\nformat = 1\ndescription = {}\n",
+            nested_tables(depth)
+        ),
+    );
+    let limit = Duration::from_secs(20);
+    let run = timed(&f, &["validate", "--format", "json"], limit);
+    run.code(1);
+    let files: std::collections::BTreeSet<String> = run
+        .findings()
+        .into_iter()
+        .filter(|d| ["parse-error", "invalid-type", "unknown-field"].contains(&d.code.as_str()))
+        .map(|d| d.file)
+        .collect();
+    for file in [
+        "components/a.toml",
+        "components/b.toml",
+        "components/c.toml",
+        "components/d.toml",
+        "components/e.toml",
+        "interfaces/f.toml",
+        "registry.toml",
+        "stacks/g.toml",
+    ] {
+        assert!(files.contains(file), "{file}: {files:?}");
+    }
+    timed(&f, &["validate"], limit).code(1);
+    timed(&f, &["list"], limit).ok();
+
+    // A stack file and a lock file given on the command line, against a clean registry.
+    let clean = Fixture::new();
+    clean.component(&component("app").release("1.0.0"));
+    clean.repo_file(
+        "deep.toml",
+        format!(
+            "[stack]\nname = \"deep\"\n[needs]\nx = {}\n",
+            nested_tables(depth)
+        ),
+    );
+    let run = timed(&clean, &["resolve", "deep.toml"], limit);
+    run.code(2);
+    assert!(run.stderr.starts_with("error"), "{}", run.stderr);
+    clean.repo_file(
+        "ok.toml",
+        "[stack]\nname = \"ok\"\n[needs]\napp = { component = \"app\" }\n",
+    );
+    clean.repo_file(
+        "ok.lock",
+        format!("version = 1\nstack = {}\n", nested_tables(depth)),
+    );
+    let run = timed(&clean, &["resolve", "ok.toml", "--locked"], limit);
+    run.code(2);
+    assert!(
+        run.stderr.contains("lock file is not readable"),
+        "{}",
+        run.stderr
+    );
+    // Writing a new lock replaces the unreadable one.
+    std::fs::remove_file(clean.root().join("ok.lock")).unwrap();
+    timed(&clean, &["resolve", "ok.toml", "--lock"], limit).ok();
+    timed(&clean, &["resolve", "ok.toml", "--locked"], limit).ok();
+}
+
+#[test]
+fn a_long_chain_of_dependencies() {
+    // Deep in another sense: every component depends on the next, 2,000 deep, and the
+    // last one is excluded, so the explanation has to walk the whole chain.
+    let f = Fixture::new();
+    let n = 2_000;
+    for i in 0..n {
+        let mut c = component(&format!("c{i}")).release("1.0.0");
+        if i + 1 < n {
+            c = c.depends(&format!("c{}", i + 1), "^1");
+        }
+        f.component(&c);
+    }
+    f.stack(
+        "chain",
+        "[stack]\nname = \"Chain\"\n[needs]\nfirst = { component = \"c0\" }\n",
+    );
+    f.repo_file(
+        "broken.toml",
+        format!("[stack]\nname = \"Broken\"\n[needs]\nfirst = {{ component = \"c0\" }}\n[policy]\nexclude-components = [\"c{}\"]\n", n - 1),
+    );
+    let limit = Duration::from_secs(30);
+    let stack = "registry/stacks/chain.toml";
+    timed(&f, &["validate"], limit).ok();
+    for args in [
+        &["resolve", stack][..],
+        &["why", stack, "c1999"],
+        &["graph", stack],
+        &["graph", stack, "--format", "dot"],
+        &["outdated", stack],
+    ] {
+        timed(&f, args, limit).ok();
+    }
+    let run = timed(&f, &["resolve", "broken.toml"], limit);
+    run.code(1);
+    assert!(run.stdout.contains("no plan exists"), "{}", run.stdout);
+}
+
+// ---- ids that collide or point elsewhere ------------------------------------------------
+
+#[test]
+fn ids_colliding_by_case_or_look_alike_characters() {
+    let f = Fixture::new();
+    f.interface("notify-api", &["1.0.0"]);
+    f.component(&component("widget").supplier("Real Ltd").release("1.0.0"));
+    // The same ids in files named by case, and with a Cyrillic і (U+0456) for the i.
+    let impostor = component("widget")
+        .supplier("Impostor Ltd")
+        .release("9.0.0");
+    f.file("components/Widget.toml", impostor.toml());
+    f.file("components/w\u{456}dget.toml", impostor.toml());
+    f.file(
+        "interfaces/Notify-API.toml",
+        interface_toml("notify-api", &["9.0.0"]),
+    );
+    f.stack(
+        "s",
+        "[stack]\nname = \"S\"\n[needs]\nw = { component = \"widget\" }\nW = { component = \"widget\" }\n",
+    );
+    f.commit("collisions");
+    for rev in [None, Some("HEAD")] {
+        let mut args = vec!["validate", "--format", "json"];
+        if let Some(rev) = rev {
+            args.splice(0..0, ["--rev", rev]);
+        }
+        let run = f.run(&args);
+        run.code(1);
+        let found: Vec<(String, String)> = run
+            .findings()
+            .into_iter()
+            .filter(|d| d.error)
+            .map(|d| (d.file, d.code))
+            .collect();
+        for (file, code) in [
+            ("components/Widget.toml", "invalid-id"),
+            ("components/w\u{456}dget.toml", "invalid-id"),
+            ("interfaces/Notify-API.toml", "invalid-id"),
+            ("stacks/s.toml", "invalid-id"),
+        ] {
+            assert!(
+                found.contains(&(file.to_owned(), code.to_owned())),
+                "{file} {code}: {found:?}"
+            );
+        }
+        // The real files are not blamed, and the impostors are not loaded in their place.
+        assert!(
+            !found
+                .iter()
+                .any(|(file, _)| file == "components/widget.toml"
+                    || file == "interfaces/notify-api.toml"),
+            "{found:?}"
+        );
+        let mut show = vec!["show", "widget", "--format", "json"];
+        if let Some(rev) = rev {
+            show.splice(0..0, ["--rev", rev]);
+        }
+        let shown = f.run(&show);
+        assert_eq!(shown.json()["supplier"], "Real Ltd");
+    }
+    let run = f.run(&["show", "--interface", "notify-api", "--format", "json"]);
+    let shown = run.json();
+    let versions: Vec<&str> = shown["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["1.0.0"]);
+    // Asking by case or look-alike finds nothing, and says so plainly.
+    for id in ["WIDGET", "w\u{456}dget"] {
+        let run = f.run(&["show", id]);
+        run.code(2);
+        assert!(run.stderr.contains("no component"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn path_like_ids_never_reach_the_file_system() {
+    let f = Fixture::new();
+    f.component(&component("widget").release("1.0.0"));
+    f.stack(
+        "s",
+        "[stack]\nname = \"S\"\n[needs]\nw = { component = \"widget\" }\n",
+    );
+    f.commit("registry");
+    // Something outside the registry a traversal would reach.
+    f.repo_file("secret.toml", "SECRET CONTENT\n");
+    let home = isolated_home();
+    let stack = "registry/stacks/s.toml";
+    let traversals = [
+        "../secret",
+        "../../secret",
+        "/etc/passwd",
+        "..",
+        "components/../../secret",
+    ];
+    for id in traversals {
+        let runs = [
+            f.run(&["show", id]),
+            f.run(&["show", &format!("{id}@1.0.0")]),
+            f.run(&["show", "--interface", id]),
+            f.run(&["why", stack, id]),
+            f.run(&["registry", "log", id]),
+            stackreg_home(
+                f.root(),
+                home.path(),
+                &[
+                    "registry",
+                    "yank",
+                    &format!("{id}@1.0.0"),
+                    "--reason",
+                    "x",
+                    "--author",
+                    "A <a@example.com>",
+                ],
+                &[],
+            ),
+        ];
+        for run in runs {
+            assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+            assert!(
+                !run.stdout.contains("SECRET") && !run.stderr.contains("SECRET"),
+                "{id}: {run:?}"
+            );
+            assert!(!run.stdout.contains("root:") && !run.stderr.contains("root:"));
+        }
+    }
+    // A manifest whose id is a path is refused by publish, and nothing is written.
+    let before = git(f.root(), &["rev-parse", "HEAD"]);
+    for id in ["../../evil", "/tmp/evil", "components/../evil"] {
+        let manifest = f.root().join("evil.toml");
+        std::fs::write(
+            &manifest,
+            component("widget").release("2.0.0").toml().replacen(
+                "\"widget\"",
+                &format!("{id:?}"),
+                1,
+            ),
+        )
+        .unwrap();
+        let run = stackreg_home(
+            f.root(),
+            home.path(),
+            &[
+                "registry",
+                "publish",
+                manifest.to_str().unwrap(),
+                "--author",
+                "A <a@example.com>",
+            ],
+            &[],
+        );
+        assert!(run.code == 1 || run.code == 2, "{run:?}");
+        assert_eq!(git(f.root(), &["rev-parse", "HEAD"]), before);
+        assert_eq!(
+            git(f.root(), &["status", "--porcelain", "--", "registry"]),
+            ""
+        );
+    }
+    assert!(!f.root().parent().unwrap().join("evil.toml").exists());
+    // A stack whose needs name paths is refused before anything is resolved.
+    f.repo_file(
+        "paths.toml",
+        "[stack]\nname = \"Paths\"\n[needs]\nw = { component = \"../secret\" }\n",
+    );
+    let run = f.run(&["resolve", "paths.toml"]);
+    run.code(2);
+    assert!(run.stderr.contains("invalid-id"), "{}", run.stderr);
+}
+
+// ---- what a registry folder or a git tree may hold --------------------------------------
+
+#[test]
+fn symlinked_folders_and_files_in_working_trees_and_git_trees() {
+    let f = Fixture::new();
+    f.component(&component("widget").release("1.0.0"));
+    // Elsewhere in the repository: a folder of components and a registry.toml.
+    f.repo_file(
+        "elsewhere/components/planted.toml",
+        component("planted").release("1.0.0").toml(),
+    );
+    f.repo_file(
+        "elsewhere/registry.toml",
+        "[registry]\nname = \"Planted\"\nformat = 1\n",
+    );
+    f.symlink("interfaces", "../elsewhere/components");
+    f.symlink("stacks", "/etc");
+    f.symlink("components/passwd.toml", "/etc/passwd");
+    f.commit("links");
+    let expected = [
+        ("components/passwd.toml", "symlink"),
+        ("interfaces", "symlink"),
+        ("stacks", "symlink"),
+    ];
+    for rev in [None, Some("HEAD")] {
+        let mut args = vec!["validate", "--format", "json"];
+        if let Some(rev) = rev {
+            args.splice(0..0, ["--rev", rev]);
+        }
+        let run = f.run(&args);
+        run.code(1);
+        let found: Vec<(String, String)> = run
+            .findings()
+            .into_iter()
+            .map(|d| (d.file, d.code))
+            .collect();
+        let want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        assert_eq!(found, want, "{rev:?}");
+        assert!(!run.stdout.contains("root:"), "{}", run.stdout);
+        let mut list = vec!["list", "--format", "json"];
+        if let Some(rev) = rev {
+            list.splice(0..0, ["--rev", rev]);
+        }
+        let listed = f.run(&list);
+        assert_eq!(
+            listed.json().as_array().unwrap().len(),
+            1,
+            "{}",
+            listed.stdout
+        );
+    }
+    // registry.toml itself as a link.
+    std::fs::remove_file(f.registry().join("registry.toml")).unwrap();
+    f.symlink("registry.toml", "../elsewhere/registry.toml");
+    f.commit("linked registry.toml");
+    for args in [
+        &["validate", "--format", "json"][..],
+        &["--rev", "HEAD", "validate", "--format", "json"],
+    ] {
+        let run = f.run(args);
+        assert!(
+            run.findings()
+                .iter()
+                .any(|d| d.file == "registry.toml" && d.code == "symlink"),
+            "{args:?}: {}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains("Planted"), "{}", run.stdout);
+    }
+}
+
+/// Runs git with `input` on stdin and returns its trimmed stdout.
+fn git_input(dir: &Path, args: &[&str], input: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", "Test Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.com")
+        .env("GIT_COMMITTER_NAME", "Test Author")
+        .env("GIT_COMMITTER_EMAIL", "author@example.com")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Writes a tree object from raw entries (mode, name bytes, object id), as git's own
+/// commands would refuse to for hostile names.
+fn raw_tree(dir: &Path, entries: &[(&str, &[u8], &str)]) -> String {
+    let mut entries = entries.to_vec();
+    entries.sort_by(|a, b| a.1.cmp(b.1));
+    let mut bytes = Vec::new();
+    for (mode, name, id) in entries {
+        bytes.extend_from_slice(mode.as_bytes());
+        bytes.push(b' ');
+        bytes.extend_from_slice(name);
+        bytes.push(0);
+        for i in (0..id.len()).step_by(2) {
+            bytes.push(u8::from_str_radix(&id[i..i + 2], 16).unwrap());
+        }
+    }
+    git_input(
+        dir,
+        &["hash-object", "-w", "-t", "tree", "--literally", "--stdin"],
+        &bytes,
+    )
+}
+
+/// Commits `components` (raw entries) as the registry's components folder, on branch
+/// `name`.
+fn commit_components(f: &Fixture, name: &str, components: &[(&str, &[u8], &str)]) {
+    let root = f.root();
+    let registry_toml = git_input(
+        root,
+        &["hash-object", "-w", "--stdin"],
+        b"[registry]\nname = \"r\"\nformat = 1\n",
+    );
+    let folder = raw_tree(root, components);
+    let registry = raw_tree(
+        root,
+        &[
+            ("40000", b"components", &folder),
+            ("100644", b"registry.toml", &registry_toml),
+        ],
+    );
+    let tree = raw_tree(root, &[("40000", b"registry", &registry)]);
+    let commit = git_input(root, &["commit-tree", &tree, "-m", name], b"");
+    git(
+        root,
+        &["update-ref", &format!("refs/heads/{name}"), &commit],
+    );
+}
+
+#[test]
+fn hostile_names_in_git_trees() {
+    let f = Fixture::new();
+    f.commit("registry");
+    let blob = git_input(f.root(), &["hash-object", "-w", "--stdin"], b"id = \"x\"\n");
+    commit_components(
+        &f,
+        "names",
+        &[
+            ("100644", b"..", &blob),
+            ("100644", b".git", &blob),
+            ("100644", b"a/b.toml", &blob),
+            ("100644", b"evil\x1b[31m\xe2\x80\xaename.toml", &blob),
+            ("100644", b"new\nline.toml", &blob),
+            ("100644", b"\xff\xfe.toml", &blob),
+        ],
+    );
+    for format in ["json", "table", "github", "markdown"] {
+        let problems = check_output(&f, &["--rev", "names", "validate"], format, &[1]);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+    let run = f.run(&["--rev", "names", "validate", "--format", "json"]);
+    let codes: Vec<String> = run.findings().into_iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"unexpected-file".to_owned()), "{codes:?}");
+    assert!(codes.contains(&"invalid-id".to_owned()), "{codes:?}");
+}
+
+/// A loose object in zlib's stored (uncompressed) form.
+fn loose_object(raw: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x78, 0x01];
+    let chunks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        out.push(u8::from(i + 1 == chunks.len()));
+        let len = chunk.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(chunk);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    out
+}
+
+#[test]
+fn a_blob_over_the_size_cap_is_refused_unread() {
+    let f = Fixture::new();
+    f.commit("registry");
+    // A blob whose header says 4 GiB but which holds a few bytes: reading it whole would
+    // fail its hash check, so file-too-large shows it was judged by its header alone.
+    let id = "5ca1ab1e".repeat(5);
+    let objects = f.root().join(".git/objects").join(&id[..2]);
+    std::fs::create_dir_all(&objects).unwrap();
+    std::fs::write(
+        objects.join(&id[2..]),
+        loose_object(b"blob 4294967296\0id = \"huge\"\n"),
+    )
+    .unwrap();
+    commit_components(&f, "huge", &[("100644", b"huge.toml", &id)]);
+    let started = Instant::now();
+    let run = f.run(&["--rev", "huge", "validate", "--format", "json"]);
+    run.code(1);
+    let found = run.findings();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "file-too-large");
+    assert!(
+        found[0].message.contains("4294967296 bytes"),
+        "{}",
+        found[0].message
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// Replaces a loose object's file, which git keeps read-only.
+fn overwrite_object(f: &Fixture, id: &str, bytes: &[u8]) {
+    let path = f.root().join(".git/objects").join(&id[..2]).join(&id[2..]);
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&path, perms).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+}
+
+#[test]
+fn corrupt_git_objects_stop_the_command() {
+    for (what, how) in [
+        ("blob", "garbage"),
+        ("blob", "another object"),
+        ("tree", "another object"),
+        ("commit", "garbage"),
+        ("commit", "another object"),
+    ] {
+        let f = Fixture::new();
+        f.component(&component("widget").release("1.0.0"));
+        f.component(&component("gadget").release("1.0.0"));
+        f.commit("registry");
+        let id = match what {
+            "blob" => git(
+                f.root(),
+                &["rev-parse", "HEAD:registry/components/widget.toml"],
+            ),
+            "tree" => git(f.root(), &["rev-parse", "HEAD:registry/components"]),
+            _ => git(f.root(), &["rev-parse", "HEAD"]),
+        };
+        let other = git(
+            f.root(),
+            &["rev-parse", "HEAD:registry/components/gadget.toml"],
+        );
+        let bytes = match how {
+            "garbage" => b"\x78\x01 this is not zlib".to_vec(),
+            _ => std::fs::read(
+                f.root()
+                    .join(".git/objects")
+                    .join(&other[..2])
+                    .join(&other[2..]),
+            )
+            .unwrap(),
+        };
+        overwrite_object(&f, &id, &bytes);
+        for args in [
+            &["--rev", "HEAD", "list"][..],
+            &["--rev", "HEAD", "validate"],
+        ] {
+            let run = f.run(args);
+            let label = format!("{what} replaced by {how}, {args:?}");
+            assert_eq!(run.code, 2, "{label}: {run:?}");
+            assert!(run.stderr.starts_with("error: "), "{label}: {}", run.stderr);
+            assert!(run.stderr.contains("git fsck"), "{label}: {}", run.stderr);
+            assert!(!run.stderr.contains("class="), "{label}: {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn a_stack_naming_a_registry_that_does_not_exist() {
+    let f = Fixture::new();
+    f.commit("registry");
+    let cache = tempfile::tempdir().unwrap();
+    let cache = cache.path().to_str().unwrap().to_owned();
+    for (registry, message) in [
+        (
+            "../no/such/registry",
+            "does not exist (from the stack's [stack] registry)",
+        ),
+        (
+            "file:///no/such/registry.git",
+            "error: could not fetch file:///no/such/registry.git",
+        ),
+        (
+            "git://127.0.0.1:9/none.git",
+            "error: could not fetch git://127.0.0.1:9/none.git",
+        ),
+    ] {
+        f.repo_file(
+            "stacks/s.toml",
+            format!("[stack]\nname = \"S\"\nregistry = \"{registry}\"\n[needs]\nw = {{ component = \"widget\" }}\n"),
+        );
+        for command in ["resolve", "graph", "outdated"] {
+            let run = stackreg_env(
+                f.root(),
+                &[command, "stacks/s.toml"],
+                &[("STACKREG_CACHE", &cache)],
+            );
+            run.code(2);
+            assert!(run.stderr.contains(message), "{registry}: {}", run.stderr);
+            assert!(
+                run.stderr.contains("hint:") || command != "resolve" || registry.starts_with(".."),
+                "{}",
+                run.stderr
+            );
+        }
+    }
 }
