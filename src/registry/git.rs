@@ -120,6 +120,22 @@ impl GitSource {
         })
     }
 
+    /// Verifies that the commit read is signed by one of `signers`.
+    pub fn verify_signature(
+        &self,
+        signers: &super::signature::AllowedSigners,
+    ) -> Result<super::signature::Verified, super::signature::SignatureError> {
+        let commit = self
+            .info
+            .commit
+            .as_deref()
+            .and_then(|c| Oid::from_str(c).ok())
+            .ok_or_else(|| super::signature::SignatureError::NotGit {
+                registry: self.info.source.clone(),
+            })?;
+        signers.verify_commit(&self.repo, commit, &self.info.source)
+    }
+
     fn git_err(path: &str, source: git2::Error) -> SourceError {
         SourceError::Git {
             path: path.to_owned(),
@@ -156,6 +172,37 @@ pub fn revision_error(rev: &str, repo: &str, source: git2::Error) -> GitError {
             source: source.into(),
         },
     }
+}
+
+/// The files under `dir` (a folder in a git working tree) that differ from `HEAD`:
+/// changed, staged, deleted or untracked (ignored files are not counted), as paths
+/// relative to the repository root.
+pub fn uncommitted_changes(dir: &Path) -> Result<Vec<String>, GitError> {
+    let repo = Repository::discover(dir).map_err(|source| GitError::NotARepository {
+        path: dir.display().to_string(),
+        source: source.into(),
+    })?;
+    let sub = subdir_in_repo(&repo, dir);
+    let mut options = git2::StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .exclude_submodules(false);
+    if !sub.is_empty() {
+        options.pathspec(&sub);
+    }
+    let statuses = repo
+        .statuses(Some(&mut options))
+        .map_err(|source| GitError::Git {
+            doing: "comparing the working tree with HEAD".into(),
+            source: source.into(),
+        })?;
+    Ok(statuses
+        .iter()
+        .filter(|s| s.status() != git2::Status::CURRENT)
+        .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+        .collect())
 }
 
 /// `dir` relative to the repository's working tree, `/`-separated.

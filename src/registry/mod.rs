@@ -18,6 +18,7 @@ pub mod history;
 pub mod init;
 pub mod publish;
 pub mod remote;
+pub mod signature;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
