@@ -77,6 +77,8 @@ pub enum Error {
     Publish(#[from] PublishError),
     #[error(transparent)]
     Init(#[from] InitError),
+    #[error(transparent)]
+    Signature(#[from] crate::registry::signature::SignatureError),
 }
 
 impl Error {
@@ -105,6 +107,7 @@ impl Error {
                 "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
             ),
             Error::Remote(e) => remote_hint(e),
+            Error::Signature(e) => Some(signature_hint(e).into()),
             Error::Publish(e) => publish_hint(e),
             Error::Init(InitError::NotEmpty { .. }) => {
                 Some("give a new folder; `registry init` makes the repository itself".into())
@@ -145,6 +148,22 @@ fn remote_hint(e: &RemoteError) -> Option<String> {
         )),
         RemoteError::NoCacheDir => Some("set STACKREG_CACHE to a folder stackreg may write".into()),
         _ => None,
+    }
+}
+
+fn signature_hint(e: &crate::registry::signature::SignatureError) -> &'static str {
+    use crate::registry::signature::SignatureError as S;
+    match e {
+        S::ReadSigners { .. } | S::BadSigners { .. } | S::NoSigners { .. } => {
+            "an allowed signers file has one `principal [options] key-type key` per line, as `ssh-keygen -Y verify` reads it"
+        }
+        S::NotGit { .. } => "signatures need a registry in a git repository, or a git URL",
+        S::Uncommitted { .. } => {
+            "commit (and sign) the changes, or read a signed revision with --rev REV"
+        }
+        _ => {
+            "registry maintainers sign commits with `git commit -S` and gpg.format = ssh; check the key is in the allowed signers file, or read a signed revision with --rev REV"
+        }
     }
 }
 

@@ -51,6 +51,15 @@ pub struct Global {
     /// as many in all) [default: 20000]
     #[arg(long, global = true, value_name = "N", env = "STACKREG_MAX_STEPS")]
     pub max_steps: Option<u64>,
+    /// Read the registry only at a commit signed by a key in this allowed-signers file
+    /// (git's `gpg.ssh.allowedSignersFile` format)
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "STACKREG_REQUIRE_SIGNED"
+    )]
+    pub require_signed: Option<PathBuf>,
 }
 
 /// Output formats. Each command accepts the ones that make sense for it.

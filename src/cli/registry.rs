@@ -296,6 +296,7 @@ fn repository(ctx: &Ctx) -> Result<(PathBuf, String, String, String), Error> {
                 )));
             }
             let source = GitSource::open(&path, rev.as_deref().unwrap_or("HEAD"), shown.clone())?;
+            ctx.check_signed(&source, &ctx.required_signers(None)?)?;
             let repo = git2::Repository::discover(&path).map_err(|source| {
                 crate::registry::git::GitError::NotARepository {
                     path: shown.clone(),
@@ -313,6 +314,7 @@ fn repository(ctx: &Ctx) -> Result<(PathBuf, String, String, String), Error> {
         Location::Url(url) => {
             let policy = FetchPolicy::from_env(ctx.global.offline);
             let source = ctx.open_remote(&url, policy, rev.as_deref())?;
+            ctx.check_signed(&source, &ctx.required_signers(None)?)?;
             let info = source.info();
             Ok((
                 Cache::locate()?.path_of(&url),
@@ -416,6 +418,7 @@ fn fetch(ctx: &Ctx) -> Result<Outcome, Error> {
     let cached = cache.open(&url, policy, &progress)?;
     let path = cached.path.display().to_string();
     let source = remote::source(cached, &url, None)?;
+    ctx.check_signed(&source, &ctx.required_signers(None)?)?;
     let info = source.info();
     let report = FetchReport {
         url: remote::redact(&url),

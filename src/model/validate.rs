@@ -655,6 +655,9 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
     if let Some(r) = &raw.stack.rev {
         c.text(r, path!["stack", "rev"], false, false);
     }
+    if let Some(r) = &raw.stack.allowed_signers {
+        c.text(r, path!["stack", "allowed-signers"], false, false);
+    }
 
     let mut needs = BTreeMap::new();
     for (name, entry) in &raw.needs {
@@ -745,6 +748,7 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
         name: raw.stack.name,
         registry: raw.stack.registry,
         rev: raw.stack.rev,
+        allowed_signers: raw.stack.allowed_signers,
         needs,
         policy: Policy {
             lifecycle,

@@ -541,6 +541,12 @@ fn stack_details(a: &Stack, b: &Stack) -> Vec<Detail> {
         a.rev.as_deref().unwrap_or(""),
         b.rev.as_deref().unwrap_or(""),
     );
+    field(
+        &mut out,
+        "allowed-signers",
+        a.allowed_signers.as_deref().unwrap_or(""),
+        b.allowed_signers.as_deref().unwrap_or(""),
+    );
     map_details(&mut out, "needs", &a.needs, &b.needs);
     let (pa, pb) = (&a.policy, &b.policy);
     field(
