@@ -13,4 +13,5 @@ mod hostile;
 mod output;
 mod registry_git;
 mod remote;
+mod signed;
 mod validate_codes;
