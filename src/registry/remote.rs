@@ -416,8 +416,21 @@ fn is_fresh(fetched_at: Option<SystemTime>, ttl: Duration) -> bool {
         .is_some_and(|age| age < ttl)
 }
 
-/// Removes git lock files from a cached copy. Only called while holding the cache lock.
+/// Removes git lock files, and the half-written packs and objects of fetches that were
+/// killed, from a cached copy. Only called while holding the cache lock.
 fn remove_stale_locks(dir: &Path) {
+    for (folder, prefix) in [
+        ("objects/pack", "pack_git2_"),
+        ("objects", "tmp_object_git2_"),
+    ] {
+        if let Ok(entries) = fs::read_dir(dir.join(folder)) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(prefix) {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
     for name in [
         "packed-refs.lock",
         "HEAD.lock",
