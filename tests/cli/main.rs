@@ -5,6 +5,7 @@
 
 mod support;
 
+mod atomicity;
 mod bad_input;
 mod basics;
 mod discovery;
