@@ -1278,3 +1278,19 @@ fn a_stack_naming_a_registry_that_does_not_exist() {
         }
     }
 }
+
+/// Found by the `stack` fuzz target: a parse error located just before a two-byte
+/// character made `validate` panic while quoting the line.
+#[test]
+fn a_finding_next_to_a_multibyte_character() {
+    let f = Fixture::new();
+    let bytes =
+        std::fs::read(project_root().join("fuzz/seeds/stack/regression-multibyte-after-error"))
+            .unwrap();
+    f.file("stacks/x.toml", bytes);
+    f.file("components/y.toml", "name = \"x\" \u{742}\n".as_bytes());
+    for format in ["table", "json", "github", "markdown"] {
+        let problems = check_output(&f, &["validate"], format, &[1]);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
