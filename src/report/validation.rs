@@ -207,6 +207,22 @@ fn excerpt(
     (line_text, a..b, line)
 }
 
+/// Escapes a value for a workflow command's message.
+fn gh_data(s: &str) -> String {
+    text::escape(s).replace('%', "%25")
+}
+
+/// Escapes a workflow command property (file, title).
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl fmt::Display for ValidationReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.human(false))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,21 +244,5 @@ mod tests {
         // Spans that do not fall on character boundaries at all are rounded out.
         let (line, span, _) = excerpt(src, at + 1..at + 1, 2);
         assert!(line.is_char_boundary(span.start) && line.is_char_boundary(span.end));
-    }
-}
-
-/// Escapes a value for a workflow command's message.
-fn gh_data(s: &str) -> String {
-    text::escape(s).replace('%', "%25")
-}
-
-/// Escapes a workflow command property (file, title).
-fn gh_property(s: &str) -> String {
-    gh_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-impl fmt::Display for ValidationReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.human(false))
     }
 }
