@@ -101,7 +101,11 @@ fuzz_target!(|data: &[u8]| {
             stackreg_fuzz::markdown("resolve --format markdown (no plan)", &r.markdown());
             stackreg_fuzz::json("resolve --format json (no plan)", &report::json(&r));
             if let Some(exists) = stackreg_fuzz::any_plan(reg, &stack, 5_000) {
-                assert!(!exists, "the resolver found no plan, but one exists:\n{}", why.text());
+                assert!(
+                    !exists,
+                    "the resolver found no plan, but one exists:\n{}",
+                    why.text()
+                );
             }
         }
         Ok(Resolution::Resolved(plan)) => {
@@ -119,7 +123,11 @@ fuzz_target!(|data: &[u8]| {
             stackreg_fuzz::json("graph --format json", &report::json(&g));
             for p in &plan.releases {
                 let (chains, truncated) = plan.chains_to(p.component.as_str(), 50);
-                assert!(!chains.is_empty() || truncated, "no chain to {}", p.component);
+                assert!(
+                    !chains.is_empty() || truncated,
+                    "no chain to {}",
+                    p.component
+                );
                 let w = report::why::WhyReport {
                     component: p.component.to_string(),
                     version: p.version.to_string(),

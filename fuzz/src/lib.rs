@@ -88,7 +88,10 @@ pub fn csv(what: &str, s: &str) {
             (false, c) => field.push(c),
         }
     }
-    assert!(!quoted && field.is_empty() && record.is_empty(), "{what}: unfinished:\n{s}");
+    assert!(
+        !quoted && field.is_empty() && record.is_empty(),
+        "{what}: unfinished:\n{s}"
+    );
     let width = records.first().map_or(0, Vec::len);
     for r in &records {
         assert_eq!(r.len(), width, "{what}: {r:?}\n{s}");
@@ -173,7 +176,11 @@ pub fn catalogue(registry: &Registry) {
 pub type Assignment = BTreeMap<Id, Version>;
 
 fn release<'a>(reg: &'a Registry, id: &Id, v: &Version) -> Option<&'a stackreg::model::Release> {
-    reg.components.get(id)?.releases.iter().find(|r| &r.version == v)
+    reg.components
+        .get(id)?
+        .releases
+        .iter()
+        .find(|r| &r.version == v)
 }
 
 fn meets(reg: &Registry, need: &Need, plan: &Assignment) -> bool {
@@ -212,7 +219,12 @@ fn passes_policy(stack: &Stack, c: &Component) -> bool {
 }
 
 /// Checks SPEC §4 rules 1–4, and rule 5 (nothing unreachable) when `minimal`.
-pub fn check_plan(reg: &Registry, stack: &Stack, plan: &Assignment, minimal: bool) -> Result<(), String> {
+pub fn check_plan(
+    reg: &Registry,
+    stack: &Stack,
+    plan: &Assignment,
+    minimal: bool,
+) -> Result<(), String> {
     for (name, need) in &stack.needs {
         if !meets(reg, need, plan) {
             return Err(format!("rule 1: need {name} is not met"));
@@ -297,27 +309,40 @@ fn reachable(reg: &Registry, stack: &Stack, plan: &Assignment) -> BTreeSet<Id> {
 }
 
 /// Whether any plan exists, by trying every assignment of at most one release per
-/// component; `None` when there are more than `limit` assignments to try.
+/// component (stopping at the first plan); `None` when there are more than `limit`
+/// assignments to try.
 pub fn any_plan(reg: &Registry, stack: &Stack, limit: usize) -> Option<bool> {
+    let components: Vec<&Component> = reg.components.values().collect();
     let mut count: usize = 1;
-    for c in reg.components.values() {
+    for c in &components {
         count = count.checked_mul(c.releases.len() + 1)?;
         if count > limit {
             return None;
         }
     }
-    let mut out = vec![Assignment::new()];
-    for c in reg.components.values() {
-        let mut next = Vec::with_capacity(out.len() * (c.releases.len() + 1));
-        for a in &out {
-            next.push(a.clone());
-            for r in &c.releases {
-                let mut b = a.clone();
-                b.insert(c.id.clone(), r.version.clone());
-                next.push(b);
-            }
+    // A mixed-radix counter: digit k is 0 for "not in the plan", else release k - 1.
+    let mut digits = vec![0usize; components.len()];
+    loop {
+        let plan: Assignment = components
+            .iter()
+            .zip(&digits)
+            .filter(|&(_, &d)| d > 0)
+            .map(|(c, &d)| (c.id.clone(), c.releases[d - 1].version.clone()))
+            .collect();
+        if check_plan(reg, stack, &plan, false).is_ok() {
+            return Some(true);
         }
-        out = next;
+        let mut k = 0;
+        loop {
+            let Some(d) = digits.get_mut(k) else {
+                return Some(false);
+            };
+            *d += 1;
+            if *d <= components[k].releases.len() {
+                break;
+            }
+            *d = 0;
+            k += 1;
+        }
     }
-    Some(out.iter().any(|a| check_plan(reg, stack, a, false).is_ok()))
 }
