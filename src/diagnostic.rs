@@ -337,7 +337,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 /// 1-based line and character column of byte offset `at`.
 pub fn line_column(text: &str, at: usize) -> (u32, u32) {
-    let before = &text[..at];
+    let before = &text[..floor_char_boundary(text, at.min(text.len()))];
     let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;

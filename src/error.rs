@@ -80,6 +80,9 @@ pub enum Error {
     // The static website.
     #[error(transparent)]
     Site(#[from] crate::site::output::OutputError),
+    // Signed registries.
+    #[error(transparent)]
+    Signature(#[from] crate::registry::signature::SignatureError),
 }
 
 impl Error {
@@ -100,10 +103,15 @@ impl Error {
             Error::UnknownComponent { .. } => Some("`stackreg list` shows every component".into()),
             Error::UnknownInterface { .. } => Some("`stackreg interfaces` shows every interface".into()),
             Error::File(d) => d.hint.clone(),
+            Error::Load(LoadError::Source(crate::registry::SourceError::Git { .. }))
+            | Error::Git(GitError::Git { .. }) => Some(
+                "the git repository may be damaged: `git fsck` checks it (a cached copy of a remote registry can be deleted and fetched again)".into(),
+            ),
             Error::Resolve(_) => Some(
                 "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
             ),
             Error::Remote(e) => remote_hint(e),
+            Error::Signature(e) => Some(signature_hint(e).into()),
             Error::Publish(e) => publish_hint(e),
             Error::Init(InitError::NotEmpty { .. }) => {
                 Some("give a new folder; `registry init` makes the repository itself".into())
@@ -150,6 +158,22 @@ fn remote_hint(e: &RemoteError) -> Option<String> {
     }
 }
 
+fn signature_hint(e: &crate::registry::signature::SignatureError) -> &'static str {
+    use crate::registry::signature::SignatureError as S;
+    match e {
+        S::ReadSigners { .. } | S::BadSigners { .. } | S::NoSigners { .. } => {
+            "an allowed signers file has one `principal [options] key-type key` per line, as `ssh-keygen -Y verify` reads it"
+        }
+        S::NotGit { .. } => "signatures need a registry in a git repository, or a git URL",
+        S::Uncommitted { .. } => {
+            "commit (and sign) the changes, or read a signed revision with --rev REV"
+        }
+        _ => {
+            "registry maintainers sign commits with `git commit -S` and gpg.format = ssh; check the key is in the allowed signers file, or read a signed revision with --rev REV"
+        }
+    }
+}
+
 fn publish_hint(e: &PublishError) -> Option<String> {
     match e {
         PublishError::NotAWorkingTree { .. } => Some(
@@ -177,6 +201,9 @@ fn publish_hint(e: &PublishError) -> Option<String> {
         PublishError::Moved => Some("run the command again".into()),
         PublishError::NoId { .. } => Some(
             "components and interfaces need `id = \"...\"`; stacks are named by their file".into(),
+        ),
+        PublishError::Resolve(_) => Some(
+            "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
         ),
         PublishError::WorkingTree { .. } => Some(
             "the commit is on the branch; `git checkout -- <file>` brings the file in line".into(),

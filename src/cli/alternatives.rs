@@ -14,7 +14,7 @@ pub fn run(ctx: &Ctx, args: AlternativesArgs) -> Result<Outcome, Error> {
         &[Format::Table, Format::Json, Format::Markdown],
     )?;
     let ws = stack::open(ctx, &args.stack)?;
-    let options = ws.options(args.max_steps)?;
+    let options = ws.options(ctx.global.max_steps)?;
     let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);
     let Some(plan) = ws.plan(ctx, &resolver, &options)? else {
         return Ok(Outcome::Negative);

@@ -47,6 +47,19 @@ pub struct Global {
     /// Read remote registries from the local cache only, never the network
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Give up a resolution after this many solver steps (and a command after ten times
+    /// as many in all) [default: 20000]
+    #[arg(long, global = true, value_name = "N", env = "STACKREG_MAX_STEPS")]
+    pub max_steps: Option<u64>,
+    /// Read the registry only at a commit signed by a key in this allowed-signers file
+    /// (git's `gpg.ssh.allowedSignersFile` format)
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "STACKREG_REQUIRE_SIGNED"
+    )]
+    pub require_signed: Option<PathBuf>,
 }
 
 /// Output formats. Each command accepts the ones that make sense for it.
@@ -175,9 +188,6 @@ pub struct ResolveArgs {
     /// Fail (exit 1) if the lock file is missing or would change
     #[arg(long)]
     pub locked: bool,
-    /// Give up after this many solver steps
-    #[arg(long, value_name = "N", env = "STACKREG_MAX_STEPS")]
-    pub max_steps: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -207,9 +217,6 @@ pub struct AlternativesArgs {
     /// Also show candidates the stack's policy excludes, marked with the rule
     #[arg(long)]
     pub ignore_policy: bool,
-    /// Give up each resolution after this many solver steps
-    #[arg(long, value_name = "N", env = "STACKREG_MAX_STEPS")]
-    pub max_steps: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ use crate::registry::dir::DirSource;
 use crate::registry::discover::{self, Location, Origin};
 use crate::registry::git::{GitError, GitSource};
 use crate::registry::remote::{self, Cache, FetchPolicy, RemoteError};
+use crate::registry::signature::{AllowedSigners, SignatureError};
 use crate::registry::{self, Loaded, Source};
 use crate::report::validation::render_one;
 use crate::text;
@@ -19,6 +20,18 @@ use crate::text;
 /// answering from it.
 pub fn leave<T>(value: T) {
     std::mem::forget(value);
+}
+
+/// The stack file a command reads, as far as finding and trusting its registry goes.
+#[derive(Debug, Clone, Copy)]
+pub struct StackRef<'a> {
+    pub path: &'a Path,
+    /// `[stack] registry`.
+    pub registry: Option<&'a str>,
+    /// `[stack] rev`.
+    pub rev: Option<&'a str>,
+    /// `[stack] allowed-signers`, relative to the stack file.
+    pub allowed_signers: Option<&'a str>,
 }
 
 /// Global settings and output, shared by every subcommand.
@@ -63,6 +76,14 @@ impl Ctx {
             color_err: use_color(global.color, std::io::stderr().is_terminal()),
             stdout_closed: std::cell::Cell::new(false),
         }
+    }
+
+    /// The bound on solver steps for the whole command: `--max-steps`, `STACKREG_MAX_STEPS`
+    /// or the default.
+    pub fn max_steps(&self) -> u64 {
+        self.global
+            .max_steps
+            .unwrap_or(crate::resolve::DEFAULT_MAX_STEPS)
     }
 
     pub fn color_stdout(&self) -> bool {
@@ -189,33 +210,29 @@ impl Ctx {
         let _ = std::io::stderr().write_all(out.as_bytes());
     }
 
-    /// Finds and opens the registry. `stack` is a stack file's path and its
-    /// `[stack] registry` and `rev`, when the command reads a stack.
-    pub fn open(
-        &self,
-        stack: Option<(&Path, Option<&str>, Option<&str>)>,
-    ) -> Result<Box<dyn Source>, Error> {
+    /// Finds and opens the registry. `stack` is the stack file the command reads, if any.
+    pub fn open(&self, stack: Option<StackRef<'_>>) -> Result<Box<dyn Source>, Error> {
         self.open_at(stack, None)
     }
 
     /// Like `open`, but at git revision `rev` whatever `--rev` says.
     pub fn open_at(
         &self,
-        stack: Option<(&Path, Option<&str>, Option<&str>)>,
+        stack: Option<StackRef<'_>>,
         at: Option<&str>,
     ) -> Result<Box<dyn Source>, Error> {
         let env = std::env::var("STACKREG_REGISTRY").ok();
         let (location, origin) = discover::find(
             self.global.registry.as_deref(),
             env.as_deref(),
-            stack.map(|(p, r, _)| (p, r)),
+            stack.map(|s| (s.path, s.registry)),
             &self.cwd,
         )?;
         let rev = at
             .map(str::to_owned)
             .or_else(|| self.global.rev.clone())
             .or_else(|| match (origin, stack) {
-                (Origin::Stack, Some((_, _, rev))) => rev.map(str::to_owned),
+                (Origin::Stack, Some(s)) => s.rev.map(str::to_owned),
                 _ => None,
             });
         self.status(&format!("registry: {location:?} (from {origin})"));
@@ -227,16 +244,95 @@ impl Ctx {
                         "registry folder {shown} does not exist (from {origin})"
                     )));
                 }
+                let signers = self.required_signers(stack)?;
                 match rev {
-                    Some(rev) => Ok(Box::new(GitSource::open(&path, &rev, shown)?)),
+                    Some(rev) => {
+                        let source = GitSource::open(&path, &rev, shown)?;
+                        self.check_signed(&source, &signers)?;
+                        Ok(Box::new(source))
+                    }
+                    None if !signers.is_empty() => {
+                        Ok(Box::new(self.signed_working_tree(&path, shown, &signers)?))
+                    }
                     None => Ok(Box::new(DirSource::new(&path, shown))),
                 }
             }
             Location::Url(url) => {
+                let signers = self.required_signers(stack)?;
                 let policy = FetchPolicy::from_env(self.global.offline);
-                Ok(Box::new(self.open_remote(&url, policy, rev.as_deref())?))
+                let source = self.open_remote(&url, policy, rev.as_deref())?;
+                self.check_signed(&source, &signers)?;
+                Ok(Box::new(source))
             }
         }
+    }
+
+    /// The allowed-signers files the registry's commit must satisfy: `--require-signed`
+    /// and the stack's `allowed-signers` (relative to the stack file), each read and
+    /// checked now. Empty when nothing requires signatures.
+    pub fn required_signers(
+        &self,
+        stack: Option<StackRef<'_>>,
+    ) -> Result<Vec<AllowedSigners>, Error> {
+        let mut out = Vec::new();
+        if let Some(path) = &self.global.require_signed {
+            out.push(AllowedSigners::read(path)?);
+        }
+        if let Some(StackRef {
+            path,
+            allowed_signers: Some(signers),
+            ..
+        }) = stack
+        {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            out.push(AllowedSigners::read(&discover::normalize(
+                &dir.join(signers),
+            ))?);
+        }
+        Ok(out)
+    }
+
+    /// Refuses `source` unless its commit is signed by a key in every one of `signers`.
+    pub fn check_signed(
+        &self,
+        source: &GitSource,
+        signers: &[AllowedSigners],
+    ) -> Result<(), Error> {
+        for s in signers {
+            let verified = source.verify_signature(s)?;
+            self.status(&format!("{verified} (allowed by {})", s.path().display()));
+        }
+        Ok(())
+    }
+
+    /// A registry folder in a working tree, when signatures are required: what is read is
+    /// the signed commit at `HEAD`, so uncommitted changes to the folder are refused
+    /// rather than silently left out.
+    fn signed_working_tree(
+        &self,
+        path: &Path,
+        shown: String,
+        signers: &[AllowedSigners],
+    ) -> Result<GitSource, Error> {
+        if git2::Repository::discover(path).is_err() {
+            return Err(SignatureError::NotGit { registry: shown }.into());
+        }
+        let changed = crate::registry::git::uncommitted_changes(path)?;
+        if !changed.is_empty() {
+            let mut paths: Vec<String> = changed.into_iter().take(5).collect();
+            paths.sort();
+            return Err(SignatureError::Uncommitted {
+                registry: shown,
+                paths,
+            }
+            .into());
+        }
+        let source = GitSource::open(path, "HEAD", shown)?;
+        self.check_signed(&source, signers)?;
+        Ok(source)
     }
 
     /// Progress on stderr (network work that may take a while), unless `--quiet`.
@@ -250,17 +346,17 @@ impl Ctx {
     /// else the stack's `rev`.
     pub fn locate(
         &self,
-        stack: Option<(&Path, Option<&str>, Option<&str>)>,
+        stack: Option<StackRef<'_>>,
     ) -> Result<(Location, Origin, Option<String>), Error> {
         let env = std::env::var("STACKREG_REGISTRY").ok();
         let (location, origin) = discover::find(
             self.global.registry.as_deref(),
             env.as_deref(),
-            stack.map(|(p, r, _)| (p, r)),
+            stack.map(|s| (s.path, s.registry)),
             &self.cwd,
         )?;
         let rev = self.global.rev.clone().or_else(|| match (origin, stack) {
-            (Origin::Stack, Some((_, _, rev))) => rev.map(str::to_owned),
+            (Origin::Stack, Some(s)) => s.rev.map(str::to_owned),
             _ => None,
         });
         Ok((location, origin, rev))
@@ -296,18 +392,14 @@ impl Ctx {
 
     /// Opens and loads the registry. With `strict`, a registry with errors stops the
     /// command; otherwise each error is a warning and the rest is used.
-    pub fn load(
-        &self,
-        stack: Option<(&Path, Option<&str>, Option<&str>)>,
-        strict: bool,
-    ) -> Result<Loaded, Error> {
+    pub fn load(&self, stack: Option<StackRef<'_>>, strict: bool) -> Result<Loaded, Error> {
         self.load_scoped(stack, strict, registry::cache::Scope::Everything)
     }
 
     /// Like `load`, building only `scope` of a registry read from the index cache.
     pub fn load_scoped(
         &self,
-        stack: Option<(&Path, Option<&str>, Option<&str>)>,
+        stack: Option<StackRef<'_>>,
         strict: bool,
         scope: registry::cache::Scope,
     ) -> Result<Loaded, Error> {

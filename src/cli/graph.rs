@@ -12,7 +12,7 @@ pub fn run(ctx: &Ctx, args: GraphArgs) -> Result<Outcome, Error> {
         &[Format::Table, Format::Dot, Format::Mermaid, Format::Json],
     )?;
     let ws = stack::open(ctx, &args.stack)?;
-    let options = ws.options(None)?;
+    let options = ws.options(ctx.global.max_steps)?;
     let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);
     let Some(plan) = ws.plan(ctx, &resolver, &options)? else {
         return Ok(Outcome::Negative);

@@ -11,7 +11,7 @@ use crate::resolve::outdated::outdated;
 pub fn run(ctx: &Ctx, args: OutdatedArgs) -> Result<Outcome, Error> {
     let format = ctx.format("outdated", &[Format::Table, Format::Json, Format::Markdown])?;
     let ws = stack::open(ctx, &args.stack)?;
-    let options = ws.options(None)?;
+    let options = ws.options(ctx.global.max_steps)?;
     let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);
     let Some(plan) = ws.plan(ctx, &resolver, &options)? else {
         return Ok(Outcome::Negative);

@@ -92,7 +92,7 @@ fn workspace(ctx: &Ctx, command: &str) -> Result<Workspace, Error> {
                     "registry folder {shown} does not exist (from {origin})"
                 )));
             }
-            Ok(Workspace::open(&path, shown)?)
+            Ok(Workspace::open(&path, shown)?.with_max_steps(ctx.max_steps()))
         }
         Location::Url(url) => Err(Error::Usage(format!(
             "`registry {command}` changes a local clone, not {}: clone it, run the command there, then push",
@@ -288,10 +288,11 @@ fn repository(ctx: &Ctx) -> Result<(PathBuf, String, String, String), Error> {
                 )));
             }
             let source = GitSource::open(&path, rev.as_deref().unwrap_or("HEAD"), shown.clone())?;
+            ctx.check_signed(&source, &ctx.required_signers(None)?)?;
             let repo = git2::Repository::discover(&path).map_err(|source| {
                 crate::registry::git::GitError::NotARepository {
                     path: shown.clone(),
-                    source,
+                    source: source.into(),
                 }
             })?;
             let info = source.info();
@@ -305,6 +306,7 @@ fn repository(ctx: &Ctx) -> Result<(PathBuf, String, String, String), Error> {
         Location::Url(url) => {
             let policy = FetchPolicy::from_env(ctx.global.offline);
             let source = ctx.open_remote(&url, policy, rev.as_deref())?;
+            ctx.check_signed(&source, &ctx.required_signers(None)?)?;
             let info = source.info();
             Ok((
                 Cache::locate()?.path_of(&url),
@@ -400,6 +402,7 @@ fn fetch(ctx: &Ctx) -> Result<Outcome, Error> {
     let cached = cache.open(&url, policy, &progress)?;
     let path = cached.path.display().to_string();
     let source = remote::source(cached, &url, None)?;
+    ctx.check_signed(&source, &ctx.required_signers(None)?)?;
     let info = source.info();
     let report = FetchReport {
         url: remote::redact(&url),

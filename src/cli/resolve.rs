@@ -13,7 +13,7 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
     let ws = stack::open(ctx, &args.stack)?;
     let registry = &ws.loaded.registry;
     let existing = ws.lock()?;
-    let options = ws.options(args.max_steps)?;
+    let options = ws.options(ctx.global.max_steps)?;
     let resolution = Resolver::new(registry, &ws.input.stack).resolve(&options)?;
     let plan = match &resolution {
         Resolution::Resolved(plan) => plan,

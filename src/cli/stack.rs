@@ -82,11 +82,12 @@ fn first_error(mut diagnostics: Vec<Diagnostic>, file: &str, text: &str) -> Resu
 pub fn open(ctx: &Ctx, path: &Path) -> Result<Workspace, Error> {
     let input = read(path)?;
     let loaded = ctx.load(
-        Some((
-            &input.path,
-            input.stack.registry.as_deref(),
-            input.stack.rev.as_deref(),
-        )),
+        Some(super::context::StackRef {
+            path: &input.path,
+            registry: input.stack.registry.as_deref(),
+            rev: input.stack.rev.as_deref(),
+            allowed_signers: input.stack.allowed_signers.as_deref(),
+        }),
         true,
     )?;
     let shown = input.path.display().to_string();

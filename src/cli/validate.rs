@@ -32,6 +32,11 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         }
         None => None,
     };
+    let options = crate::resolve::Options {
+        max_steps: ctx.max_steps(),
+        ..crate::resolve::Options::default()
+    };
+    let mut gave_up = None;
     let cache = registry::cache::IndexCache::locate();
     let loaded = registry::load_cached(source.as_ref(), cache.as_ref(), |head, origins, found| {
         let mut more = match &base {
@@ -42,10 +47,16 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         };
         // Resolving a registry that already has errors would only add noise.
         if !found.iter().any(Diagnostic::is_error) {
-            more.extend(crate::resolve::check_reference_stacks(head, origins));
+            match crate::resolve::check_reference_stacks(head, origins, &options) {
+                Ok(found) => more.extend(found),
+                Err(e) => gave_up = Some(e),
+            }
         }
         more
     })?;
+    if let Some(e) = gave_up {
+        return Err(e.into());
+    }
     if loaded.from_cache {
         ctx.status("registry: read from the index cache");
     }

@@ -12,7 +12,7 @@ const MAX_CHAINS: usize = 50;
 pub fn run(ctx: &Ctx, args: WhyArgs) -> Result<Outcome, Error> {
     let format = ctx.format("why", &[Format::Table, Format::Json, Format::Markdown])?;
     let ws = stack::open(ctx, &args.stack)?;
-    let options = ws.options(None)?;
+    let options = ws.options(ctx.global.max_steps)?;
     let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);
     let Some(plan) = ws.plan(ctx, &resolver, &options)? else {
         return Ok(Outcome::Negative);

@@ -158,6 +158,11 @@ pub struct StackHeader {
     #[serde(default)]
     #[schemars(with = "String")]
     pub rev: Option<String>,
+    /// An allowed-signers file (relative to this file): the registry revision read must be
+    /// a commit signed by one of its SSH keys.
+    #[serde(default, rename = "allowed-signers")]
+    #[schemars(with = "String")]
+    pub allowed_signers: Option<String>,
 }
 
 /// One entry of `[needs]`.

@@ -15,6 +15,9 @@ pub struct Stack {
     /// The registry named by the stack: a path relative to the stack file, or a git URL.
     pub registry: Option<String>,
     pub rev: Option<String>,
+    /// An allowed-signers file, relative to the stack file: the registry must be read at
+    /// a commit signed by one of its keys.
+    pub allowed_signers: Option<String>,
     pub needs: BTreeMap<Id, Need>,
     pub policy: Policy,
     pub prefer: Vec<Id>,

@@ -131,9 +131,8 @@ impl<'a> Checker<'a> {
     }
 
     fn error(&mut self, code: Code, path: Vec<Seg>, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics
-            .push(Diagnostic::error(self.file, code, message).at_value(path));
-        self.diagnostics.last_mut().expect("just pushed")
+        let d = Diagnostic::error(self.file, code, message).at_value(path);
+        self.push(d)
     }
 
     fn key_error(
@@ -142,9 +141,15 @@ impl<'a> Checker<'a> {
         path: Vec<Seg>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.diagnostics
-            .push(Diagnostic::error(self.file, code, message).at_key(path));
-        self.diagnostics.last_mut().expect("just pushed")
+        let d = Diagnostic::error(self.file, code, message).at_key(path);
+        self.push(d)
+    }
+
+    /// Records `d` and returns it, for a hint to be added.
+    fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
+        let at = self.diagnostics.len();
+        self.diagnostics.push(d);
+        &mut self.diagnostics[at]
     }
 
     fn id(&mut self, what: &str, s: &str, path: Vec<Seg>) -> Option<Id> {
@@ -241,10 +246,10 @@ impl<'a> Checker<'a> {
                     path,
                     format!("`{}` is not an https URL", text::escape(s)),
                 )
-                .hint = Some(format!(
-                    "use https://{}",
-                    &s["http://".len().min(s.len())..]
-                ));
+                .hint = Some(match s.strip_prefix("http://") {
+                    Some(rest) => format!("use https://{rest}"),
+                    None => "use an https:// URL".to_owned(),
+                });
             }
             Ok(u) => {
                 self.error(
@@ -655,6 +660,9 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
     if let Some(r) = &raw.stack.rev {
         c.text(r, path!["stack", "rev"], false, false);
     }
+    if let Some(r) = &raw.stack.allowed_signers {
+        c.text(r, path!["stack", "allowed-signers"], false, false);
+    }
 
     let mut needs = BTreeMap::new();
     for (name, entry) in &raw.needs {
@@ -745,6 +753,7 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
         name: raw.stack.name,
         registry: raw.stack.registry,
         rev: raw.stack.rev,
+        allowed_signers: raw.stack.allowed_signers,
         needs,
         policy: Policy {
             lifecycle,
@@ -918,6 +927,31 @@ requires = { govuk-notify-api = "^2" }
         let src = "[stack]\nname = \"x\"\n[needs]\na = { component = \"p\", interface = \"q\" }\nb = { capability = \"cms\", version = \"^1\" }\nc = {}\n";
         let p = stack("s.toml", None, src);
         assert_eq!(codes(&p), ["invalid-need", "invalid-need", "invalid-need"]);
+    }
+
+    /// Found by auditing the slices of input text: `http:` followed by a host, without
+    /// slashes, is a valid URL, and cutting `http://` off it split a character.
+    #[test]
+    fn http_urls_without_slashes_get_a_hint_not_a_panic() {
+        let p = component(
+            "c.toml",
+            None,
+            &COMPONENT.replace("https://www.fixmystreet.com", "http:x\u{e9}"),
+        );
+        assert_eq!(codes(&p), ["insecure-url"]);
+        assert_eq!(
+            p.diagnostics[0].hint.as_deref(),
+            Some("use an https:// URL")
+        );
+        let p = component(
+            "c.toml",
+            None,
+            &COMPONENT.replace("https://www.fixmystreet.com", "http://x\u{e9}"),
+        );
+        assert_eq!(
+            p.diagnostics[0].hint.as_deref(),
+            Some("use https://x\u{e9}")
+        );
     }
 
     #[test]

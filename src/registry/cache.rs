@@ -40,7 +40,7 @@ use crate::model::{
 };
 
 /// The layout of entries; entries of another format are ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"STKRIDX\0";
 const HEADER_LEN: usize = 8 + 4 + 8 * 4;
 /// Entries kept in the cache folder; the oldest are removed beyond this.
@@ -498,6 +498,7 @@ struct StackE<S> {
     name: S,
     registry: Option<S>,
     rev: Option<S>,
+    allowed_signers: Option<S>,
     needs: Vec<(S, NeedE<S>)>,
     lifecycle: Option<Vec<u8>>,
     open_source: bool,
@@ -908,6 +909,7 @@ fn stack(s: &Stack) -> StackE<&str> {
         name: &s.name,
         registry: s.registry.as_deref(),
         rev: s.rev.as_deref(),
+        allowed_signers: s.allowed_signers.as_deref(),
         needs: s
             .needs
             .iter()
@@ -984,6 +986,7 @@ fn stack_back(s: StackE<&str>) -> Option<Stack> {
         name: s.name.to_owned(),
         registry: s.registry.map(str::to_owned),
         rev: s.rev.map(str::to_owned),
+        allowed_signers: s.allowed_signers.map(str::to_owned),
         needs,
         policy: Policy {
             lifecycle,

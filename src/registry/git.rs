@@ -1,7 +1,9 @@
 //! Reading a registry at a git revision: tree and blob objects straight from the object
 //! database, with no checkout. The registry may be any sub-directory of the repository.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use git2::{ObjectType, Oid, Repository, TreeEntry};
 
@@ -14,14 +16,14 @@ pub enum GitError {
     NotARepository {
         path: String,
         #[source]
-        source: git2::Error,
+        source: GitCause,
     },
     #[error("revision `{rev}` was not found in {repo}")]
     UnknownRevision {
         rev: String,
         repo: String,
         #[source]
-        source: git2::Error,
+        source: GitCause,
     },
     #[error("`{path}` does not exist at revision `{rev}`")]
     MissingAtRevision { path: String, rev: String },
@@ -29,7 +31,7 @@ pub enum GitError {
     Git {
         doing: String,
         #[source]
-        source: git2::Error,
+        source: GitCause,
     },
 }
 
@@ -41,11 +43,14 @@ pub struct GitSource {
     info: SourceInfo,
     /// The registry folder in the working tree, if the repository has one.
     root: Option<std::path::PathBuf>,
-    /// Every entry `list` has seen, by path: reading a listed file goes straight to its
-    /// blob instead of walking the trees again (libgit2 parses a whole tree object to
-    /// find one entry, which for a folder of N files made reading them all N²).
-    listed: std::cell::RefCell<std::collections::HashMap<String, (Oid, EntryKind)>>,
+    /// The entries of each folder listed so far (`""` for the root): name → object and
+    /// file mode. libgit2 does not cache large tree objects, so looking each file up by
+    /// path would inflate and parse its folder's tree again, once per file.
+    listed: Mutex<HashMap<String, Folder>>,
 }
+
+/// A folder's entries: name → object id and file mode.
+type Folder = HashMap<String, (Oid, i32)>;
 
 impl GitSource {
     /// Opens the registry at `dir` (a folder inside a git working tree, or a bare
@@ -53,7 +58,7 @@ impl GitSource {
     pub fn open(dir: &Path, rev: &str, shown: String) -> Result<GitSource, GitError> {
         let repo = Repository::discover(dir).map_err(|source| GitError::NotARepository {
             path: dir.display().to_string(),
-            source,
+            source: source.into(),
         })?;
         let sub = subdir_in_repo(&repo, dir);
         Self::from_repo(repo, &sub, rev, shown)
@@ -76,15 +81,11 @@ impl GitSource {
             let commit = repo
                 .revparse_single(rev)
                 .and_then(|o| o.peel_to_commit())
-                .map_err(|source| GitError::UnknownRevision {
-                    rev: rev.to_owned(),
-                    repo: repo_name,
-                    source,
-                })?;
+                .map_err(|source| revision_error(rev, &repo_name, source))?;
             let commit_id = commit.id();
             let root = commit.tree().map_err(|source| GitError::Git {
                 doing: format!("reading the tree of {commit_id}"),
-                source,
+                source: source.into(),
             })?;
             let tree = if sub.is_empty() {
                 root.id()
@@ -108,9 +109,9 @@ impl GitSource {
         let root = repo.workdir().map(|w| w.join(sub));
         Ok(GitSource {
             root,
-            listed: Default::default(),
             repo,
             tree,
+            listed: Mutex::new(HashMap::new()),
             info: SourceInfo {
                 source: shown,
                 commit: Some(commit_id.to_string()),
@@ -119,10 +120,26 @@ impl GitSource {
         })
     }
 
+    /// Verifies that the commit read is signed by one of `signers`.
+    pub fn verify_signature(
+        &self,
+        signers: &super::signature::AllowedSigners,
+    ) -> Result<super::signature::Verified, super::signature::SignatureError> {
+        let commit = self
+            .info
+            .commit
+            .as_deref()
+            .and_then(|c| Oid::from_str(c).ok())
+            .ok_or_else(|| super::signature::SignatureError::NotGit {
+                registry: self.info.source.clone(),
+            })?;
+        signers.verify_commit(&self.repo, commit, &self.info.source)
+    }
+
     fn git_err(path: &str, source: git2::Error) -> SourceError {
         SourceError::Git {
             path: path.to_owned(),
-            source,
+            source: source.into(),
         }
     }
 
@@ -137,6 +154,55 @@ impl GitSource {
             Err(e) => Err(Self::git_err(path, e)),
         }
     }
+}
+
+/// A revision that could not be read: unknown when git has no such name, otherwise a
+/// git failure (a damaged object, say), which is not the user's typo.
+pub fn revision_error(rev: &str, repo: &str, source: git2::Error) -> GitError {
+    match source.code() {
+        git2::ErrorCode::NotFound | git2::ErrorCode::InvalidSpec | git2::ErrorCode::Ambiguous => {
+            GitError::UnknownRevision {
+                rev: rev.to_owned(),
+                repo: repo.to_owned(),
+                source: source.into(),
+            }
+        }
+        _ => GitError::Git {
+            doing: format!("reading revision `{rev}` in {repo}"),
+            source: source.into(),
+        },
+    }
+}
+
+/// The files under `dir` (a folder in a git working tree) that differ from `HEAD`:
+/// changed, staged, deleted or untracked (ignored files are not counted), as paths
+/// relative to the repository root.
+pub fn uncommitted_changes(dir: &Path) -> Result<Vec<String>, GitError> {
+    let repo = Repository::discover(dir).map_err(|source| GitError::NotARepository {
+        path: dir.display().to_string(),
+        source: source.into(),
+    })?;
+    let sub = subdir_in_repo(&repo, dir);
+    let mut options = git2::StatusOptions::new();
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .exclude_submodules(false);
+    if !sub.is_empty() {
+        options.pathspec(&sub);
+    }
+    let statuses = repo
+        .statuses(Some(&mut options))
+        .map_err(|source| GitError::Git {
+            doing: "comparing the working tree with HEAD".into(),
+            source: source.into(),
+        })?;
+    Ok(statuses
+        .iter()
+        .filter(|s| s.status() != git2::Status::CURRENT)
+        .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+        .collect())
 }
 
 /// `dir` relative to the repository's working tree, `/`-separated.
@@ -197,16 +263,13 @@ impl Source for GitSource {
         .map_err(|e| Self::git_err(dir, e))?;
         let odb = self.repo.odb().map_err(|e| Self::git_err(dir, e))?;
         let mut out = Vec::with_capacity(tree.len());
-        let mut listed = self.listed.borrow_mut();
+        let mut listed = HashMap::with_capacity(tree.len());
         for e in tree.iter() {
+            listed.insert(
+                String::from_utf8_lossy(e.name_bytes()).into_owned(),
+                (e.id(), e.filemode()),
+            );
             let kind = kind_of(e.filemode(), e.kind());
-            let name = String::from_utf8_lossy(e.name_bytes());
-            let path = if dir.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{dir}/{name}")
-            };
-            listed.insert(path, (e.id(), kind));
             let size = if kind == EntryKind::File {
                 odb.read_header(e.id())
                     .map(|(size, _)| size as u64)
@@ -221,28 +284,44 @@ impl Source for GitSource {
             });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
+        if let Ok(mut cache) = self.listed.lock() {
+            cache.insert(dir.to_owned(), listed);
+        }
         Ok(out)
     }
 
     fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
-        let listed = self.listed.borrow().get(path).copied();
-        let (id, kind) = match listed {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let listed = self
+            .listed
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(dir).and_then(|d| d.get(name)).copied());
+        let (id, filemode) = match listed {
             Some(found) => found,
             None => {
                 let entry = self.lookup(path)?.ok_or_else(|| SourceError::Missing {
                     path: path.to_owned(),
                 })?;
-                (entry.id(), kind_of(entry.filemode(), entry.kind()))
+                (entry.id(), entry.filemode())
             }
         };
-        if kind != EntryKind::File {
+        if matches!(
+            kind_of(filemode, None),
+            EntryKind::Symlink | EntryKind::Submodule
+        ) {
             return Err(SourceError::Missing {
                 path: path.to_owned(),
             });
         }
         let odb = self.repo.odb().map_err(|e| Self::git_err(path, e))?;
-        // The header gives the size without inflating the object.
-        let (size, _) = odb.read_header(id).map_err(|e| Self::git_err(path, e))?;
+        // The header gives the size and type without inflating the object.
+        let (size, kind) = odb.read_header(id).map_err(|e| Self::git_err(path, e))?;
+        if kind_of(filemode, Some(kind)) != EntryKind::File {
+            return Err(SourceError::Missing {
+                path: path.to_owned(),
+            });
+        }
         if size as u64 > limit {
             return Err(SourceError::TooLarge {
                 path: path.to_owned(),

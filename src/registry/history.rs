@@ -541,6 +541,12 @@ fn stack_details(a: &Stack, b: &Stack) -> Vec<Detail> {
         a.rev.as_deref().unwrap_or(""),
         b.rev.as_deref().unwrap_or(""),
     );
+    field(
+        &mut out,
+        "allowed-signers",
+        a.allowed_signers.as_deref().unwrap_or(""),
+        b.allowed_signers.as_deref().unwrap_or(""),
+    );
     map_details(&mut out, "needs", &a.needs, &b.needs);
     let (pa, pb) = (&a.policy, &b.policy);
     field(
@@ -618,19 +624,20 @@ pub fn log(
 ) -> Result<Vec<LogEntry>, GitError> {
     let git = |doing: &str| {
         let doing = doing.to_owned();
-        move |source| GitError::Git { doing, source }
+        move |source: git2::Error| GitError::Git {
+            doing,
+            source: source.into(),
+        }
     };
     let repo = Repository::open(repo_path).map_err(|source| GitError::NotARepository {
         path: repo_path.display().to_string(),
-        source,
+        source: source.into(),
     })?;
     let start_commit = repo
         .revparse_single(start)
         .and_then(|o| o.peel_to_commit())
-        .map_err(|source| GitError::UnknownRevision {
-            rev: start.to_owned(),
-            repo: repo_path.display().to_string(),
-            source,
+        .map_err(|source| {
+            super::git::revision_error(start, &repo_path.display().to_string(), source)
         })?;
     let mut walk = repo.revwalk().map_err(git("walking the history"))?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
@@ -755,7 +762,7 @@ fn registry_at(
     }
     let repo = Repository::open(repo_path).map_err(|source| GitError::NotARepository {
         path: repo_path.display().to_string(),
-        source,
+        source: source.into(),
     })?;
     let source = GitSource::from_repo(repo, sub, &commit.to_string(), String::new())?;
     let registry = match super::load(&source) {
@@ -764,7 +771,7 @@ fn registry_at(
         Err(LoadError::Source(e)) => {
             return Err(GitError::Git {
                 doing: format!("reading the registry at {commit}"),
-                source: git2::Error::from_str(&crate::error::chain(&e)),
+                source: git2::Error::from_str(&crate::error::chain(&e)).into(),
             });
         }
     };

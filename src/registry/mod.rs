@@ -20,6 +20,7 @@ pub mod history;
 pub mod init;
 pub mod publish;
 pub mod remote;
+pub mod signature;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -226,9 +227,23 @@ fn check_job(job: &Job) -> (Vec<Diagnostic>, Checked) {
         }
         Err(_) => Some(stem.as_str()),
     };
+    // A file whose name is not an id (`Widget.toml`, a look-alike) is checked but not
+    // loaded, so it cannot stand in for the real one.
     let checked = match *folder {
-        "interfaces" => Checked::Interface(check::interface(path, expected, text)),
-        "components" => Checked::Component(check::component(path, expected, text)),
+        "interfaces" => {
+            let mut parsed = check::interface(path, expected, text);
+            if expected.is_none() {
+                parsed.value = None;
+            }
+            Checked::Interface(parsed)
+        }
+        "components" => {
+            let mut parsed = check::component(path, expected, text);
+            if expected.is_none() {
+                parsed.value = None;
+            }
+            Checked::Component(parsed)
+        }
         _ => Checked::Stack(check::stack(path, Some(stem), text), Id::parse(stem).ok()),
     };
     (found, checked)
@@ -251,7 +266,7 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, HashMap<String, String
         name: String::new(),
         description: String::new(),
     };
-    if let Some(text) = read_entry(source, "", meta_entry, &mut diagnostics) {
+    if let Some(text) = read_entry(source, "", meta_entry, &mut diagnostics)? {
         checked += 1;
         let parsed = check::registry_file("registry.toml", &text);
         diagnostics.extend(parsed.diagnostics);
@@ -302,7 +317,7 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, HashMap<String, String
                 continue;
             };
             let mut found = Vec::new();
-            let Some(text) = read_entry(source, folder, &entry, &mut found) else {
+            let Some(text) = read_entry(source, folder, &entry, &mut found)? else {
                 jobs.push(Job::Findings(found));
                 continue;
             };
@@ -469,13 +484,15 @@ fn describe(kind: EntryKind) -> &'static str {
     }
 }
 
-/// Reads one file's text, turning size, encoding and kind problems into findings.
+/// Reads one file's text, turning size, encoding and kind problems into findings. A file
+/// that cannot be read at all (a damaged git object, a permission error) stops the load:
+/// the registry's answers would be incomplete.
 fn read_entry(
     source: &dyn Source,
     dir: &str,
     entry: &Entry,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Result<Option<String>, SourceError> {
     let path = if dir.is_empty() {
         entry.name.clone()
     } else {
@@ -483,32 +500,33 @@ fn read_entry(
     };
     if entry.kind != EntryKind::File {
         diagnostics.push(not_a_file(&path, entry.kind, "a file"));
-        return None;
+        return Ok(None);
     }
     if entry.size > MAX_FILE_SIZE {
         diagnostics.push(check::too_large(&path, entry.size));
-        return None;
+        return Ok(None);
     }
     let bytes = match source.read(&path, MAX_FILE_SIZE) {
         Ok(b) => b,
         Err(SourceError::TooLarge { size, .. }) => {
             diagnostics.push(check::too_large(&path, size));
-            return None;
+            return Ok(None);
         }
-        Err(e) => {
+        Err(e @ SourceError::Missing { .. }) => {
             diagnostics.push(Diagnostic::error(
                 &path,
                 Code::ParseError,
                 format!("could not read the file: {}", crate::error::chain(&e)),
             ));
-            return None;
+            return Ok(None);
         }
+        Err(e) => return Err(e),
     };
     match check::decode(&path, &bytes) {
-        Ok(_) => String::from_utf8(bytes).ok(),
+        Ok(_) => Ok(String::from_utf8(bytes).ok()),
         Err(d) => {
             diagnostics.push(*d);
-            None
+            Ok(None)
         }
     }
 }

@@ -80,6 +80,8 @@ pub enum PublishError {
     Open(#[from] GitError),
     #[error(transparent)]
     Load(#[from] LoadError),
+    #[error(transparent)]
+    Resolve(#[from] crate::resolve::ResolveError),
 }
 
 fn git(doing: &str) -> impl FnOnce(git2::Error) -> PublishError + '_ {
@@ -97,6 +99,8 @@ pub struct Workspace {
     sub: String,
     /// How the registry is shown in messages.
     shown: String,
+    /// The bound on solver steps while checking reference stacks.
+    max_steps: u64,
 }
 
 /// One file to write: its path in the registry and its new text.
@@ -239,7 +243,19 @@ impl Workspace {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        Ok(Workspace { repo, sub, shown })
+        Ok(Workspace {
+            repo,
+            sub,
+            shown,
+            max_steps: crate::resolve::DEFAULT_MAX_STEPS,
+        })
+    }
+
+    /// Bounds the solver work of checking reference stacks (both before and after the
+    /// change, together).
+    pub fn with_max_steps(mut self, max_steps: u64) -> Workspace {
+        self.max_steps = max_steps;
+        self
     }
 
     /// The git configuration, for the commit identity.
@@ -358,13 +374,23 @@ impl Workspace {
         proposed: Vec<Proposed>,
         message: Option<String>,
     ) -> Result<Plan, PublishError> {
-        // Reference stacks must keep resolving, so they are resolved before and after.
+        // Reference stacks must keep resolving, so they are resolved before and after,
+        // within one step budget.
+        let options = crate::resolve::Options {
+            max_steps: self.max_steps,
+            ..crate::resolve::Options::default()
+        };
+        let gave_up = std::cell::RefCell::new(None);
         let stacks = |registry: &Registry, origins: &super::Origins, found: &[Diagnostic]| {
             if found.iter().any(Diagnostic::is_error) {
-                Vec::new()
-            } else {
-                crate::resolve::check_reference_stacks(registry, origins)
+                return Vec::new();
             }
+            crate::resolve::check_reference_stacks(registry, origins, &options).unwrap_or_else(
+                |e| {
+                    gave_up.borrow_mut().get_or_insert(e);
+                    Vec::new()
+                },
+            )
         };
         let base = super::load_with(head, stacks)?;
         let overlay = Overlay {
@@ -383,6 +409,9 @@ impl Workspace {
             out.extend(stacks(new, origins, found));
             out
         })?;
+        if let Some(e) = gave_up.into_inner() {
+            return Err(e.into());
+        }
         // Refuse errors in the files being written, and errors the change causes
         // elsewhere; errors that were already there are someone else's to fix.
         let targets: BTreeSet<&str> = proposed.iter().map(|p| p.path.as_str()).collect();
@@ -436,6 +465,7 @@ impl Workspace {
         make: impl FnOnce(&GitSource) -> Result<(Vec<Proposed>, Option<String>), PublishError>,
     ) -> Result<Published, PublishError> {
         self.locked(on_wait, || {
+            self.recover()?;
             let head = self.head_source()?;
             let (proposed, message) = make(&head)?;
             let paths: BTreeSet<String> = proposed.iter().map(|p| p.path.clone()).collect();
@@ -492,12 +522,27 @@ impl Workspace {
         if head.target() != Some(base) {
             return Err(PublishError::Moved);
         }
+        // From here until the index is written, a journal says what is being done, so
+        // that a run killed in between is finished by the next one (`recover`).
+        let journal = Journal {
+            base: base.to_string(),
+            commit: commit.to_string(),
+            paths: plan
+                .proposed
+                .iter()
+                .filter(|p| plan.files.contains(&p.path))
+                .map(|p| self.repo_path(&p.path))
+                .collect(),
+        };
+        self.write_journal(&journal)?;
         let subject = plan.message.lines().next().unwrap_or_default();
-        head.set_target(commit, &format!("commit: {subject}"))
-            .map_err(|e| match e.code() {
+        if let Err(e) = head.set_target(commit, &format!("commit: {subject}")) {
+            self.remove_journal();
+            return Err(match e.code() {
                 git2::ErrorCode::Modified | git2::ErrorCode::Locked => PublishError::Moved,
                 _ => git("moving the branch")(e),
-            })?;
+            });
+        }
 
         // The commit has landed; bring the working tree and index in line with it.
         let root = self.root();
@@ -517,7 +562,8 @@ impl Workspace {
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir).map_err(worktree_err)?;
                 }
-                files::write_atomic(&path, p.text.as_bytes()).map_err(worktree_err)?;
+                files::write_atomic_as(&path, p.text.as_bytes(), WORKTREE_TEMP)
+                    .map_err(worktree_err)?;
             }
             index
                 .add_path(Path::new(&self.repo_path(&p.path)))
@@ -528,8 +574,143 @@ impl Workspace {
             path: "the index".into(),
             source: std::io::Error::other(GitCause(e)),
         })?;
+        self.remove_journal();
         Ok(commit_id)
     }
+
+    fn journal_path(&self) -> PathBuf {
+        self.repo.path().join(JOURNAL)
+    }
+
+    fn write_journal(&self, journal: &Journal) -> Result<(), PublishError> {
+        let path = self.journal_path();
+        let text = serde_json::to_string(journal).unwrap_or_default();
+        files::write_atomic(&path, text.as_bytes())
+            .map_err(|source| PublishError::Lock { path, source })
+    }
+
+    fn remove_journal(&self) {
+        let _ = std::fs::remove_file(self.journal_path());
+    }
+
+    /// Finishes what a run killed while committing left undone, as its journal says: if
+    /// the branch moved, the working tree files and index entries it changes are brought
+    /// in line with the commit (a file that was edited since is left alone); either way
+    /// the lock files and temporary files that run held are removed. Only called under
+    /// the publish lock, so no other publish is running.
+    fn recover(&self) -> Result<(), PublishError> {
+        let path = self.journal_path();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => return Err(PublishError::Lock { path, source }),
+        };
+        let Ok(journal) = serde_json::from_str::<Journal>(&text) else {
+            self.remove_journal();
+            return Ok(());
+        };
+        self.remove_stale_git_locks();
+        let Some(workdir) = self.repo.workdir().map(Path::to_path_buf) else {
+            self.remove_journal();
+            return Ok(());
+        };
+        for p in &journal.paths {
+            if let Some(dir) = workdir.join(p).parent() {
+                files::remove_temporary(dir, WORKTREE_TEMP);
+            }
+        }
+        let head = self.repo.head().ok().and_then(|h| h.target());
+        if head.map(|h| h.to_string()) == Some(journal.commit.clone()) {
+            self.finish_worktree(&workdir, &journal)?;
+        }
+        self.remove_journal();
+        Ok(())
+    }
+
+    fn finish_worktree(&self, workdir: &Path, journal: &Journal) -> Result<(), PublishError> {
+        let repo = &self.repo;
+        let tree_of = |id: &str| {
+            Oid::from_str(id)
+                .and_then(|oid| repo.find_commit(oid))
+                .and_then(|c| c.tree())
+        };
+        let new = tree_of(&journal.commit).map_err(git("reading the interrupted commit"))?;
+        let old = tree_of(&journal.base).ok();
+        let blob = |tree: &git2::Tree<'_>, path: &str| -> Option<Vec<u8>> {
+            let entry = tree.get_path(Path::new(path)).ok()?;
+            Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
+        };
+        let worktree_err = |path: &str, source| PublishError::WorkingTree {
+            commit: journal.commit.clone(),
+            path: path.to_owned(),
+            source,
+        };
+        let mut index = repo.index().map_err(git("reading the index"))?;
+        index.read(true).map_err(git("reading the index"))?;
+        for p in &journal.paths {
+            let Some(text) = blob(&new, p) else {
+                continue;
+            };
+            let file = workdir.join(p);
+            let on_disk = std::fs::read(&file).ok();
+            if on_disk.as_deref() != Some(text.as_slice()) {
+                let before = old.as_ref().and_then(|t| blob(t, p));
+                if on_disk.is_some() && on_disk != before {
+                    continue; // edited since: someone else's change
+                }
+                if let Some(dir) = file.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| worktree_err(p, e))?;
+                }
+                files::write_atomic_as(&file, &text, WORKTREE_TEMP)
+                    .map_err(|e| worktree_err(p, e))?;
+            }
+            index
+                .add_path(Path::new(p))
+                .map_err(|e| worktree_err(p, std::io::Error::other(GitCause(e))))?;
+        }
+        index
+            .write()
+            .map_err(|e| worktree_err("the index", std::io::Error::other(GitCause(e))))
+    }
+
+    /// Removes the git lock files a publish takes (the index, `HEAD`, the branch and its
+    /// log): after an interrupted publish they are stale, and would stop every git
+    /// command. A plain git command running at this very moment would lose its lock and
+    /// fail (docs/SECURITY.md).
+    fn remove_stale_git_locks(&self) {
+        let gitdir = self.repo.path();
+        let common = self.repo.commondir();
+        let mut locks = vec![gitdir.join("index.lock"), gitdir.join("HEAD.lock")];
+        if let Ok(head) = self.repo.find_reference("HEAD")
+            && let Ok(Some(branch)) = head.symbolic_target()
+            && branch.starts_with("refs/heads/")
+            && !branch
+                .split('/')
+                .any(|part| part == ".." || part.is_empty())
+        {
+            locks.push(common.join(format!("{branch}.lock")));
+            locks.push(common.join("logs").join(format!("{branch}.lock")));
+        }
+        locks.push(common.join("packed-refs.lock"));
+        for lock in locks {
+            let _ = std::fs::remove_file(lock);
+        }
+    }
+}
+
+/// The journal of a commit in progress, in the git folder.
+const JOURNAL: &str = "stackreg-publish.journal";
+
+/// The prefix of the temporary files a publish writes in the working tree.
+const WORKTREE_TEMP: &str = ".stackreg-publish-";
+
+/// What a commit in progress changes: the commit it builds on, the commit it makes, and
+/// the files (relative to the repository root) it writes.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Journal {
+    base: String,
+    commit: String,
+    paths: Vec<String>,
 }
 
 /// Interface versions that were published at the base and are gone.

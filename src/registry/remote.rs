@@ -421,8 +421,21 @@ fn is_fresh(fetched_at: Option<SystemTime>, ttl: Duration) -> bool {
         .is_some_and(|age| age < ttl)
 }
 
-/// Removes git lock files from a cached copy. Only called while holding the cache lock.
+/// Removes git lock files, and the half-written packs and objects of fetches that were
+/// killed, from a cached copy. Only called while holding the cache lock.
 fn remove_stale_locks(dir: &Path) {
+    for (folder, prefix) in [
+        ("objects/pack", "pack_git2_"),
+        ("objects", "tmp_object_git2_"),
+    ] {
+        if let Ok(entries) = fs::read_dir(dir.join(folder)) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(prefix) {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
     for name in [
         "packed-refs.lock",
         "HEAD.lock",
@@ -472,15 +485,11 @@ pub fn source(cached: Cached, url: &str, rev: Option<&str>) -> Result<GitSource,
         .repo
         .revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
-        .map_err(|source| GitError::UnknownRevision {
-            rev: rev.to_owned(),
-            repo: redact(url),
-            source,
-        })?;
+        .map_err(|source| super::git::revision_error(rev, &redact(url), source))?;
     let id = commit.id();
     let tree = commit.tree().map_err(|source| GitError::Git {
         doing: format!("reading the tree of {id}"),
-        source,
+        source: source.into(),
     })?;
     let sub = if tree.get_name("registry.toml").is_some() {
         ""

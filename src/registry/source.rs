@@ -51,7 +51,7 @@ pub enum SourceError {
     Git {
         path: String,
         #[source]
-        source: git2::Error,
+        source: crate::registry::git::GitCause,
     },
     #[error("{path} does not exist")]
     Missing { path: String },
@@ -92,7 +92,7 @@ pub trait Source {
 impl fmt::Display for SourceInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.commit {
-            Some(c) => write!(f, "{} at {}", self.source, &c[..c.len().min(12)]),
+            Some(c) => write!(f, "{} at {}", self.source, c.get(..12).unwrap_or(c)),
             None => f.write_str(&self.source),
         }
     }

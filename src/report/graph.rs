@@ -2,6 +2,7 @@
 //! JSON. Nodes are `id@version`; edges carry the `depends` range or the interface and
 //! range of a `requires`.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fmt::Write;
 
@@ -10,6 +11,9 @@ use serde::Serialize;
 
 use crate::resolve::{EdgeKind, Plan};
 use crate::text::escape;
+
+/// How many levels the tree view shows.
+const MAX_TREE_DEPTH: usize = 64;
 
 /// A node of the graph.
 #[derive(Debug, Clone, Serialize)]
@@ -130,7 +134,13 @@ impl GraphReport {
     /// A Mermaid flowchart.
     pub fn mermaid(&self) -> String {
         let label = |s: &str| escape(s).replace('"', "#quot;");
-        let index = |id: &str| self.nodes.iter().position(|n| n.id == id).unwrap_or(0);
+        let positions: std::collections::HashMap<&str, usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+        let index = |id: &str| positions.get(id).copied().unwrap_or(0);
         let mut out = String::from("flowchart LR\n");
         for (i, n) in self.nodes.iter().enumerate() {
             let _ = writeln!(out, "  n{i}[\"{}\"]", label(&n.id));
@@ -160,19 +170,42 @@ impl GraphReport {
 }
 
 impl fmt::Display for GraphReport {
-    /// A tree: each need, then what each release needs, depth first.
+    /// A tree: each need, then what each release needs, depth first. Releases shown
+    /// before are marked `…` and not expanded again; the tree stops `MAX_TREE_DEPTH`
+    /// levels down (chains of dependencies can be thousands long).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn walk(
-            g: &GraphReport,
-            f: &mut fmt::Formatter<'_>,
-            node: &str,
-            prefix: &str,
-            seen: &mut Vec<String>,
-        ) -> fmt::Result {
-            let children: Vec<&GraphEdge> = g.edges.iter().filter(|e| e.from == node).collect();
-            for (i, e) in children.iter().enumerate() {
-                let last = i + 1 == children.len();
-                let repeat = seen.contains(&e.to);
+        let mut children: HashMap<&str, Vec<&GraphEdge>> = HashMap::new();
+        for e in &self.edges {
+            children.entry(e.from.as_str()).or_default().push(e);
+        }
+        let none: Vec<&GraphEdge> = Vec::new();
+        let mut roots: Vec<(&String, &Node)> = self
+            .nodes
+            .iter()
+            .flat_map(|n| n.needs.iter().map(move |need| (need, n)))
+            .collect();
+        roots.sort_by(|a, b| a.0.cmp(b.0));
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (need, n) in roots {
+            writeln!(f, "need {} → {}", escape(need), escape(&n.id))?;
+            if !seen.insert(n.id.as_str()) {
+                continue;
+            }
+            // Depth first without recursion: for each level, its edges, the next to
+            // print, and the prefix of its lines.
+            let mut stack: Vec<(&[&GraphEdge], usize, String)> = vec![(
+                children.get(n.id.as_str()).unwrap_or(&none),
+                0,
+                "  ".to_owned(),
+            )];
+            while let Some((edges, i, prefix)) = stack.last_mut() {
+                let Some(e) = edges.get(*i) else {
+                    stack.pop();
+                    continue;
+                };
+                *i += 1;
+                let last = *i == edges.len();
+                let repeat = seen.contains(e.to.as_str());
                 writeln!(
                     f,
                     "{prefix}{} {} ({}){}",
@@ -181,26 +214,17 @@ impl fmt::Display for GraphReport {
                     escape(&e.label),
                     if repeat { " …" } else { "" }
                 )?;
-                if !repeat {
-                    seen.push(e.to.clone());
-                    let next = format!("{prefix}{}", if last { "   " } else { "│  " });
-                    walk(g, f, &e.to, &next, seen)?;
+                if repeat {
+                    continue;
                 }
-            }
-            Ok(())
-        }
-        let mut roots: Vec<(&String, &Node)> = self
-            .nodes
-            .iter()
-            .flat_map(|n| n.needs.iter().map(move |need| (need, n)))
-            .collect();
-        roots.sort_by(|a, b| a.0.cmp(b.0));
-        let mut seen = Vec::new();
-        for (need, n) in roots {
-            writeln!(f, "need {} → {}", escape(need), escape(&n.id))?;
-            if !seen.contains(&n.id) {
-                seen.push(n.id.clone());
-                walk(self, f, &n.id, "  ", &mut seen)?;
+                seen.insert(e.to.as_str());
+                let next = format!("{prefix}{}", if last { "   " } else { "│  " });
+                let below = children.get(e.to.as_str()).unwrap_or(&none);
+                if stack.len() >= MAX_TREE_DEPTH && !below.is_empty() {
+                    writeln!(f, "{next}└─ … (deeper levels not shown)")?;
+                    continue;
+                }
+                stack.push((below, 0, next));
             }
         }
         Ok(())

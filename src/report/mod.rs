@@ -219,7 +219,7 @@ pub fn md(s: &str) -> String {
     let mut out = String::with_capacity(escaped.len());
     for c in escaped.chars() {
         match c {
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' => {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '&' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -309,5 +309,7 @@ mod tests {
     fn markdown_cells_cannot_break_the_table() {
         assert_eq!(md("a|b"), "a\\|b");
         assert_eq!(md("<script>"), "\\<script\\>");
+        // An entity would smuggle in what escaping took out (`&#x202e;` is a bidi override).
+        assert_eq!(md("&#x202e;x~~y~~"), "\\&\\#x202e;x\\~\\~y\\~\\~");
     }
 }

@@ -160,8 +160,8 @@ impl ResolveReport {
     pub fn markdown(&self) -> String {
         let mut out = format!("### Plan for {}\n\n", super::md(&self.stack));
         out.push_str(&format!(
-            "Registry: `{}`{}\n\n",
-            self.registry.source.replace('`', "'"),
+            "Registry: {}{}\n\n",
+            super::md_code(&self.registry.source),
             self.registry
                 .commit
                 .as_ref()
@@ -169,12 +169,14 @@ impl ResolveReport {
                 .unwrap_or_default()
         ));
         if let Some(why) = &self.conflict {
+            // Escaped line by line, in a fence longer than any run of backticks inside.
+            let text: Vec<String> = why.text().lines().map(|l| escape(l).into_owned()).collect();
+            let text = text.join("\n");
+            let fence = "`".repeat(longest_run(&text, '`').max(2) + 1);
             out.push_str(&format!(
-                "**No plan exists.** {}\n\n```text\n",
+                "**No plan exists.** {}\n\n{fence}text\n{text}\n{fence}\n",
                 super::md(&why.summary)
             ));
-            out.push_str(&escape(&why.text()));
-            out.push_str("```\n");
             return out;
         }
         let header = self.header();
@@ -327,4 +329,14 @@ pub fn warnings(registry: &Registry, stack: &Stack, plan: &Plan, today: Date) ->
         }
     }
     out
+}
+
+/// The longest run of `c` in `s`.
+fn longest_run(s: &str, c: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for x in s.chars() {
+        run = if x == c { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
 }

@@ -183,19 +183,27 @@ fn excerpt(
     span: std::ops::Range<usize>,
     line: u32,
 ) -> (String, std::ops::Range<usize>, u32) {
-    let start = span.start.min(src.len());
+    let mut start = span.start.min(src.len());
+    while !src.is_char_boundary(start) {
+        start -= 1;
+    }
     let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
-    let end = span.end.clamp(start, line_end);
+    let mut end = span.end.clamp(start, line_end);
+    while !src.is_char_boundary(end) {
+        end += 1;
+    }
     let before = text::escape(&src[line_start..start]);
     let inside = text::escape(&src[start..end]);
     let after = text::escape(&src[end..line_end]);
     let a = before.len();
-    let b = a + inside
-        .len()
-        .max(usize::from(start == end && start < line_end));
+    // An empty span marks the character after it, whole (it may take several bytes).
+    let b = if inside.is_empty() {
+        a + after.chars().next().map_or(0, char::len_utf8)
+    } else {
+        a + inside.len()
+    };
     let line_text = format!("{before}{inside}{after}");
-    let b = b.min(line_text.len()).max(a);
     (line_text, a..b, line)
 }
 
@@ -212,5 +220,29 @@ fn gh_property(s: &str) -> String {
 impl fmt::Display for ValidationReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.human(false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by fuzzing (fuzz/seeds/stack/regression-multibyte-after-error): a finding
+    /// located just before a two-byte character made the renderer slice inside it.
+    #[test]
+    fn an_empty_span_before_a_multibyte_character() {
+        let src = "[needs]\nw = \"cms\"\u{742}\nnext = 1\n";
+        let at = src.find('\u{742}').unwrap();
+        let (line, span, _) = excerpt(src, at..at, 2);
+        assert!(line.is_char_boundary(span.start) && line.is_char_boundary(span.end));
+        assert_eq!(&line[span], "\u{742}");
+        let mut d =
+            Diagnostic::error("s.toml", crate::diagnostic::Code::ParseError, "x").at_span(at..at);
+        crate::diagnostic::locate_all(src, [&mut d]);
+        let out = render_one(&Renderer::plain(), &d, Some(&src.to_owned()));
+        assert!(out.contains("s.toml:2:"), "{out}");
+        // Spans that do not fall on character boundaries at all are rounded out.
+        let (line, span, _) = excerpt(src, at + 1..at + 1, 2);
+        assert!(line.is_char_boundary(span.start) && line.is_char_boundary(span.end));
     }
 }

@@ -282,6 +282,12 @@ pub fn alternatives(
     };
     let stack = resolver.stack;
     let used = uses(plan, stack, x, xr);
+    // The command's budget of solver steps counts per component replaced: a lock-in
+    // report resolves once or twice per candidate of every component of the plan.
+    let base = &Options {
+        budget: super::Budget::default(),
+        ..base.clone()
+    };
     // Needs that name the component itself: the candidate takes their place.
     let dropped: BTreeSet<Id> = stack
         .needs

@@ -84,7 +84,12 @@ struct Ctx<'s, 'a, 'r> {
     roots: &'s [(Requirement, Vec<Id>)],
     forced: &'s [(Requirement, Id)],
     reported: HashSet<SolvableId>,
+    /// How many requirements deep the explanation is.
+    depth: usize,
 }
+
+/// How many requirements deep an explanation goes before it stops.
+const MAX_DEPTH: usize = 32;
 
 pub(crate) fn explain(
     solver: &Solver<Provider<'_, '_>>,
@@ -112,6 +117,7 @@ pub(crate) fn explain(
         roots,
         forced,
         reported: HashSet::new(),
+        depth: 0,
     };
     let root = ctx.graph.root_node;
     let groups = ctx.requirement_groups(root);
@@ -302,6 +308,29 @@ impl Ctx<'_, '_, '_> {
 
     /// The node for one requirement; `from` is the release that has it (none for needs).
     fn requirement(
+        &mut self,
+        req: Requirement,
+        edges: &[EdgeIndex],
+        from: Option<SolvableId>,
+    ) -> ExplainNode {
+        // A chain of dependencies thousands long would recurse as deep; nobody reads an
+        // explanation that deep, and the stack would overflow first.
+        if self.depth >= MAX_DEPTH {
+            return ExplainNode {
+                text: format!(
+                    "{} … (the explanation stops here, {MAX_DEPTH} levels deep)",
+                    self.what(req)
+                ),
+                children: Vec::new(),
+            };
+        }
+        self.depth += 1;
+        let node = self.requirement_at_depth(req, edges, from);
+        self.depth -= 1;
+        node
+    }
+
+    fn requirement_at_depth(
         &mut self,
         req: Requirement,
         edges: &[EdgeIndex],

@@ -14,6 +14,8 @@ pub mod plan;
 mod provider;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use semver::{Version, VersionReq};
 
@@ -23,8 +25,49 @@ use crate::registry::Registry;
 pub use explain::{ExplainNode, Explanation};
 pub use plan::{Chain, Edge, EdgeKind, Plan, PlannedRelease, Step};
 
-/// The default bound on solver work before resolution gives up.
-pub const DEFAULT_MAX_STEPS: u64 = 200_000;
+/// The default bound on the solver steps of one resolution. Realistic stacks take a few
+/// hundred; adversarial registries (docs/SECURITY.md) give up within seconds.
+pub const DEFAULT_MAX_STEPS: u64 = 20_000;
+
+/// A command that resolves many times (`outdated`, `validate` over every reference stack,
+/// `registry publish`) gives up once it has spent this many times `max_steps` in all.
+pub const COMMAND_STEPS_FACTOR: u64 = 10;
+
+/// Solver steps spent so far, shared by an `Options` and all its clones, so that a command
+/// that resolves many times is bounded as a whole, not only per resolution.
+#[derive(Debug, Clone, Default)]
+pub struct Budget(Arc<Spent>);
+
+#[derive(Debug, Default)]
+struct Spent {
+    steps: AtomicU64,
+    resolutions: AtomicU64,
+}
+
+impl Budget {
+    /// Counts `n` steps and returns how many have been spent.
+    pub(crate) fn spend(&self, n: u64) -> u64 {
+        self.0
+            .steps
+            .fetch_add(n, Ordering::Relaxed)
+            .saturating_add(n)
+    }
+
+    /// Counts one resolution started.
+    pub(crate) fn start(&self) {
+        self.0.resolutions.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many steps have been spent.
+    pub fn spent(&self) -> u64 {
+        self.0.steps.load(Ordering::Relaxed)
+    }
+
+    /// How many resolutions have been started.
+    pub fn resolutions(&self) -> u64 {
+        self.0.resolutions.load(Ordering::Relaxed)
+    }
+}
 
 /// Adjustments to a resolution beyond what the stack file says.
 #[derive(Debug, Clone)]
@@ -45,8 +88,11 @@ pub struct Options {
     /// When set, only these components may be in the plan: a cheaper first try that can
     /// find a plan but never proves there is none.
     pub universe: Option<BTreeSet<Id>>,
-    /// Give up after this many solver steps.
+    /// Give up after this many solver steps in one resolution, or `COMMAND_STEPS_FACTOR`
+    /// times as many over every resolution made with these options and their clones.
     pub max_steps: u64,
+    /// The steps spent so far by these options and their clones.
+    pub budget: Budget,
     /// Only the plan's releases are wanted: leave out its edges and which needs each
     /// release meets (cheaper, for callers that compare versions).
     pub outline: bool,
@@ -64,6 +110,7 @@ impl Default for Options {
             universe: None,
             max_steps: DEFAULT_MAX_STEPS,
             outline: false,
+            budget: Budget::default(),
         }
     }
 }
@@ -87,8 +134,15 @@ impl Resolution {
 /// Why resolution could not run to an answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
+    /// One resolution took more than `max_steps`.
     #[error("resolution gave up after {steps} steps without deciding whether a plan exists")]
     GaveUp { steps: u64 },
+    /// The resolutions of one command took more than `COMMAND_STEPS_FACTOR` × `max_steps`
+    /// together.
+    #[error(
+        "resolution gave up after {steps} steps over {resolutions} resolutions, without finishing"
+    )]
+    GaveUpInAll { steps: u64, resolutions: u64 },
 }
 
 /// What a resolver needs to know about the registry, computed once and shared by every
@@ -194,18 +248,24 @@ impl<'r> Resolver<'r> {
 }
 
 /// Resolves every reference stack in the registry (`stacks/`); each one without a plan is
-/// a `stack-unresolvable` finding.
+/// a `stack-unresolvable` finding. All of them share the step budget of `options`; when
+/// it runs out the check gives up, as there is then no telling which stacks resolve.
 pub fn check_reference_stacks(
     registry: &Registry,
     origins: &crate::registry::Origins,
-) -> Vec<crate::diagnostic::Diagnostic> {
+    options: &Options,
+) -> Result<Vec<crate::diagnostic::Diagnostic>, ResolveError> {
     use crate::diagnostic::{Code, Diagnostic};
     let mut out = Vec::new();
     for (id, stack) in &registry.stacks {
         let file = origins.stack(id);
-        match resolve(registry, stack) {
-            Ok(Resolution::Resolved(_)) => {}
-            Ok(Resolution::Unsatisfiable(why)) => out.push(
+        let options = Options {
+            budget: options.budget.clone(),
+            max_steps: options.max_steps,
+            ..Options::default()
+        };
+        if let Resolution::Unsatisfiable(why) = Resolver::new(registry, stack).resolve(&options)? {
+            out.push(
                 Diagnostic::error(
                     &file,
                     Code::StackUnresolvable,
@@ -219,15 +279,10 @@ pub fn check_reference_stacks(
                     "{}; `stackreg resolve` on this stack explains it in full",
                     why.first_reason()
                 )),
-            ),
-            Err(e) => out.push(Diagnostic::error(
-                &file,
-                Code::StackUnresolvable,
-                e.to_string(),
-            )),
+            );
         }
     }
-    out
+    Ok(out)
 }
 
 /// Resolves `stack` against `registry` with default options.

@@ -1,7 +1,7 @@
 //! Plans: the releases chosen for a stack, why each is there, and the graph of
 //! `depends`/`requires` edges between them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use semver::{Version, VersionReq};
@@ -9,6 +9,10 @@ use serde::Serialize;
 
 use super::{Options, Resolver};
 use crate::model::{Component, Id, Release};
+
+/// How many steps `chains_to` may take through the plan before it stops and says the
+/// list is incomplete.
+const MAX_WALK: usize = 1_000_000;
 
 /// Why one planned release needs another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -325,59 +329,88 @@ impl Plan {
     pub fn chains_to(&self, id: &str, limit: usize) -> (Vec<Chain>, bool) {
         let mut out = Vec::new();
         let mut truncated = false;
+        let mut forward: HashMap<&str, Vec<&Edge>> = HashMap::new();
+        let mut backward: HashMap<&str, Vec<&str>> = HashMap::new();
+        for e in &self.edges {
+            forward.entry(e.from.as_str()).or_default().push(e);
+            backward
+                .entry(e.to.as_str())
+                .or_default()
+                .push(e.from.as_str());
+        }
+        // Only components from which `id` can be reached are worth walking into; without
+        // this, a lattice of dependencies leading elsewhere has exponentially many paths.
+        let mut reaches: HashSet<&str> = HashSet::from([id]);
+        let mut todo = vec![id];
+        while let Some(to) = todo.pop() {
+            for &from in backward.get(to).map_or(&[][..], Vec::as_slice) {
+                if reaches.insert(from) {
+                    todo.push(from);
+                }
+            }
+        }
         let mut roots: Vec<(&Id, &PlannedRelease)> = self
             .releases
             .iter()
             .flat_map(|r| r.needs.iter().map(move |n| (n, r)))
+            .filter(|(_, r)| reaches.contains(r.component.as_str()))
             .collect();
         roots.sort_by(|a, b| (a.0, &a.1.component).cmp(&(b.0, &b.1.component)));
+        let mut work = 0usize;
         for (need, root) in roots {
+            if truncated {
+                break;
+            }
+            // Depth first, without recursion (chains may be thousands long): the path,
+            // and for each step the next of its edges to try.
             let mut path = vec![Step {
                 component: root.component.clone(),
                 version: root.version.clone(),
                 via: None,
             }];
-            self.walk(id, need, &mut path, &mut out, limit, &mut truncated);
+            let mut next_edge = vec![0usize];
+            let mut on_path: HashSet<&str> = HashSet::from([root.component.as_str()]);
+            while let (Some(last), Some(&i)) = (path.last(), next_edge.last()) {
+                work += 1;
+                if work > MAX_WALK {
+                    truncated = true;
+                    break;
+                }
+                let from = last.component.as_str();
+                if from == id {
+                    if out.len() >= limit {
+                        truncated = true;
+                        break;
+                    }
+                    out.push(Chain {
+                        need: need.clone(),
+                        steps: path.clone(),
+                    });
+                } else if let Some(e) = forward.get(from).and_then(|edges| edges.get(i)) {
+                    if let Some(step) = next_edge.last_mut() {
+                        *step += 1;
+                    }
+                    let to = e.to.as_str();
+                    if reaches.contains(to)
+                        && !on_path.contains(to)
+                        && let Some(next) = self.get(to)
+                    {
+                        on_path.insert(next.component.as_str());
+                        path.push(Step {
+                            component: next.component.clone(),
+                            version: next.version.clone(),
+                            via: Some(e.label()),
+                        });
+                        next_edge.push(0);
+                    }
+                    continue;
+                }
+                if let Some(done) = path.pop() {
+                    on_path.remove(done.component.as_str());
+                }
+                next_edge.pop();
+            }
         }
         (out, truncated)
-    }
-
-    fn walk(
-        &self,
-        target: &str,
-        need: &Id,
-        path: &mut Vec<Step>,
-        out: &mut Vec<Chain>,
-        limit: usize,
-        truncated: &mut bool,
-    ) {
-        let Some(last) = path.last() else { return };
-        if last.component.as_str() == target {
-            if out.len() >= limit {
-                *truncated = true;
-            } else {
-                out.push(Chain {
-                    need: need.clone(),
-                    steps: path.clone(),
-                });
-            }
-            return;
-        }
-        let from = last.component.clone();
-        for e in self.edges.iter().filter(|e| e.from == from) {
-            if path.iter().any(|s| s.component == e.to) || *truncated {
-                continue;
-            }
-            let Some(next) = self.get(e.to.as_str()) else {
-                continue;
-            };
-            path.push(Step {
-                component: next.component.clone(),
-                version: next.version.clone(),
-                via: Some(e.label()),
-            });
-            self.walk(target, need, path, out, limit, truncated);
-            path.pop();
-        }
     }
 }

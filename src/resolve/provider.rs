@@ -77,6 +77,10 @@ pub(crate) enum Missing {
     Component { id: Id },
 }
 
+/// Every this many releases of a component count as one more solver step when its
+/// candidates are listed.
+const CANDIDATES_PER_STEP: u64 = 100;
+
 /// An interface requirement: interface, range, and the component that may not provide it.
 type InterfaceKey = (Id, VersionReq, Option<u32>);
 
@@ -91,9 +95,12 @@ pub(crate) struct Provider<'a, 'r> {
     pub(crate) unions: RefCell<HashMap<VersionSetUnionId, UnionMeaning>>,
     pub(crate) missing: RefCell<Vec<Missing>>,
     interface_reqs: RefCell<HashMap<InterfaceKey, Requirement>>,
+    /// Steps of this resolution alone.
     steps: Cell<u64>,
     /// `options.universe` by component index, when set.
     universe: Option<Vec<bool>>,
+    /// Whether the command's budget (rather than this resolution's) ran out.
+    over_budget: Cell<bool>,
 }
 
 impl<'a, 'r> Provider<'a, 'r> {
@@ -123,6 +130,7 @@ impl<'a, 'r> Provider<'a, 'r> {
                 }
                 within
             }),
+            over_budget: Cell::new(false),
         }
     }
 
@@ -315,6 +323,15 @@ impl<'a, 'r> Provider<'a, 'r> {
         None
     }
 
+    /// Counts `n` solver steps against this resolution and the command's budget, and
+    /// returns this resolution's total.
+    fn charge(&self, n: u64) -> u64 {
+        self.options.budget.spend(n);
+        let steps = self.steps.get().saturating_add(n);
+        self.steps.set(steps);
+        steps
+    }
+
     pub(crate) fn rel(&self, s: SolvableId) -> Rel {
         self.pool.resolve_solvable(s).record
     }
@@ -398,6 +415,9 @@ impl DependencyProvider for Provider<'_, '_> {
         };
         let c = self.resolver.components[ci as usize];
         let ids = self.releases_of(ci);
+        // Listing candidates costs time in proportion to their number, so a component
+        // with thousands of releases counts for more than one step.
+        self.charge(ids.len() as u64 / CANDIDATES_PER_STEP);
         let mut candidates = Candidates {
             candidates: ids.clone(),
             // Dependencies are fetched for releases the solver considers, not up front for
@@ -487,9 +507,17 @@ impl DependencyProvider for Provider<'_, '_> {
     }
 
     fn should_cancel_with_value(&self) -> Option<Box<dyn std::any::Any>> {
-        let steps = self.steps.get() + 1;
-        self.steps.set(steps);
-        (steps > self.options.max_steps).then(|| Box::new(steps) as Box<dyn std::any::Any>)
+        let steps = self.charge(1);
+        let spent = self.options.budget.spent();
+        let budget = self
+            .options
+            .max_steps
+            .saturating_mul(super::COMMAND_STEPS_FACTOR);
+        if spent > budget {
+            self.over_budget.set(true);
+        }
+        (steps > self.options.max_steps || spent > budget)
+            .then(|| Box::new(()) as Box<dyn std::any::Any>)
     }
 }
 
@@ -500,6 +528,7 @@ pub(crate) fn solve(
     keep: &BTreeMap<Id, Version>,
     strict: bool,
 ) -> Result<Resolution, ResolveError> {
+    options.budget.start();
     let provider = Provider::new(resolver, options, keep, strict);
     let mut roots: Vec<(Requirement, Vec<Id>)> = Vec::new();
     // The solver decides root requirements in order, so needs that name a component go
@@ -556,11 +585,16 @@ pub(crate) fn solve(
             let explanation = explain::explain(&solver, &conflict, &roots, &forced);
             Ok(Resolution::Unsatisfiable(explanation))
         }
-        Err(UnsolvableOrCancelled::Cancelled(value)) => Err(ResolveError::GaveUp {
-            steps: value
-                .downcast_ref::<u64>()
-                .copied()
-                .unwrap_or(options.max_steps),
+        Err(UnsolvableOrCancelled::Cancelled(_)) if solver.provider().over_budget.get() => {
+            Err(ResolveError::GaveUpInAll {
+                steps: options
+                    .max_steps
+                    .saturating_mul(super::COMMAND_STEPS_FACTOR),
+                resolutions: options.budget.resolutions(),
+            })
+        }
+        Err(UnsolvableOrCancelled::Cancelled(_)) => Err(ResolveError::GaveUp {
+            steps: options.max_steps,
         }),
     }
 }

@@ -5,13 +5,16 @@
 
 mod support;
 
+mod atomicity;
 mod bad_input;
 mod basics;
 mod cache;
 mod discovery;
 mod git_rev;
+mod hostile;
 mod output;
 mod registry_git;
 mod remote;
 mod resolve;
+mod signed;
 mod validate_codes;

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod alternatives;
+mod bound;
 mod model_support;
 mod properties;
 mod rules;

@@ -81,6 +81,7 @@ pub fn stack(needs: Vec<(&str, Need)>) -> Stack {
         name: "test stack".into(),
         registry: None,
         rev: None,
+        allowed_signers: None,
         needs: needs.into_iter().map(|(n, need)| (id(n), need)).collect(),
         policy: Policy::default(),
         prefer: Vec::new(),
