@@ -301,12 +301,14 @@ pub fn alternatives(
     let mut keep = stack.current.clone();
     keep.extend(base.locked.clone());
     keep.remove(x);
-    let rest = Rest::new(resolver.registry, &favour, x);
+    let rest = Rest::new(resolver.registry, plan, &favour, x);
 
     // If the stack has no plan without X at all, no candidate can give one (requiring the
     // candidate only adds to the problem): one resolution answers for all of them, except
     // candidates exempted from the policy, which may bring what the policy kept out.
-    let without = {
+    let without = if base.exhaustive {
+        None
+    } else {
         let mut options = base.clone();
         options.forbid.insert(x.clone());
         options.drop_needs.extend(dropped.iter().cloned());
@@ -345,7 +347,12 @@ pub fn alternatives(
         }
         // A drop-in is the old plan minus X plus one release of Y: when such a plan holds,
         // it is the answer, and checking it is far cheaper than solving again.
-        if let Some(v) = drop_in(resolver, &options, &keep, &rest, y) {
+        let fast = if base.exhaustive {
+            None
+        } else {
+            drop_in(resolver, &options, &keep, &rest, y)
+        };
+        if let Some(v) = fast {
             let yr = y.release(&v);
             let (covers, missing) = split_covers(&used, yr);
             return Ok(Ok(Alternative {
@@ -362,11 +369,15 @@ pub fn alternatives(
         }
         // Most other answers need only the plan, the candidate and what the candidate
         // brings: try that small problem first; only a miss needs the whole registry.
-        let mut narrow = options.clone();
-        narrow.universe = Some(neighbourhood(resolver, &rest, xc, Some(y)));
-        let resolution = match resolver.resolve_with(&narrow, &keep)? {
-            Resolution::Resolved(new) => Resolution::Resolved(new),
-            Resolution::Unsatisfiable(_) => resolver.resolve_with(&options, &keep)?,
+        let resolution = if base.exhaustive {
+            resolver.resolve_with(&options, &keep)?
+        } else {
+            let mut narrow = options.clone();
+            narrow.universe = Some(neighbourhood(resolver, &rest, xc, Some(y)));
+            match resolver.resolve_with(&narrow, &keep)? {
+                Resolution::Resolved(new) => Resolution::Resolved(new),
+                Resolution::Unsatisfiable(_) => resolver.resolve_with(&options, &keep)?,
+            }
         };
         let alt = match resolution {
             Resolution::Resolved(new) => {
@@ -464,11 +475,14 @@ struct Rest<'a> {
     /// The replaced component and the members of the plan that depend on it, directly or
     /// through each other: they cannot stay as they are.
     lost: BTreeSet<&'a Id>,
+    /// Each need, and the members of the rest of the plan the plan credits with it.
+    credited: BTreeMap<&'a Id, Vec<&'a Id>>,
 }
 
 impl<'a> Rest<'a> {
     fn new(
         registry: &'a crate::registry::Registry,
+        plan: &'a Plan,
         versions: &'a BTreeMap<Id, Version>,
         x: &'a Id,
     ) -> Self {
@@ -497,11 +511,18 @@ impl<'a> Rest<'a> {
                 provides.entry(iface.as_str()).or_default().push(v);
             }
         }
+        let mut credited: BTreeMap<&Id, Vec<&Id>> = BTreeMap::new();
+        for p in plan.releases.iter().filter(|p| &p.component != x) {
+            for need in &p.needs {
+                credited.entry(need).or_default().push(&p.component);
+            }
+        }
         Rest {
             versions,
             planned,
             provides,
             lost,
+            credited,
         }
     }
 
@@ -627,8 +648,11 @@ fn neighbourhood(
 }
 
 /// The release of `y` that turns `rest` (the plan without the replaced component) into a
-/// plan on its own, if one does: `y`'s planned version when it is already in the plan,
-/// else its `[current]` version, then the newest first.
+/// plan on its own, if the release the solver would try first does: `y`'s planned version
+/// when it is already in the plan, else its kept (`[current]` or locked) version, else its
+/// newest release that is not yanked. Only that release: SPEC §5 classifies the plan the
+/// resolution finds, and the resolution takes the release it prefers whenever that release
+/// has a plan at all, with changes or without.
 fn drop_in(
     resolver: &Resolver<'_>,
     options: &Options,
@@ -650,14 +674,47 @@ fn drop_in(
         let r = tries.remove(i);
         tries.insert(0, r);
     }
-    tries
+    let first = tries
         .into_iter()
-        .filter(|r| rest.supports(r))
-        .find_map(|r| {
-            let mut plan = rest.versions.clone();
-            plan.insert(y.id.clone(), r.version.clone());
-            super::check::is_plan(resolver, options, keep, &plan).then(|| r.version.clone())
-        })
+        .find(|r| !r.is_yanked() || keep.get(&y.id) == Some(&r.version))?;
+    if !rest.supports(first) {
+        return None;
+    }
+    let mut plan = rest.versions.clone();
+    plan.insert(y.id.clone(), first.version.clone());
+    if !super::check::is_plan(resolver, options, keep, &plan) {
+        return None;
+    }
+    // The resolution brings only what something asks for: the newcomer first, then each
+    // need in the solver's order, met by what is already brought where it can be. A member
+    // of the plan that was there for the replaced component alone (what it was built on,
+    // or a need the newcomer now meets) goes, and the answer is not a drop-in.
+    let mut chosen: BTreeMap<&Id, (&Component, &Release)> = BTreeMap::new();
+    for (c, r) in &rest.planned {
+        chosen.insert(&c.id, (c, r));
+    }
+    chosen.insert(&y.id, (y, first));
+    let mut reached = super::plan::reach(&chosen, [&y.id]);
+    for (name, need) in super::provider::needs_in_order(resolver.stack, options) {
+        let met = reached.iter().any(|id| {
+            chosen
+                .get(id)
+                .is_some_and(|(c, r)| resolver.meets_release(need, c, r))
+        });
+        if met {
+            continue;
+        }
+        let roots: Vec<&Id> = match rest.credited.get(name) {
+            Some(members) if !members.is_empty() => members.clone(),
+            _ => chosen
+                .iter()
+                .filter(|(_, (c, r))| resolver.meets_release(need, c, r))
+                .map(|(id, _)| *id)
+                .collect(),
+        };
+        reached = super::plan::reach(&chosen, reached.into_iter().chain(roots));
+    }
+    (reached.len() == chosen.len()).then(|| first.version.clone())
 }
 
 fn split_covers(used: &[UsedInterface], release: Option<&Release>) -> (Vec<Id>, Vec<Id>) {

@@ -96,6 +96,9 @@ pub struct Options {
     /// Only the plan's releases are wanted: leave out its edges and which needs each
     /// release meets (cheaper, for callers that compare versions).
     pub outline: bool,
+    /// `alternatives`: solve every candidate over the whole registry, without the
+    /// shortcuts that usually answer first (the reference they are tested against).
+    pub exhaustive: bool,
 }
 
 impl Default for Options {
@@ -110,6 +113,7 @@ impl Default for Options {
             universe: None,
             max_steps: DEFAULT_MAX_STEPS,
             outline: false,
+            exhaustive: false,
             budget: Budget::default(),
         }
     }

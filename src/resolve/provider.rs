@@ -17,7 +17,7 @@ use resolvo::{
 use semver::{Version, VersionReq};
 
 use super::{Options, Resolution, ResolveError, Resolver, explain, plan};
-use crate::model::{Id, Need};
+use crate::model::{Id, Need, Stack};
 
 /// A solver package: a component, or a placeholder for something nothing provides.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -522,20 +522,12 @@ impl DependencyProvider for Provider<'_, '_> {
 }
 
 /// One solve: `strict` locks the kept versions, otherwise they are only favoured.
-pub(crate) fn solve(
-    resolver: &Resolver<'_>,
-    options: &Options,
-    keep: &BTreeMap<Id, Version>,
-    strict: bool,
-) -> Result<Resolution, ResolveError> {
-    options.budget.start();
-    let provider = Provider::new(resolver, options, keep, strict);
-    let mut roots: Vec<(Requirement, Vec<Id>)> = Vec::new();
-    // The solver decides root requirements in order, so needs that name a component go
-    // first: the components they bring are then "already in the plan" when an interface or
-    // capability need chooses among providers.
-    let mut needs: Vec<(&Id, &Need)> = resolver
-        .stack
+/// The stack's needs (less those `options` drops) in the order the solver takes them. It
+/// decides root requirements in order, so needs that name a component go first: the
+/// components they bring are then "already in the plan" when an interface or capability
+/// need chooses among providers.
+pub(crate) fn needs_in_order<'s>(stack: &'s Stack, options: &Options) -> Vec<(&'s Id, &'s Need)> {
+    let mut needs: Vec<(&Id, &Need)> = stack
         .needs
         .iter()
         .filter(|(name, _)| !options.drop_needs.contains(*name))
@@ -548,7 +540,19 @@ pub(crate) fn solve(
         };
         (kind, *name)
     });
-    for (name, need) in needs {
+    needs
+}
+
+pub(crate) fn solve(
+    resolver: &Resolver<'_>,
+    options: &Options,
+    keep: &BTreeMap<Id, Version>,
+    strict: bool,
+) -> Result<Resolution, ResolveError> {
+    options.budget.start();
+    let provider = Provider::new(resolver, options, keep, strict);
+    let mut roots: Vec<(Requirement, Vec<Id>)> = Vec::new();
+    for (name, need) in needs_in_order(resolver.stack, options) {
         let req = provider.need_requirement(need);
         match roots.iter_mut().find(|(r, _)| *r == req) {
             Some((_, names)) => names.push(name.clone()),

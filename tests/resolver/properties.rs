@@ -382,6 +382,84 @@ fn alternatives_property(tape: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The shortcuts `alternatives` takes (a direct drop-in check, one resolution for every
+/// candidate when the stack has no plan without the component, a narrow solve first)
+/// against solving every candidate over the whole registry, the procedure SPEC §5
+/// describes: the same candidates; the same verdict on whether each is viable (a narrow
+/// miss always falls back to the whole registry); and every drop-in the procedure finds is
+/// found, at the same release. (A narrow solve can find a plan with fewer changes than
+/// the whole registry's, so the reverse does not hold; every plan is checked against
+/// SPEC §4 by `alternatives_match_spec_and_brute_force`.)
+fn shortcuts_property(tape: &[u8]) -> Result<(), TestCaseError> {
+    use stackreg::resolve::alternatives::{Fit, alternatives};
+    use stackreg::resolve::{Options, Resolver};
+
+    let mut t = Tape { bytes: tape, at: 0 };
+    let (reg, s) = random_case(&mut t);
+    let ignore_policy = t.chance(50);
+    let resolver = Resolver::new(&reg, &s);
+    let fast = Options::default();
+    let slow = Options {
+        exhaustive: true,
+        ..Options::default()
+    };
+    let Resolution::Resolved(plan) = resolver
+        .resolve(&fast)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?
+    else {
+        return Ok(());
+    };
+    let answers = |options: &Options, x: &Id| {
+        alternatives(&resolver, &plan, options, x, ignore_policy)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?
+            .ok_or_else(|| TestCaseError::fail("planned component has no answer"))
+    };
+    for x in plan.versions().keys() {
+        let (quick, full) = (answers(&fast, x)?, answers(&slow, x)?);
+        let ids = |a: &stackreg::resolve::alternatives::Alternatives| {
+            let mut v: Vec<Id> = a.alternatives.iter().map(|c| c.component.clone()).collect();
+            v.sort();
+            v
+        };
+        prop_assert_eq!(ids(&quick), ids(&full), "candidates for {}", x);
+        prop_assert_eq!(&quick.hidden_by_policy, &full.hidden_by_policy);
+        for f in &full.alternatives {
+            let q = quick
+                .alternatives
+                .iter()
+                .find(|q| q.component == f.component)
+                .ok_or_else(|| TestCaseError::fail("candidate missing"))?;
+            prop_assert_eq!(
+                q.fit == Fit::NotViable,
+                f.fit == Fit::NotViable,
+                "viability of {} for {}",
+                &f.component,
+                x
+            );
+            if f.fit == Fit::DropIn {
+                prop_assert_eq!(q.fit, Fit::DropIn, "{} for {}", &f.component, x);
+                prop_assert_eq!(&q.version, &f.version, "{} for {}", &f.component, x);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn alternatives_shortcuts_agree_with_solving_every_candidate() {
+    let mut runner = TestRunner::new(Config {
+        cases: (cases() / 4).max(1),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
+        shortcuts_property(&tape)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
 #[test]
 fn alternatives_match_spec_and_brute_force() {
     let mut runner = TestRunner::new(Config {
