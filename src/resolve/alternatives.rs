@@ -301,7 +301,7 @@ pub fn alternatives(
     let mut keep = stack.current.clone();
     keep.extend(base.locked.clone());
     keep.remove(x);
-    let rest = Rest::new(resolver.registry, plan, &favour, x);
+    let rest = Rest::new(resolver.registry, &favour, x);
 
     // If the stack has no plan without X at all, no candidate can give one (requiring the
     // candidate only adds to the problem): one resolution answers for all of them, except
@@ -347,10 +347,12 @@ pub fn alternatives(
         }
         // A drop-in is the old plan minus X plus one release of Y: when such a plan holds,
         // it is the answer, and checking it is far cheaper than solving again.
-        let fast = if base.exhaustive {
-            None
-        } else {
-            drop_in(resolver, &options, &keep, &rest, y)
+        let first = first_choice(y, &rest, &keep);
+        let fast = match first {
+            Some(r) if !base.exhaustive && drop_in(resolver, &options, &keep, &rest, y, r) => {
+                Some(r.version.clone())
+            }
+            _ => None,
         };
         if let Some(v) = fast {
             let yr = y.release(&v);
@@ -374,9 +376,19 @@ pub fn alternatives(
         } else {
             let mut narrow = options.clone();
             narrow.universe = Some(neighbourhood(resolver, &rest, xc, Some(y)));
+            // The narrow plan stands only with the release of the candidate the whole
+            // registry's resolution would try first: settling for an older one means the
+            // neighbourhood lacked what the newer one needs.
             match resolver.resolve_with(&narrow, &keep)? {
-                Resolution::Resolved(new) => Resolution::Resolved(new),
-                Resolution::Unsatisfiable(_) => resolver.resolve_with(&options, &keep)?,
+                Resolution::Resolved(new)
+                    if first.is_some_and(|r| {
+                        new.get(y.id.as_str())
+                            .is_some_and(|p| p.version == r.version)
+                    }) =>
+                {
+                    Resolution::Resolved(new)
+                }
+                _ => resolver.resolve_with(&options, &keep)?,
             }
         };
         let alt = match resolution {
@@ -475,14 +487,11 @@ struct Rest<'a> {
     /// The replaced component and the members of the plan that depend on it, directly or
     /// through each other: they cannot stay as they are.
     lost: BTreeSet<&'a Id>,
-    /// Each need, and the members of the rest of the plan the plan credits with it.
-    credited: BTreeMap<&'a Id, Vec<&'a Id>>,
 }
 
 impl<'a> Rest<'a> {
     fn new(
         registry: &'a crate::registry::Registry,
-        plan: &'a Plan,
         versions: &'a BTreeMap<Id, Version>,
         x: &'a Id,
     ) -> Self {
@@ -511,18 +520,11 @@ impl<'a> Rest<'a> {
                 provides.entry(iface.as_str()).or_default().push(v);
             }
         }
-        let mut credited: BTreeMap<&Id, Vec<&Id>> = BTreeMap::new();
-        for p in plan.releases.iter().filter(|p| &p.component != x) {
-            for need in &p.needs {
-                credited.entry(need).or_default().push(&p.component);
-            }
-        }
         Rest {
             versions,
             planned,
             provides,
             lost,
-            credited,
         }
     }
 
@@ -647,74 +649,92 @@ fn neighbourhood(
         .collect()
 }
 
-/// The release of `y` that turns `rest` (the plan without the replaced component) into a
-/// plan on its own, if the release the solver would try first does: `y`'s planned version
-/// when it is already in the plan, else its kept (`[current]` or locked) version, else its
-/// newest release that is not yanked. Only that release: SPEC §5 classifies the plan the
-/// resolution finds, and the resolution takes the release it prefers whenever that release
-/// has a plan at all, with changes or without.
+/// The release of `y` a resolution tries first: its planned version when it is already in
+/// the plan, else its kept (`[current]` or locked) version, else its newest release that is
+/// not yanked.
+fn first_choice<'c>(
+    y: &'c Component,
+    rest: &Rest<'_>,
+    keep: &BTreeMap<Id, Version>,
+) -> Option<&'c Release> {
+    if let Some(v) = rest.versions.get(&y.id) {
+        return y.release(v);
+    }
+    if let Some(r) = keep.get(&y.id).and_then(|v| y.release(v)) {
+        return Some(r);
+    }
+    y.releases.iter().rev().find(|r| !r.is_yanked())
+}
+
+/// Whether `rest` (the plan without the replaced component) plus `first` (the release of
+/// `y` a resolution tries first) is the plan the resolution finds: it must be a plan, and
+/// every member must be there for a reason that leaves the solver no choice — a need only
+/// it meets, a `depends`, or a `requires` only it provides. Where two members could serve
+/// one need or requirement, the resolution may leave one out, so the answer is left to it.
 fn drop_in(
     resolver: &Resolver<'_>,
     options: &Options,
     keep: &BTreeMap<Id, Version>,
     rest: &Rest<'_>,
     y: &Component,
-) -> Option<Version> {
+    first: &Release,
+) -> bool {
     // A member of the plan that depends on the replaced component cannot stay as it is.
-    if rest.lost.len() > 1 {
-        return None;
-    }
-    let mut tries: Vec<&Release> = match rest.versions.get(&y.id) {
-        Some(v) => y.release(v).into_iter().collect(),
-        None => y.releases.iter().rev().collect(),
-    };
-    if let Some(current) = keep.get(&y.id)
-        && let Some(i) = tries.iter().position(|r| r.version == *current)
-    {
-        let r = tries.remove(i);
-        tries.insert(0, r);
-    }
-    let first = tries
-        .into_iter()
-        .find(|r| !r.is_yanked() || keep.get(&y.id) == Some(&r.version))?;
-    if !rest.supports(first) {
-        return None;
+    if rest.lost.len() > 1 || !rest.supports(first) {
+        return false;
     }
     let mut plan = rest.versions.clone();
     plan.insert(y.id.clone(), first.version.clone());
     if !super::check::is_plan(resolver, options, keep, &plan) {
-        return None;
+        return false;
     }
-    // The resolution brings only what something asks for: the newcomer first, then each
-    // need in the solver's order, met by what is already brought where it can be. A member
-    // of the plan that was there for the replaced component alone (what it was built on,
-    // or a need the newcomer now meets) goes, and the answer is not a drop-in.
     let mut chosen: BTreeMap<&Id, (&Component, &Release)> = BTreeMap::new();
     for (c, r) in &rest.planned {
         chosen.insert(&c.id, (c, r));
     }
     chosen.insert(&y.id, (y, first));
-    let mut reached = super::plan::reach(&chosen, [&y.id]);
-    for (name, need) in super::provider::needs_in_order(resolver.stack, options) {
-        let met = reached.iter().any(|id| {
-            chosen
-                .get(id)
-                .is_some_and(|(c, r)| resolver.meets_release(need, c, r))
-        });
-        if met {
+    let mut queue: Vec<&Id> = vec![&y.id];
+    for (name, need) in &resolver.stack.needs {
+        if options.drop_needs.contains(name) {
             continue;
         }
-        let roots: Vec<&Id> = match rest.credited.get(name) {
-            Some(members) if !members.is_empty() => members.clone(),
-            _ => chosen
-                .iter()
-                .filter(|(_, (c, r))| resolver.meets_release(need, c, r))
-                .map(|(id, _)| *id)
-                .collect(),
-        };
-        reached = super::plan::reach(&chosen, reached.into_iter().chain(roots));
+        let mut meeting = chosen
+            .iter()
+            .filter(|(_, (c, r))| resolver.meets_release(need, c, r))
+            .map(|(id, _)| *id);
+        match (meeting.next(), meeting.next()) {
+            (Some(only), None) => queue.push(only),
+            _ => return false,
+        }
     }
-    (reached.len() == chosen.len()).then(|| first.version.clone())
+    let mut reached: BTreeSet<&Id> = BTreeSet::new();
+    while let Some(id) = queue.pop() {
+        if !reached.insert(id) {
+            continue;
+        }
+        let Some((_, r)) = chosen.get(id) else {
+            return false;
+        };
+        for dep in r.depends.keys() {
+            match chosen.get_key_value(dep) {
+                Some((key, _)) => queue.push(key),
+                None => return false,
+            }
+        }
+        for (iface, range) in &r.requires {
+            let mut providers = chosen
+                .iter()
+                .filter(|(other, (_, o))| {
+                    **other != id && o.provides.get(iface).is_some_and(|v| range.matches(v))
+                })
+                .map(|(other, _)| *other);
+            match (providers.next(), providers.next()) {
+                (Some(only), None) => queue.push(only),
+                _ => return false,
+            }
+        }
+    }
+    reached.len() == chosen.len()
 }
 
 fn split_covers(used: &[UsedInterface], release: Option<&Release>) -> (Vec<Id>, Vec<Id>) {
