@@ -41,31 +41,7 @@ impl Source for MemorySource {
     }
 
     fn list(&self, dir: &str) -> Result<Vec<Entry>, SourceError> {
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        let mut out: BTreeMap<String, Entry> = BTreeMap::new();
-        for (path, bytes) in self.files.range(prefix.clone()..) {
-            let Some(rest) = path.strip_prefix(&prefix) else {
-                break;
-            };
-            let entry = match rest.split_once('/') {
-                Some((name, _)) => Entry {
-                    name: name.to_owned(),
-                    kind: EntryKind::Dir,
-                    size: 0,
-                },
-                None => Entry {
-                    name: rest.to_owned(),
-                    kind: EntryKind::File,
-                    size: bytes.len() as u64,
-                },
-            };
-            out.entry(entry.name.clone()).or_insert(entry);
-        }
-        Ok(out.into_values().collect())
+        Ok(children(&self.files, dir).into_values().collect())
     }
 
     fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
@@ -81,4 +57,34 @@ impl Source for MemorySource {
         }
         Ok(bytes.clone())
     }
+}
+
+/// The entries directly in folder `dir` (`""` for the root) of files keyed by
+/// registry-relative path: each file, and each sub-folder once.
+pub(crate) fn children(files: &BTreeMap<String, Vec<u8>>, dir: &str) -> BTreeMap<String, Entry> {
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let mut out: BTreeMap<String, Entry> = BTreeMap::new();
+    for (path, bytes) in files.range(prefix.clone()..) {
+        let Some(rest) = path.strip_prefix(&prefix) else {
+            break;
+        };
+        let entry = match rest.split_once('/') {
+            Some((name, _)) => Entry {
+                name: name.to_owned(),
+                kind: EntryKind::Dir,
+                size: 0,
+            },
+            None => Entry {
+                name: rest.to_owned(),
+                kind: EntryKind::File,
+                size: bytes.len() as u64,
+            },
+        };
+        out.entry(entry.name.clone()).or_insert(entry);
+    }
+    out
 }

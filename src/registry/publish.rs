@@ -850,31 +850,11 @@ impl Source for Overlay<'_> {
             .into_iter()
             .map(|e| (e.name.clone(), e))
             .collect();
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        for (path, bytes) in &self.files {
-            let Some(rest) = path.strip_prefix(&prefix) else {
-                continue;
-            };
-            let entry = match rest.split_once('/') {
-                Some((name, _)) => Entry {
-                    name: name.to_owned(),
-                    kind: EntryKind::Dir,
-                    size: 0,
-                },
-                None => Entry {
-                    name: rest.to_owned(),
-                    kind: EntryKind::File,
-                    size: bytes.len() as u64,
-                },
-            };
-            if entry.kind == EntryKind::Dir && out.contains_key(&entry.name) {
+        for (name, entry) in super::memory::children(&self.files, dir) {
+            if entry.kind == EntryKind::Dir && out.contains_key(&name) {
                 continue;
             }
-            out.insert(entry.name.clone(), entry);
+            out.insert(name, entry);
         }
         Ok(out.into_values().collect())
     }

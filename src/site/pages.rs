@@ -831,23 +831,14 @@ fn release(h: &mut Html, links: &Links<'_>, r: &Release) {
                 }),
             ));
         }
-        if !r.depends.is_empty() {
+        for (label, ranges) in [("Depends on", &r.depends), ("Conflicts with", &r.conflicts)] {
+            if ranges.is_empty() {
+                continue;
+            }
             rows.push((
-                "Depends on",
-                Box::new(|h: &mut Html| {
-                    let list: Vec<_> = r.depends.iter().collect();
-                    inline_list(h, &list, "", |h, (id, range)| {
-                        links.component(h, id, id.as_str());
-                        h.text(&format!(" {range}"));
-                    });
-                }),
-            ));
-        }
-        if !r.conflicts.is_empty() {
-            rows.push((
-                "Conflicts with",
-                Box::new(|h: &mut Html| {
-                    let list: Vec<_> = r.conflicts.iter().collect();
+                label,
+                Box::new(move |h: &mut Html| {
+                    let list: Vec<_> = ranges.iter().collect();
                     inline_list(h, &list, "", |h, (id, range)| {
                         links.component(h, id, id.as_str());
                         h.text(&format!(" {range}"));
