@@ -1085,10 +1085,10 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let all = ids(&loaded);
-        // fixmystreet requires nothing: only itself.
+        // govuk-notify requires nothing: only itself.
         assert_eq!(
-            ids(&read(Scope::Component("fixmystreet".into()))),
-            ["fixmystreet"]
+            ids(&read(Scope::Component("govuk-notify".into()))),
+            ["govuk-notify"]
         );
         // A component that requires interfaces comes with their providers.
         let portal = read(Scope::Component("bops".into()));

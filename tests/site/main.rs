@@ -32,7 +32,7 @@ pub const EXTRA_STACK: &str = r#"
 name = "Example Borough Council"
 
 [needs]
-website = { capability = "cms" }
+website = { capability = "council-website" }
 streets = { component = "fixmystreet", version = ">=5" }
 payments = { interface = "govuk-pay-api", version = "^1" }
 

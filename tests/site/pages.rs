@@ -47,14 +47,19 @@ fn home_lists_every_component_for_the_search() {
 fn a_component_page_has_its_timeline_and_neighbours() {
     let all = files(&sample_site().root);
     let fms = page(&all, "components/fixmystreet.html");
-    for v in ["3.1.0", "4.0.0", "5.0.0", "5.1.0", "5.2.0"] {
+    for v in ["3.1.0", "4.0.0", "5.0.0", "6.0.0"] {
         assert!(fms.contains(&format!("id=\"v-{v}\"")), "release {v}");
     }
-    assert!(fms.contains("Support ends <time datetime=\"2027-03-01\">1 March 2027</time>"));
-    assert!(fms.contains("href=\"../interfaces/open311-georeport.html#v-2.0.0\""));
+    // Who provides what it requires: the Open311 back offices and the database.
+    assert!(fms.contains("href=\"../components/oxbow-highways.html\""));
     assert!(fms.contains("href=\"../components/postgresql.html\""));
-    assert!(fms.contains("Who else provides the same interfaces"));
-    assert!(fms.contains("href=\"https://www.fixmystreet.com/\""));
+    assert!(fms.contains("href=\"https://fixmystreet.org/\""));
+    let drupal = page(&all, "components/localgov-drupal.html");
+    assert!(drupal.contains("Support ends <time datetime=\"2026-12-01\">1 December 2026</time>"));
+    let oxbow = page(&all, "components/oxbow-highways.html");
+    assert!(oxbow.contains("href=\"../interfaces/open311-georeport.html#v-2.0.0\""));
+    assert!(oxbow.contains("Who else provides the same interfaces"));
+    assert!(oxbow.contains("href=\"../components/kestrel-highways.html\""));
     let kestrel = page(&all, "components/kestrel-id.html");
     assert!(
         kestrel.contains("session fixation in the SAML bridge"),
@@ -67,11 +72,12 @@ fn a_component_page_has_its_timeline_and_neighbours() {
 fn interface_and_capability_pages_list_who_provides_and_uses() {
     let all = files(&sample_site().root);
     let open311 = page(&all, "interfaces/open311-georeport.html");
-    assert!(open311.contains("fixmystreet 5.2.0"));
+    assert!(open311.contains("oxbow-highways 9.3.0"), "a provider");
+    assert!(open311.contains("fixmystreet 6.0.0"), "a consumer");
     assert!(open311.contains("id=\"v-2.0.0\""));
-    let cms = page(&all, "capabilities/cms.html");
-    assert!(cms.contains("href=\"../components/localgov-drupal.html\""));
-    assert!(cms.contains("Stacks that need it"));
+    let websites = page(&all, "capabilities/council-website.html");
+    assert!(websites.contains("href=\"../components/localgov-drupal.html\""));
+    assert!(websites.contains("Stacks that need it"));
     assert!(all.contains_key("interfaces/index.html"));
     assert!(all.contains_key("capabilities/index.html"));
     assert!(all.contains_key("stacks/index.html"));
