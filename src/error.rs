@@ -64,6 +64,12 @@ pub enum Error {
         command: &'static str,
         allowed: String,
     },
+    #[error("--format {format} is not available for `{command}`, which prints {prints} only")]
+    FixedFormat {
+        format: String,
+        command: &'static str,
+        prints: &'static str,
+    },
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]

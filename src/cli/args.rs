@@ -32,7 +32,7 @@ pub struct Global {
     /// Read the registry at this git revision instead of the working tree
     #[arg(long, global = true, value_name = "REV")]
     pub rev: Option<String>,
-    /// Output format [default: table]
+    /// Output format [default: table; each command's --help lists the formats it takes]
     #[arg(long, global = true, value_enum, value_name = "FMT")]
     pub format: Option<Format>,
     /// When to use colour
@@ -72,6 +72,7 @@ pub enum Format {
     Github,
     Dot,
     Mermaid,
+    Cyclonedx,
 }
 
 impl Format {
@@ -84,6 +85,7 @@ impl Format {
             Format::Github => "github",
             Format::Dot => "dot",
             Format::Mermaid => "mermaid",
+            Format::Cyclonedx => "cyclonedx",
         }
     }
 }
@@ -188,6 +190,10 @@ pub struct ResolveArgs {
     /// Fail (exit 1) if the lock file is missing or would change
     #[arg(long)]
     pub locked: bool,
+    /// With --format cyclonedx: give the BOM a random serial number (a `urn:uuid:`), which
+    /// makes the output differ on every run
+    #[arg(long)]
+    pub serial_number: bool,
 }
 
 #[derive(Debug, Args)]

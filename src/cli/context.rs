@@ -108,7 +108,18 @@ impl Ctx {
         }
     }
 
-    /// Writes data to stdout.
+    /// Refuses `--format` for a command whose output has one fixed format (`prints`).
+    pub fn no_format(&self, command: &'static str, prints: &'static str) -> Result<(), Error> {
+        match self.global.format {
+            None => Ok(()),
+            Some(f) => Err(Error::FixedFormat {
+                format: f.as_str().to_owned(),
+                command,
+                prints,
+            }),
+        }
+    }
+
     /// Prints a report in `format`: JSON, markdown, CSV where the report has it, else the
     /// human table.
     pub fn emit<R: crate::report::Report>(&self, format: Format, report: &R) -> Result<(), Error> {

@@ -5,6 +5,7 @@ mod alternatives;
 pub mod args;
 mod completions;
 mod context;
+pub mod formats;
 mod graph;
 mod interfaces;
 mod list;
@@ -21,7 +22,7 @@ mod why;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{Cli, Command, Format};
 pub use context::Ctx;
@@ -44,7 +45,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = formats::annotate(Cli::command())
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -534,7 +534,8 @@ fn a_format_a_command_does_not_have_exits_2() {
         &["list", "--format", "dot"],
         &["show", "portal", "--format", "csv"],
         &["interfaces", "--format", "mermaid"],
-        &["validate", "--format", "csv"],
+        &["validate", "--format", "dot"],
+        &["resolve", "stacks/x.toml", "--format", "github"],
     ] {
         let run = f.run(args);
         run.code(2);
