@@ -9,6 +9,7 @@ mod atomicity;
 mod bad_input;
 mod basics;
 mod cache;
+mod csv_output;
 mod cyclonedx;
 mod discovery;
 mod git_rev;
