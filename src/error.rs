@@ -72,6 +72,13 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// The command would destroy something; `hint` says what to do instead.
+    #[error("{what}")]
+    Refused { what: String, hint: String },
+    #[error(transparent)]
+    Http(#[from] crate::registry::http::HttpError),
+    #[error(transparent)]
+    Export(#[from] crate::interop::publiccode::write::ExportError),
     #[error(transparent)]
     Resolve(#[from] crate::resolve::ResolveError),
     #[error("could not write the output")]
@@ -109,6 +116,11 @@ impl Error {
             Error::UnknownComponent { .. } => Some("`stackreg list` shows every component".into()),
             Error::UnknownInterface { .. } => Some("`stackreg interfaces` shows every interface".into()),
             Error::File(d) => d.hint.clone(),
+            Error::Refused { hint, .. } => Some(hint.clone()),
+            Error::Export(e) => e.hint().map(str::to_owned),
+            Error::Http(crate::registry::http::HttpError::Offline { .. }) => {
+                Some("leave out --offline, or download the file and import it by path".into())
+            }
             Error::Load(LoadError::Source(crate::registry::SourceError::Git { .. }))
             | Error::Git(GitError::Git { .. }) => Some(
                 "the git repository may be damaged: `git fsck` checks it (a cached copy of a remote registry can be deleted and fetched again)".into(),

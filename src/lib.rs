@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod interop;
 pub mod model;
+pub mod ops;
 pub mod registry;
 pub mod report;
 pub mod resolve;

@@ -401,6 +401,20 @@ impl Ctx {
         }
     }
 
+    /// Loads the registry in folder `dir` (its working tree), keeping going past errors
+    /// as `load` does.
+    pub fn load_dir(&self, dir: &Path) -> Result<Loaded, Error> {
+        let source = DirSource::new(dir, dir.display().to_string());
+        let loaded = registry::load_cached(&source, None, |_, _, _| Vec::new())?;
+        if loaded.diagnostics.iter().any(|d| d.is_error()) {
+            self.warn(&format!(
+                "the registry at {} has errors; matching against what could be read",
+                dir.display()
+            ));
+        }
+        Ok(loaded)
+    }
+
     /// Opens and loads the registry. With `strict`, a registry with errors stops the
     /// command; otherwise each error is a warning and the rest is used.
     pub fn load(&self, stack: Option<StackRef<'_>>, strict: bool) -> Result<Loaded, Error> {

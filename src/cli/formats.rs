@@ -20,8 +20,9 @@ pub const SITE: &[Format] = &[Table];
 
 /// Commands whose output has one fixed format, and what it is.
 pub const FIXED: &[(&str, &str)] = &[
-    ("import", "TOML component manifests"),
-    ("export", "YAML"),
+    ("import publiccode", "TOML component manifests"),
+    ("export publiccode", "YAML"),
+    ("export backstage", "YAML"),
     ("completions", "a shell script"),
 ];
 
@@ -109,7 +110,7 @@ mod tests {
         let cli = annotate(super::super::Cli::command());
         for sub in cli.get_subcommands() {
             let name = sub.get_name();
-            if name == "help" || name == "registry" {
+            if ["help", "registry", "import", "export"].contains(&name) {
                 continue;
             }
             let help = sub

@@ -5,8 +5,10 @@ mod alternatives;
 pub mod args;
 mod completions;
 mod context;
+mod export;
 pub mod formats;
 mod graph;
+mod import;
 mod interfaces;
 mod list;
 mod outdated;
@@ -75,6 +77,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Completions(args) => completions::run(ctx, args),
         Command::Registry(args) => registry::run(ctx, args),
         Command::Site(args) => site::run(ctx, args),
+        Command::Import(args) => import::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
     }
 }
 

@@ -5,4 +5,6 @@
 //! with no printing and no I/O: what could not be carried over is returned as data (a list
 //! of unmapped fields, a list of guesses) for the command line to report.
 
+pub mod backstage;
 pub mod cyclonedx;
+pub mod publiccode;

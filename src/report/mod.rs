@@ -6,6 +6,7 @@ pub mod alternatives;
 pub mod csv;
 pub mod graph;
 pub mod history;
+pub mod import;
 pub mod interfaces;
 pub mod list;
 pub mod outdated;

@@ -6,6 +6,7 @@
 mod support;
 
 mod atomicity;
+mod backstage;
 mod bad_input;
 mod basics;
 mod cache;
