@@ -16,6 +16,7 @@ mod discovery;
 mod git_rev;
 mod hostile;
 mod output;
+mod publiccode;
 mod registry_git;
 mod remote;
 mod resolve;

@@ -534,8 +534,8 @@ fn summary(pc: &PublicCode, d: &mut Drafting) -> Result<String, DraftError> {
     ))
 }
 
-/// The licence, checked as SPDX; a spelling the SPDX list reads case-insensitively
-/// (`apache-2.0`) is written the canonical way.
+/// The licence, checked as SPDX; an identifier in the wrong case (`apache-2.0`) is
+/// written the SPDX list's way.
 fn licence(pc: &PublicCode, d: &mut Drafting) -> Result<String, DraftError> {
     let Some(raw) = pc.legal.as_ref().and_then(|l| l.license.as_ref()) else {
         return Err(refuse(
@@ -548,10 +548,7 @@ fn licence(pc: &PublicCode, d: &mut Drafting) -> Result<String, DraftError> {
     if Licence::parse(value).is_ok() {
         return Ok(value.to_owned());
     }
-    let canonical = spdx::Expression::parse_mode(value, spdx::ParseMode::LAX)
-        .ok()
-        .map(|e| canonical_expression(&e))
-        .filter(|c| Licence::parse(c).is_ok());
+    let canonical = Some(canonical_case(value)).filter(|c| c != value && Licence::parse(c).is_ok());
     match canonical {
         Some(c) => {
             d.repairs.push(format!(
@@ -567,17 +564,43 @@ fn licence(pc: &PublicCode, d: &mut Drafting) -> Result<String, DraftError> {
     }
 }
 
-/// An expression read leniently, written with canonical identifiers.
-fn canonical_expression(e: &spdx::Expression) -> String {
-    // The lenient reader keeps the original text; rebuild it from the requirements, which
-    // carry the canonical identifiers, in the order they appear.
-    let mut out = e.as_ref().to_owned();
-    for req in e.requirements() {
-        let span = req.span.start as usize..req.span.end as usize;
-        if let Some(original) = e.as_ref().get(span) {
-            out = out.replacen(original, &req.req.to_string(), 1);
+/// `value` with each licence and exception identifier, and each operator, written the
+/// way the SPDX list writes it: SPDX matches identifiers without regard to case
+/// (`apache-2.0` is `Apache-2.0`).
+fn canonical_case(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        let (base, plus) = match word.strip_suffix('+') {
+            Some(b) => (b, "+"),
+            None => (word.as_str(), ""),
+        };
+        let fixed = match base.to_ascii_uppercase().as_str() {
+            op @ ("AND" | "OR" | "WITH") => op.to_owned(),
+            _ => spdx::identifiers::LICENSES
+                .iter()
+                .map(|l| l.name)
+                .chain(spdx::identifiers::EXCEPTIONS.iter().map(|e| e.name))
+                .find(|name| name.eq_ignore_ascii_case(base))
+                .unwrap_or(base)
+                .to_owned(),
+        };
+        out.push_str(&fixed);
+        out.push_str(plus);
+        word.clear();
+    };
+    for c in value.chars() {
+        if c.is_whitespace() || c == '(' || c == ')' {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
         }
     }
+    flush(&mut word, &mut out);
     out
 }
 
