@@ -15,6 +15,7 @@ mod cyclonedx;
 mod discovery;
 mod git_rev;
 mod hostile;
+mod https_import;
 mod output;
 mod publiccode;
 mod registry_git;
