@@ -331,3 +331,18 @@ pub fn to_yaml(entities: &[Entity]) -> Result<String, String> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_backstage_rules() {
+        assert_eq!(name_of("mySociety"), "mysociety");
+        assert_eq!(name_of("Open Councils CIC"), "open-councils-cic");
+        assert_eq!(name_of("  --Acme (UK) Ltd.--  "), "acme-uk-ltd");
+        assert_eq!(name_of("***"), "unnamed");
+        let long = name_of(&"a b ".repeat(40));
+        assert!(long.len() <= 63 && !long.ends_with('-'), "{long}");
+    }
+}

@@ -434,10 +434,20 @@ fn files_that_cannot_be_drafted_are_refused_clearly() {
         ("name: a\nname: b\n", "duplicate"),
         (
             "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
-            "tiny.yml",
+            "budget breached",
         ),
     ];
-    for (text, says) in cases {
+    let deep = format!(
+        "publiccodeYmlVersion: '0.4'\nname: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let cases: Vec<(&str, &str)> = cases
+        .iter()
+        .copied()
+        .chain([(deep.as_str(), "recursion limit exceeded")])
+        .collect();
+    for (text, says) in &cases {
         f.repo_file("tiny.yml", text);
         let run = f.run(&["import", "publiccode", "tiny.yml"]);
         run.code(2);

@@ -6,6 +6,7 @@
 //! missing or odd field is reported in the user's words rather than refused by serde, and
 //! scalars are read as the text the author wrote (`1.10` stays `1.10`, not the number 1.1).
 
+mod depends;
 pub mod read;
 pub mod version;
 pub mod write;

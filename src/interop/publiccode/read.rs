@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 use toml::value::Datetime;
 
+use super::depends;
 use super::version::{self, Unrepairable};
-use super::{At, Dependency, PublicCode, READS};
+use super::{At, PublicCode, READS};
 use crate::model::manifest::{ComponentFile, ReleaseEntry};
 use crate::model::{Date, Id, Licence};
 use crate::registry::Registry;
@@ -338,7 +339,7 @@ pub fn draft(text: &str, options: &Options<'_>) -> Result<Draft, DraftError> {
                 }
                 None => None,
             };
-            let depends = depends(&pc, options.registry, &name, &mut d);
+            let depends = depends::depends(&pc, options.registry, &name, &mut d);
             releases.push(ReleaseEntry {
                 version: repaired.version.to_string(),
                 released,
@@ -377,7 +378,7 @@ pub fn draft(text: &str, options: &Options<'_>) -> Result<Draft, DraftError> {
                 "support-ends belongs to a release, and none was drafted",
             );
         }
-        no_release_for_depends(&pc, &mut d);
+        depends::no_release(&pc, &mut d);
     }
 
     let id = match options.id {
@@ -423,7 +424,7 @@ fn reads(v: &str) -> bool {
             .is_some_and(|minor| (2..=5).contains(&minor))
 }
 
-struct Drafting {
+pub(super) struct Drafting {
     /// Fields read into the draft (or reported with a reason), which the final walk over
     /// the file leaves alone.
     handled: BTreeSet<String>,
@@ -432,11 +433,11 @@ struct Drafting {
 }
 
 impl Drafting {
-    fn handle(&mut self, field: &str) {
+    pub(super) fn handle(&mut self, field: &str) {
         self.handled.insert(field.to_owned());
     }
 
-    fn unmapped(&mut self, field: &str, value: &str, reason: &str) {
+    pub(super) fn unmapped(&mut self, field: &str, value: &str, reason: &str) {
         self.handle(field);
         self.unmapped.push(Unmapped {
             field: field.to_owned(),
@@ -604,141 +605,6 @@ fn canonical_case(value: &str) -> String {
     out
 }
 
-/// `depends` from `dependsOn`: an entry that names a registry component, is not optional,
-/// and has usable version bounds becomes a range; every other entry is reported.
-fn depends(
-    pc: &PublicCode,
-    registry: Option<&Registry>,
-    own_name: &str,
-    d: &mut Drafting,
-) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for (group, entries) in dependency_groups(pc) {
-        for (i, dep) in entries.iter().enumerate() {
-            let field = format!("dependsOn.{group}[{i}]");
-            let shown = show_dependency(dep);
-            let Some(name) = dep.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) else {
-                d.unmapped(&field, &shown, "no name");
-                continue;
-            };
-            if group == "hardware" {
-                d.unmapped(&field, &shown, "hardware is not a registry component");
-                continue;
-            }
-            let Some(registry) = registry else {
-                d.unmapped(&field, &shown, "no registry to look the component up in");
-                continue;
-            };
-            let Some(id) = find_component(registry, name) else {
-                d.unmapped(&field, &shown, "no registry component by that name or id");
-                continue;
-            };
-            if name.eq_ignore_ascii_case(own_name) {
-                d.unmapped(&field, &shown, "the component itself");
-                continue;
-            }
-            if dep.optional == Some(true) {
-                d.unmapped(
-                    &field,
-                    &shown,
-                    &format!("optional, and a registry `depends` on {id} would make it required"),
-                );
-                continue;
-            }
-            match range(dep) {
-                Ok(r) => {
-                    d.handle(&field);
-                    out.insert(id, r);
-                }
-                Err(e) => d.unmapped(&field, &shown, &format!("version {e}")),
-            }
-        }
-    }
-    out
-}
-
-/// With no release, `dependsOn` has nothing to attach to.
-fn no_release_for_depends(pc: &PublicCode, d: &mut Drafting) {
-    for (group, entries) in dependency_groups(pc) {
-        for (i, dep) in entries.iter().enumerate() {
-            d.unmapped(
-                &format!("dependsOn.{group}[{i}]"),
-                &show_dependency(dep),
-                "depends belongs to a release, and none was drafted",
-            );
-        }
-    }
-}
-
-fn dependency_groups(pc: &PublicCode) -> Vec<(&'static str, &[Dependency])> {
-    let Some(deps) = &pc.depends_on else {
-        return Vec::new();
-    };
-    [
-        ("open", &deps.open),
-        ("proprietary", &deps.proprietary),
-        ("hardware", &deps.hardware),
-    ]
-    .into_iter()
-    .filter_map(|(g, list)| list.as_deref().map(|l| (g, l)))
-    .collect()
-}
-
-/// `PostgreSQL versionMin 14.0`.
-fn show_dependency(dep: &Dependency) -> String {
-    let mut s = dep.name.clone().unwrap_or_default();
-    for (k, v) in [
-        ("version", &dep.version),
-        ("versionMin", &dep.version_min),
-        ("versionMax", &dep.version_max),
-    ] {
-        if let Some(v) = v {
-            s.push_str(&format!(" {k} {v}"));
-        }
-    }
-    if dep.optional == Some(true) {
-        s.push_str(" (optional)");
-    }
-    s
-}
-
-/// The registry component a dependency names: by id, or by name, ignoring case.
-fn find_component(registry: &Registry, name: &str) -> Option<String> {
-    let wanted = name.to_lowercase();
-    let as_id = slug(name).unwrap_or_default();
-    registry
-        .components
-        .values()
-        .find(|c| c.id.as_str() == as_id || c.name.to_lowercase() == wanted)
-        .map(|c| c.id.to_string())
-}
-
-/// The Cargo range for a dependency's bounds: `versionMin` → `>=`, `versionMax` → `<=`,
-/// `version` (one major, with its patches) → `~`; none → `*`.
-fn range(dep: &Dependency) -> Result<String, Unrepairable> {
-    let mut parts = Vec::new();
-    if let Some(v) = &dep.version {
-        parts.push(format!("~{}", version::bound(v)?));
-    }
-    if let Some(v) = &dep.version_min {
-        parts.push(format!(">={}", version::bound(v)?));
-    }
-    if let Some(v) = &dep.version_max {
-        parts.push(format!("<={}", version::bound(v)?));
-    }
-    if parts.is_empty() {
-        return Ok("*".into());
-    }
-    let joined = parts.join(", ");
-    match semver::VersionReq::parse(&joined) {
-        Ok(_) => Ok(joined),
-        Err(_) => Err(Unrepairable {
-            value: joined,
-            why: "the bounds do not make a range",
-        }),
-    }
-}
-
 fn is_https(u: &str) -> bool {
     url::Url::parse(u).is_ok_and(|u| u.scheme() == "https" && u.host_str().is_some())
 }
@@ -857,4 +723,75 @@ pub fn to_toml(draft: &Draft, source: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_of_the_standard() {
+        for v in ["0", "0.2", "0.3", "0.4", "0.5", " 0.4 "] {
+            assert!(reads(v), "{v}");
+        }
+        for v in ["0.1", "0.6", "1", "1.0", "0.x", ""] {
+            assert!(!reads(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn ids_from_names() {
+        assert_eq!(
+            slug("Signalen frontend").as_deref(),
+            Some("signalen-frontend")
+        );
+        assert_eq!(slug("aitema|Termin").as_deref(), Some("aitema-termin"));
+        assert_eq!(
+            slug("Ge. Fo.- Gestionale Fondi").as_deref(),
+            Some("ge-fo-gestionale-fondi")
+        );
+        assert_eq!(slug("Café"), Some("caf".into()));
+        assert_eq!(slug("2048"), None, "an id starts with a letter");
+        assert_eq!(slug("***"), None);
+        let long = slug(&"word ".repeat(40)).unwrap();
+        assert!(long.len() <= 64 && !long.ends_with('-'), "{long}");
+    }
+
+    #[test]
+    fn licence_identifiers_in_the_wrong_case() {
+        assert_eq!(canonical_case("apache-2.0"), "Apache-2.0");
+        assert_eq!(
+            canonical_case("(mit or gpl-2.0-or-later) and bsd-3-clause"),
+            "(MIT OR GPL-2.0-or-later) AND BSD-3-Clause"
+        );
+        assert_eq!(
+            canonical_case("gpl-2.0 with classpath-exception-2.0"),
+            "GPL-2.0 WITH Classpath-exception-2.0"
+        );
+        assert_eq!(canonical_case("Not-A-Licence"), "Not-A-Licence");
+    }
+
+    #[test]
+    fn unmapped_fields_are_reported_once_per_untouched_subtree() {
+        let text = "publiccodeYmlVersion: '0.4'\nname: X\nurl: https://example.org/x\ndevelopmentStatus: beta\ncategories: [cms]\ndescription:\n  en:\n    shortDescription: An x\n    features: [a, b]\nlegal:\n  license: MIT\n  mainCopyrightOwner: Someone\nusedBy: [A]\nit:\n  riuso:\n    codiceIPA: x\n";
+        let d = draft(text, &Options::default()).unwrap();
+        let fields: Vec<&str> = d.unmapped.iter().map(|u| u.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "description.en.features",
+                "it",
+                "legal.mainCopyrightOwner",
+                "usedBy"
+            ]
+        );
+        assert_eq!(d.unmapped[1].value, "{riuso}");
+        assert_eq!(d.manifest.lifecycle, "beta");
+        assert_eq!(d.manifest.kind, "self-hosted");
+        assert!(
+            d.repairs
+                .iter()
+                .any(|r| r.starts_with("kind: no softwareType"))
+        );
+    }
 }
