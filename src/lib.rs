@@ -4,7 +4,8 @@
 //! whose files become checked model types (`model`); `resolve` turns a stack into a plan
 //! or an explanation; `report` prints answers as tables, JSON, markdown or CSV, and `site`
 //! writes the whole catalogue and its stacks' reports as a static website. `interop`
-//! translates to and from other catalogues' formats (publiccode.yml, Backstage, CycloneDX).
+//! translates to and from other catalogues' formats (publiccode.yml, Backstage, CycloneDX),
+//! and `ops` holds what the import and export commands do, callable in process.
 
 pub mod atomic;
 pub mod cli;

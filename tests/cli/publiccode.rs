@@ -577,6 +577,169 @@ fn several_files_to_stdout_are_headed_by_their_paths() {
     );
 }
 
+/// The rules publiccode.yml 0.4 sets for a file (the standard's `schema.core`): the
+/// mandatory keys, the enumerations, the controlled list of categories and the lengths of
+/// descriptions.
+fn check_publiccode_0_4(y: &serde_json::Value) -> Result<(), String> {
+    let s = |v: &serde_json::Value, what: &str| -> Result<String, String> {
+        v.as_str()
+            .map(str::to_owned)
+            .filter(|x| !x.is_empty())
+            .ok_or(format!("{what} is not a non-empty string"))
+    };
+    if y["publiccodeYmlVersion"] != "0.4" {
+        return Err("publiccodeYmlVersion".into());
+    }
+    s(&y["name"], "name")?;
+    for key in ["url", "landingURL"] {
+        if !s(&y[key], key)?.starts_with("https://") {
+            return Err(format!("{key} is not a URL"));
+        }
+    }
+    if y["platforms"].as_array().is_none_or(|p| p.is_empty()) {
+        return Err("platforms".into());
+    }
+    let dev = s(&y["developmentStatus"], "developmentStatus")?;
+    if !["concept", "development", "beta", "stable", "obsolete"].contains(&dev.as_str()) {
+        return Err(format!("developmentStatus {dev}"));
+    }
+    let ty = s(&y["softwareType"], "softwareType")?;
+    if ![
+        "standalone/mobile",
+        "standalone/iot",
+        "standalone/desktop",
+        "standalone/web",
+        "standalone/backend",
+        "standalone/other",
+        "addon",
+        "library",
+        "configurationFiles",
+    ]
+    .contains(&ty.as_str())
+    {
+        return Err(format!("softwareType {ty}"));
+    }
+    let categories = y["categories"].as_array().ok_or("categories")?;
+    for c in categories {
+        let c = s(c, "a category")?;
+        if !stackreg::interop::publiccode::write::CATEGORIES.contains(&c.as_str()) {
+            return Err(format!("category {c} is not in the standard's list"));
+        }
+    }
+    let langs = y["description"].as_object().ok_or("description")?;
+    if langs.is_empty() {
+        return Err("no description".into());
+    }
+    for (lang, d) in langs {
+        let short = s(&d["shortDescription"], "shortDescription")?;
+        if short.chars().count() > 150 {
+            return Err(format!(
+                "description.{lang}.shortDescription is over 150 characters"
+            ));
+        }
+        let long = s(&d["longDescription"], "longDescription")?.chars().count();
+        if !(150..=10000).contains(&long) {
+            return Err(format!(
+                "description.{lang}.longDescription has {long} characters"
+            ));
+        }
+        if d["features"].as_array().is_none_or(|f| f.is_empty()) {
+            return Err(format!("description.{lang}.features"));
+        }
+    }
+    let licence = s(&y["legal"]["license"], "legal.license")?;
+    if spdx::Expression::parse(&licence).is_err() {
+        return Err(format!("legal.license {licence}"));
+    }
+    match s(&y["maintenance"]["type"], "maintenance.type")?.as_str() {
+        "contract" => {
+            let c = y["maintenance"]["contractors"]
+                .as_array()
+                .ok_or("contractors")?;
+            for x in c {
+                s(&x["name"], "contractor name")?;
+                let until = s(&x["until"], "contractor until")?;
+                if until.len() != 10 || until.as_bytes()[4] != b'-' || until.as_bytes()[7] != b'-' {
+                    return Err(format!("until {until}"));
+                }
+            }
+            if c.is_empty() {
+                return Err("no contractors".into());
+            }
+        }
+        "internal" | "community" => {
+            let c = y["maintenance"]["contacts"].as_array().ok_or("contacts")?;
+            if c.is_empty() {
+                return Err("no contacts".into());
+            }
+            for x in c {
+                s(&x["name"], "contact name")?;
+            }
+        }
+        "none" => {}
+        other => return Err(format!("maintenance.type {other}")),
+    }
+    if y["localisation"]["localisationReady"].as_bool().is_none()
+        || y["localisation"]["availableLanguages"]
+            .as_array()
+            .is_none_or(|l| l.is_empty())
+    {
+        return Err("localisation".into());
+    }
+    Ok(())
+}
+
+#[test]
+fn every_open_source_sample_component_exports_as_publiccode_0_4() {
+    let root = project_root();
+    let list =
+        crate::support::stackreg(&root, &["list", "--open-source", "--format", "json"]).json();
+    let mut exported = 0;
+    for c in list.as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        let run = crate::support::stackreg(
+            &root,
+            &[
+                "export",
+                "publiccode",
+                id,
+                "--contact",
+                "Jane Example <jane@example.org>",
+            ],
+        );
+        if run.code == 2 && run.stderr.contains("has no repository") {
+            continue;
+        }
+        run.ok();
+        let y: serde_json::Value = serde_saphyr::from_str(&run.stdout).unwrap();
+        if let Err(e) = check_publiccode_0_4(&y) {
+            panic!("{id}: {e}\n{}", run.stdout);
+        }
+        exported += 1;
+    }
+    assert!(exported >= 8, "{exported}");
+    // The check can fail.
+    let mut y: serde_json::Value = serde_saphyr::from_str(
+        &crate::support::stackreg(
+            &root,
+            &[
+                "export",
+                "publiccode",
+                "fixmystreet",
+                "--contact",
+                "J <j@example.org>",
+            ],
+        )
+        .stdout,
+    )
+    .unwrap();
+    y["categories"] = serde_json::json!(["street-reporting"]);
+    assert_eq!(
+        check_publiccode_0_4(&y),
+        Err("category street-reporting is not in the standard's list".to_owned())
+    );
+}
+
 #[test]
 fn export_publiccode_reads_back_through_import() {
     let f = registry();
@@ -599,6 +762,7 @@ fn export_publiccode_reads_back_through_import() {
     let run = f.run(&["export", "publiccode", "casebook"]);
     run.ok();
     let yaml: serde_json::Value = serde_saphyr::from_str(&run.stdout).unwrap();
+    check_publiccode_0_4(&yaml).unwrap();
     assert_eq!(yaml["publiccodeYmlVersion"], "0.4");
     assert_eq!(yaml["name"], "casebook");
     assert_eq!(yaml["url"], "https://example.com/git/casebook");
