@@ -64,8 +64,21 @@ pub enum Error {
         command: &'static str,
         allowed: String,
     },
+    #[error("--format {format} is not available for `{command}`, which prints {prints} only")]
+    FixedFormat {
+        format: String,
+        command: &'static str,
+        prints: &'static str,
+    },
     #[error("{0}")]
     Usage(String),
+    /// The command would destroy something; `hint` says what to do instead.
+    #[error("{what}")]
+    Refused { what: String, hint: String },
+    #[error(transparent)]
+    Http(#[from] crate::registry::http::HttpError),
+    #[error(transparent)]
+    Export(#[from] crate::interop::publiccode::write::ExportError),
     #[error(transparent)]
     Resolve(#[from] crate::resolve::ResolveError),
     #[error("could not write the output")]
@@ -103,6 +116,11 @@ impl Error {
             Error::UnknownComponent { .. } => Some("`stackreg list` shows every component".into()),
             Error::UnknownInterface { .. } => Some("`stackreg interfaces` shows every interface".into()),
             Error::File(d) => d.hint.clone(),
+            Error::Refused { hint, .. } => Some(hint.clone()),
+            Error::Export(e) => e.hint().map(str::to_owned),
+            Error::Http(crate::registry::http::HttpError::Offline { .. }) => {
+                Some("leave out --offline, or download the file and import it by path".into())
+            }
             Error::Load(LoadError::Source(crate::registry::SourceError::Git { .. }))
             | Error::Git(GitError::Git { .. }) => Some(
                 "the git repository may be damaged: `git fsck` checks it (a cached copy of a remote registry can be deleted and fetched again)".into(),

@@ -1,6 +1,6 @@
 //! `stackreg alternatives STACK ID` and `stackreg alternatives STACK --all`
 
-use super::args::{AlternativesArgs, Format};
+use super::args::AlternativesArgs;
 use super::{Ctx, Outcome, stack};
 use crate::error::Error;
 use crate::model::Id;
@@ -9,10 +9,7 @@ use crate::resolve::Resolver;
 use crate::resolve::alternatives::{alternatives, lock_in};
 
 pub fn run(ctx: &Ctx, args: AlternativesArgs) -> Result<Outcome, Error> {
-    let format = ctx.format(
-        "alternatives",
-        &[Format::Table, Format::Json, Format::Markdown],
-    )?;
+    let format = ctx.format("alternatives", super::formats::ALTERNATIVES)?;
     let ws = stack::open(ctx, &args.stack)?;
     let options = ws.options(ctx.global.max_steps)?;
     let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);

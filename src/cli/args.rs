@@ -32,7 +32,7 @@ pub struct Global {
     /// Read the registry at this git revision instead of the working tree
     #[arg(long, global = true, value_name = "REV")]
     pub rev: Option<String>,
-    /// Output format [default: table]
+    /// Output format [default: table; each command's --help lists the formats it takes]
     #[arg(long, global = true, value_enum, value_name = "FMT")]
     pub format: Option<Format>,
     /// When to use colour
@@ -72,6 +72,7 @@ pub enum Format {
     Github,
     Dot,
     Mermaid,
+    Cyclonedx,
 }
 
 impl Format {
@@ -84,6 +85,7 @@ impl Format {
             Format::Github => "github",
             Format::Dot => "dot",
             Format::Mermaid => "mermaid",
+            Format::Cyclonedx => "cyclonedx",
         }
     }
 }
@@ -123,6 +125,10 @@ pub enum Command {
     Registry(RegistryArgs),
     /// Write the catalogue and stack reports as a static website
     Site(SiteArgs),
+    /// Draft component manifests from other catalogues' files (publiccode.yml)
+    Import(ImportArgs),
+    /// Write registry entries in other catalogues' formats (publiccode.yml, Backstage)
+    Export(ExportArgs),
 }
 
 fn lifecycle_parser() -> impl TypedValueParser<Value = Lifecycle> {
@@ -188,6 +194,10 @@ pub struct ResolveArgs {
     /// Fail (exit 1) if the lock file is missing or would change
     #[arg(long)]
     pub locked: bool,
+    /// With --format cyclonedx: give the BOM a random serial number (a `urn:uuid:`), which
+    /// makes the output differ on every run
+    #[arg(long)]
+    pub serial_number: bool,
 }
 
 #[derive(Debug, Args)]
@@ -346,4 +356,69 @@ pub struct SiteArgs {
     /// Replace DIR even if it is a non-empty folder that `stackreg site` did not make
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub format: ImportFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportFormat {
+    /// Draft a component manifest from each publiccode.yml file or https URL
+    #[command(
+        long_about = "Draft a component manifest from each publiccode.yml file or https URL \
+(publiccode.yml 0.2 to 0.5). The manifests go to stdout, or with --out into DIR/components/. \
+Every field that could not be carried over is reported on stderr, with the reason."
+    )]
+    Publiccode(PubliccodeImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PubliccodeImportArgs {
+    /// publiccode.yml files, or https URLs of them
+    #[arg(required = true, value_name = "FILE|URL")]
+    pub inputs: Vec<String>,
+    /// Write each manifest to DIR/components/<id>.toml (never over an existing file);
+    /// DIR is usually the registry folder
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The component id [default: from the name]; only with one input
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// A capability to add to those from `categories` (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub capability: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportFormat {
+    /// Write one component as a publiccode.yml (0.4) file
+    Publiccode(PubliccodeExportArgs),
+    /// Write the registry, or a stack's plan, as Backstage catalog-info.yaml entities
+    Backstage(BackstageExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PubliccodeExportArgs {
+    /// The component
+    pub id: String,
+    /// A person who maintains it, "Name <email>" (repeatable); needed when its latest
+    /// release has no support-ends date to write as a maintenance contract
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub contact: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackstageExportArgs {
+    /// A stack file: write its plan's components, their APIs and the stack as a System
+    /// [default: every component and interface in the registry]
+    pub stack: Option<PathBuf>,
 }

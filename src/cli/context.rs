@@ -108,7 +108,18 @@ impl Ctx {
         }
     }
 
-    /// Writes data to stdout.
+    /// Refuses `--format` for a command whose output has one fixed format (`prints`).
+    pub fn no_format(&self, command: &'static str, prints: &'static str) -> Result<(), Error> {
+        match self.global.format {
+            None => Ok(()),
+            Some(f) => Err(Error::FixedFormat {
+                format: f.as_str().to_owned(),
+                command,
+                prints,
+            }),
+        }
+    }
+
     /// Prints a report in `format`: JSON, markdown, CSV where the report has it, else the
     /// human table.
     pub fn emit<R: crate::report::Report>(&self, format: Format, report: &R) -> Result<(), Error> {
@@ -388,6 +399,20 @@ impl Ctx {
             }
             other => Ok(other?),
         }
+    }
+
+    /// Loads the registry in folder `dir` (its working tree), keeping going past errors
+    /// as `load` does.
+    pub fn load_dir(&self, dir: &Path) -> Result<Loaded, Error> {
+        let source = DirSource::new(dir, dir.display().to_string());
+        let loaded = registry::load_cached(&source, None, |_, _, _| Vec::new())?;
+        if loaded.diagnostics.iter().any(|d| d.is_error()) {
+            self.warn(&format!(
+                "the registry at {} has errors; matching against what could be read",
+                dir.display()
+            ));
+        }
+        Ok(loaded)
     }
 
     /// Opens and loads the registry. With `strict`, a registry with errors stops the

@@ -7,10 +7,7 @@ use crate::report::graph::GraphReport;
 use crate::resolve::Resolver;
 
 pub fn run(ctx: &Ctx, args: GraphArgs) -> Result<Outcome, Error> {
-    let format = ctx.format(
-        "graph",
-        &[Format::Table, Format::Dot, Format::Mermaid, Format::Json],
-    )?;
+    let format = ctx.format("graph", super::formats::GRAPH)?;
     let ws = stack::open(ctx, &args.stack)?;
     let options = ws.options(ctx.global.max_steps)?;
     let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);

@@ -1,15 +1,11 @@
 //! `stackreg interfaces`
 
-use super::args::Format;
 use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::report::interfaces::InterfaceList;
 
 pub fn run(ctx: &Ctx) -> Result<Outcome, Error> {
-    let format = ctx.format(
-        "interfaces",
-        &[Format::Table, Format::Json, Format::Markdown, Format::Csv],
-    )?;
+    let format = ctx.format("interfaces", super::formats::INTERFACES)?;
     let loaded = ctx.load(None, false)?;
     let list = InterfaceList::new(&loaded.registry);
     ctx.emit(format, &list)?;

@@ -1,15 +1,12 @@
 //! `stackreg list [QUERY]`
 
-use super::args::{Format, ListArgs};
+use super::args::ListArgs;
 use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::report::list::{ComponentList, Filter};
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Outcome, Error> {
-    let format = ctx.format(
-        "list",
-        &[Format::Table, Format::Json, Format::Markdown, Format::Csv],
-    )?;
+    let format = ctx.format("list", super::formats::LIST)?;
     // What a release provides matters to a listing only when filtering on it.
     let scope = crate::registry::cache::Scope::Listing {
         provides: !args.interface.is_empty(),

@@ -5,7 +5,10 @@ mod alternatives;
 pub mod args;
 mod completions;
 mod context;
+mod export;
+pub mod formats;
 mod graph;
+mod import;
 mod interfaces;
 mod list;
 mod outdated;
@@ -21,7 +24,7 @@ mod why;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{Cli, Command, Format};
 pub use context::Ctx;
@@ -44,7 +47,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = formats::annotate(Cli::command())
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -71,6 +77,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Completions(args) => completions::run(ctx, args),
         Command::Registry(args) => registry::run(ctx, args),
         Command::Site(args) => site::run(ctx, args),
+        Command::Import(args) => import::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
     }
 }
 

@@ -1,6 +1,6 @@
 //! `stackreg outdated STACK`
 
-use super::args::{Format, OutdatedArgs};
+use super::args::OutdatedArgs;
 use super::{Ctx, Outcome, stack};
 use crate::error::Error;
 use crate::model::Date;
@@ -9,7 +9,7 @@ use crate::resolve::Resolver;
 use crate::resolve::outdated::outdated;
 
 pub fn run(ctx: &Ctx, args: OutdatedArgs) -> Result<Outcome, Error> {
-    let format = ctx.format("outdated", &[Format::Table, Format::Json, Format::Markdown])?;
+    let format = ctx.format("outdated", super::formats::OUTDATED)?;
     let ws = stack::open(ctx, &args.stack)?;
     let options = ws.options(ctx.global.max_steps)?;
     let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);

@@ -21,7 +21,7 @@ use crate::report::history::{RegistryDiff, RegistryLog, Revision};
 use crate::report::registry::{FetchReport, InitReport, PublishReport, PublishStatus};
 use crate::report::validation::ValidationReport;
 
-const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Markdown];
+use super::formats::REGISTRY as FORMATS;
 
 pub fn run(ctx: &Ctx, args: RegistryArgs) -> Result<Outcome, Error> {
     match args.command {

@@ -3,13 +3,19 @@
 use super::args::{Format, ResolveArgs};
 use super::{Ctx, Outcome, stack};
 use crate::error::Error;
+use crate::interop::cyclonedx;
 use crate::model::Date;
 use crate::report::resolve::ResolveReport;
 use crate::resolve::lock::{self, LockFile};
 use crate::resolve::{Resolution, Resolver};
 
 pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
-    let format = ctx.format("resolve", &[Format::Table, Format::Json, Format::Markdown])?;
+    let format = ctx.format("resolve", super::formats::RESOLVE)?;
+    if args.serial_number && format != Format::Cyclonedx {
+        return Err(Error::Usage(
+            "--serial-number is for --format cyclonedx".into(),
+        ));
+    }
     let ws = stack::open(ctx, &args.stack)?;
     let registry = &ws.loaded.registry;
     let existing = ws.lock()?;
@@ -19,12 +25,28 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
         Resolution::Resolved(plan) => plan,
         Resolution::Unsatisfiable(why) => {
             let report = ResolveReport::unsatisfiable(registry, &ws.input.stack, why);
-            ctx.emit(format, &report)?;
+            // A BOM or a spreadsheet has no room for the explanation: it goes to stderr,
+            // and there is no BOM at all.
+            if matches!(format, Format::Csv | Format::Cyclonedx) {
+                ctx.fail(&why.text());
+            }
+            if format != Format::Cyclonedx {
+                ctx.emit(format, &report)?;
+            }
             return Ok(Outcome::Negative);
         }
     };
-    let report = ResolveReport::resolved(registry, &ws.input.stack, plan, Date::today());
-    ctx.emit(format, &report)?;
+    if format == Format::Cyclonedx {
+        let serial = match args.serial_number {
+            true => Some(cyclonedx::random_serial_number().map_err(Error::Output)?),
+            false => None,
+        };
+        let bom = cyclonedx::bom(registry, &ws.input.stack, plan, serial);
+        ctx.print(&crate::report::json(&bom))?;
+    } else {
+        let report = ResolveReport::resolved(registry, &ws.input.stack, plan, Date::today());
+        ctx.emit(format, &report)?;
+    }
     if !args.locked && !args.lock {
         // No lock to check or write: skip hashing the stack for one.
         super::context::leave(ws);

@@ -1,12 +1,12 @@
 //! `stackreg schema KIND`
 
-use super::args::{Format, SchemaArg, SchemaArgs};
+use super::args::{SchemaArg, SchemaArgs};
 use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::model::schema::SchemaKind;
 
 pub fn run(ctx: &Ctx, args: SchemaArgs) -> Result<Outcome, Error> {
-    ctx.format("schema", &[Format::Json])?;
+    ctx.format("schema", super::formats::SCHEMA)?;
     let kind = match args.kind {
         SchemaArg::Registry => SchemaKind::Registry,
         SchemaArg::Interface => SchemaKind::Interface,

@@ -2,7 +2,7 @@
 
 use semver::Version;
 
-use super::args::{Format, ShowArgs};
+use super::args::ShowArgs;
 use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::model::Id;
@@ -11,7 +11,7 @@ use crate::registry::validate::suggest;
 use crate::report::show::{ComponentReport, InterfaceReport};
 
 pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Outcome, Error> {
-    let format = ctx.format("show", &[Format::Table, Format::Json, Format::Markdown])?;
+    let format = ctx.format("show", super::formats::SHOW)?;
     let scope = match (&args.interface, &args.id) {
         (Some(i), _) => Scope::Interface(i.clone()),
         (None, Some(spec)) => {

@@ -1,13 +1,13 @@
 //! `stackreg site --out DIR [--stack FILE…]`
 
-use super::args::{Format, SiteArgs};
+use super::args::SiteArgs;
 use super::{Ctx, Outcome, stack};
 use crate::error::Error;
 use crate::resolve::Resolution;
 use crate::site::{self, Settings, StackInput, StackOrigin};
 
 pub fn run(ctx: &Ctx, args: SiteArgs) -> Result<Outcome, Error> {
-    ctx.format("site", &[Format::Table])?;
+    ctx.format("site", super::formats::SITE)?;
     let loaded = ctx.load(None, false)?;
     let registry = &loaded.registry;
     let mut stacks = site::reference_stacks(registry);

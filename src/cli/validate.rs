@@ -12,15 +12,7 @@ use crate::registry::{self, validate as cross};
 use crate::report::validation::ValidationReport;
 
 pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
-    let format = ctx.format(
-        "validate",
-        &[
-            Format::Table,
-            Format::Json,
-            Format::Github,
-            Format::Markdown,
-        ],
-    )?;
+    let format = ctx.format("validate", super::formats::VALIDATE)?;
     let source = ctx.open(None)?;
     let base = match &args.base {
         Some(rev) => {
@@ -120,6 +112,7 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         Format::Json => crate::report::json(&report),
         Format::Github => report.github(),
         Format::Markdown => report.markdown(),
+        Format::Csv => report.csv(),
         _ => report.human(ctx.color_stdout()),
     })?;
     Ok(if report.valid {

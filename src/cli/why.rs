@@ -1,6 +1,6 @@
 //! `stackreg why STACK ID`
 
-use super::args::{Format, WhyArgs};
+use super::args::WhyArgs;
 use super::{Ctx, Outcome, stack};
 use crate::error::Error;
 use crate::report::why::WhyReport;
@@ -10,7 +10,7 @@ use crate::resolve::Resolver;
 const MAX_CHAINS: usize = 50;
 
 pub fn run(ctx: &Ctx, args: WhyArgs) -> Result<Outcome, Error> {
-    let format = ctx.format("why", &[Format::Table, Format::Json, Format::Markdown])?;
+    let format = ctx.format("why", super::formats::WHY)?;
     let ws = stack::open(ctx, &args.stack)?;
     let options = ws.options(ctx.global.max_steps)?;
     let resolver = Resolver::new(&ws.loaded.registry, &ws.input.stack);

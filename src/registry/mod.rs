@@ -17,6 +17,7 @@ pub mod validate;
 // Git-backed registries: remote copies, history, and changes committed through git.
 pub mod files;
 pub mod history;
+pub mod http;
 pub mod init;
 pub mod publish;
 pub mod remote;

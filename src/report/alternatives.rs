@@ -73,6 +73,20 @@ pub fn changes_text(a: &Alternative) -> String {
         .join(", ")
 }
 
+/// The changes in words, for CSV: `dovecote-messaging added 3.1.0; drupal 10.3.0 → 11.0.0`.
+fn changes_words(a: &Alternative) -> String {
+    a.changes
+        .iter()
+        .map(|c| match (&c.from, &c.to) {
+            (None, Some(to)) => format!("{} added {to}", c.component),
+            (Some(from), None) => format!("{} removed {from}", c.component),
+            (Some(from), Some(to)) => format!("{} {from} → {to}", c.component),
+            (None, None) => c.component.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn version(a: &Alternative) -> String {
     a.version.as_ref().map_or("-".into(), ToString::to_string)
 }
@@ -201,6 +215,47 @@ impl AlternativesReport {
                 if hidden.len() == 1 { "it" } else { "them" },
             )
         })
+    }
+
+    /// One row per candidate, in the report's order.
+    pub fn csv(&self) -> String {
+        let a = &self.alternatives;
+        super::csv::table(
+            &[
+                "component",
+                "version",
+                "candidate",
+                "candidate_version",
+                "fit",
+                "changes",
+                "covers",
+                "missing",
+                "differences",
+                "reason",
+                "excluded_by",
+            ],
+            a.alternatives.iter().map(|alt| {
+                vec![
+                    a.component.to_string(),
+                    a.version.to_string(),
+                    alt.component.to_string(),
+                    alt.version
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    alt.fit.as_str().to_owned(),
+                    changes_words(alt),
+                    super::csv::list(alt.covers.iter().map(|c| c.as_str())),
+                    super::csv::list(alt.missing.iter().map(|c| c.as_str())),
+                    differences_text(&alt.differences),
+                    alt.reason.clone().unwrap_or_default(),
+                    alt.excluded_by
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                ]
+            }),
+        )
     }
 
     pub fn markdown(&self) -> String {
@@ -399,6 +454,37 @@ impl LockInReport {
                     .join(", ")
             )
         }
+    }
+
+    /// One row per component of the plan.
+    pub fn csv(&self) -> String {
+        super::csv::table(
+            &[
+                "component",
+                "version",
+                "drop_in",
+                "with_changes",
+                "not_viable",
+                "lock_in",
+                "best_alternative",
+                "best_fit",
+                "hidden_by_policy",
+            ],
+            self.components.iter().map(|c| {
+                let best = c.alternatives.iter().find(|a| a.fit != Fit::NotViable);
+                vec![
+                    c.component.clone(),
+                    c.version.clone(),
+                    c.drop_in.to_string(),
+                    c.with_changes.to_string(),
+                    c.not_viable.to_string(),
+                    c.lock_in.to_string(),
+                    best.map(|a| a.component.to_string()).unwrap_or_default(),
+                    best.map(|a| a.fit.as_str().to_owned()).unwrap_or_default(),
+                    super::csv::list(&c.hidden_by_policy),
+                ]
+            }),
+        )
     }
 
     pub fn markdown(&self) -> String {

@@ -82,19 +82,19 @@ impl InterfaceList {
     }
 
     pub fn csv(&self) -> String {
-        let mut out =
-            super::csv_record(&["id", "name", "owner", "versions", "providers", "consumers"]);
-        for r in &self.rows {
-            out.push_str(&super::csv_record(&[
-                r.id.clone(),
-                r.name.clone(),
-                r.owner.clone(),
-                r.versions.join(" "),
-                r.providers.join(" "),
-                r.consumers.join(" "),
-            ]));
-        }
-        out
+        super::csv::table(
+            &["id", "name", "owner", "versions", "providers", "consumers"],
+            self.rows.iter().map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.name.clone(),
+                    r.owner.clone(),
+                    super::csv::list(&r.versions),
+                    super::csv::list(&r.providers),
+                    super::csv::list(&r.consumers),
+                ]
+            }),
+        )
     }
 }
 

@@ -143,33 +143,34 @@ impl ComponentList {
     }
 
     pub fn csv(&self) -> String {
-        let mut out = super::csv_record(&[
-            "id",
-            "name",
-            "supplier",
-            "licence",
-            "open_source",
-            "kind",
-            "lifecycle",
-            "capabilities",
-            "latest",
-            "versions",
-        ]);
-        for r in &self.rows {
-            out.push_str(&super::csv_record(&[
-                r.id.as_str(),
-                &r.name,
-                &r.supplier,
-                &r.licence,
-                if r.open_source { "true" } else { "false" },
-                r.kind.as_str(),
-                r.lifecycle.as_str(),
-                &r.capabilities.join(" "),
-                r.latest.as_deref().unwrap_or(""),
-                &r.versions.join(" "),
-            ]));
-        }
-        out
+        super::csv::table(
+            &[
+                "id",
+                "name",
+                "supplier",
+                "licence",
+                "open_source",
+                "kind",
+                "lifecycle",
+                "capabilities",
+                "latest",
+                "versions",
+            ],
+            self.rows.iter().map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.name.clone(),
+                    r.supplier.clone(),
+                    r.licence.clone(),
+                    r.open_source.to_string(),
+                    r.kind.to_string(),
+                    r.lifecycle.to_string(),
+                    super::csv::list(&r.capabilities),
+                    r.latest.clone().unwrap_or_default(),
+                    super::csv::list(&r.versions),
+                ]
+            }),
+        )
     }
 }
 

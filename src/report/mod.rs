@@ -3,8 +3,10 @@
 //! place; nothing here knows about flags or streams.
 
 pub mod alternatives;
+pub mod csv;
 pub mod graph;
 pub mod history;
+pub mod import;
 pub mod interfaces;
 pub mod list;
 pub mod outdated;
@@ -48,20 +50,20 @@ macro_rules! reports {
 }
 
 reports! {
-    alternatives::AlternativesReport;
-    alternatives::LockInReport;
+    alternatives::AlternativesReport, csv = csv;
+    alternatives::LockInReport, csv = csv;
     history::RegistryDiff;
     history::RegistryLog;
     interfaces::InterfaceList, csv = csv;
     list::ComponentList, csv = csv;
-    outdated::OutdatedReport;
+    outdated::OutdatedReport, csv = csv;
     registry::FetchReport;
     registry::InitReport;
     registry::PublishReport;
-    resolve::ResolveReport;
+    resolve::ResolveReport, csv = csv;
     show::ComponentReport;
     show::InterfaceReport;
-    why::WhyReport;
+    why::WhyReport, csv = csv;
 }
 
 static WIDTH: OnceLock<usize> = OnceLock::new();
@@ -243,31 +245,6 @@ pub fn md_table<S: AsRef<str>>(header: &[&str], rows: impl IntoIterator<Item = V
     out
 }
 
-/// One CSV record (RFC 4180), with cells that a spreadsheet would run as a formula
-/// prefixed by `'`.
-pub fn csv_record<S: AsRef<str>>(cells: &[S]) -> String {
-    let mut out = String::new();
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let escaped = text::escape(cell.as_ref());
-        let mut cell = escaped.into_owned();
-        if cell.starts_with(['=', '+', '-', '@']) {
-            cell.insert(0, '\'');
-        }
-        if cell.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&cell);
-        }
-    }
-    out.push('\n');
-    out
-}
-
 /// Joins items with `, `, or `-` when there are none.
 pub fn join<I: IntoIterator<Item = S>, S: AsRef<str>>(items: I) -> String {
     let v: Vec<String> = items.into_iter().map(|s| s.as_ref().to_owned()).collect();
@@ -294,15 +271,6 @@ mod tests {
         assert!(out.contains(r"\u001b[2J\u009b\u202eb"), "{out}");
         let back: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["name"], "a\u{1b}[2J\u{9b}\u{202e}b");
-    }
-
-    #[test]
-    fn csv_quotes_and_defuses_formulas() {
-        assert_eq!(
-            csv_record(&["a", "b,c", "say \"hi\""]),
-            "a,\"b,c\",\"say \"\"hi\"\"\"\n"
-        );
-        assert_eq!(csv_record(&["=HYPERLINK(1)"]), "'=HYPERLINK(1)\n");
     }
 
     #[test]

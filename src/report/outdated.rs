@@ -81,6 +81,45 @@ impl OutdatedReport {
 
     const HEADER: [&'static str; 4] = ["component", "in plan", "support", "newer releases"];
 
+    /// One row per planned component, outdated or not: its support, every newer release
+    /// with how it fits, and the newest of them.
+    pub fn csv(&self) -> String {
+        super::csv::table(
+            &[
+                "component",
+                "version",
+                "support",
+                "support_ends",
+                "newer",
+                "newest",
+                "newest_fit",
+                "newest_needs",
+            ],
+            self.components.iter().map(|o| {
+                let newest = o.newer.last();
+                vec![
+                    o.component.clone(),
+                    o.version.clone(),
+                    support_word(o.support).to_owned(),
+                    o.support_ends.map(|d| d.to_string()).unwrap_or_default(),
+                    super::csv::list(o.newer.iter().map(|n| &n.version)),
+                    newest.map(|n| n.version.clone()).unwrap_or_default(),
+                    newest
+                        .map(|n| fit_word(&n.fit))
+                        .unwrap_or_default()
+                        .to_owned(),
+                    newest
+                        .map(|n| match n.fit {
+                            Fit::WithChanges => n.changes.join(", "),
+                            Fit::NotViable => n.reason.clone().unwrap_or_default(),
+                            Fit::DropIn => String::new(),
+                        })
+                        .unwrap_or_default(),
+                ]
+            }),
+        )
+    }
+
     pub fn markdown(&self) -> String {
         let mut out = format!("### Outdated in {}\n\n", super::md(&self.stack));
         let rows = self.rows();
@@ -115,5 +154,22 @@ impl fmt::Display for OutdatedReport {
             }
         }
         Ok(())
+    }
+}
+
+fn support_word(s: Support) -> &'static str {
+    match s {
+        Support::Ended => "ended",
+        Support::Ending => "ending",
+        Support::Supported => "supported",
+        Support::Unknown => "unknown",
+    }
+}
+
+fn fit_word(f: &Fit) -> &'static str {
+    match f {
+        Fit::DropIn => "drop-in",
+        Fit::WithChanges => "with-changes",
+        Fit::NotViable => "not-viable",
     }
 }

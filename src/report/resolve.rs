@@ -157,6 +157,53 @@ impl ResolveReport {
         self.changes.iter().filter(|c| c.to.is_none()).collect()
     }
 
+    /// One row per planned release, then one per component of `[current]` the plan
+    /// drops. `change` is empty when the stack has no `[current]`.
+    pub fn csv(&self) -> String {
+        let with_current =
+            self.plan.iter().any(|r| r.current.is_some()) || !self.changes.is_empty();
+        let mut rows: Vec<Vec<String>> = self
+            .plan
+            .iter()
+            .map(|r| {
+                let change = if with_current {
+                    change_word(r.current.as_deref(), Some(&r.version))
+                } else {
+                    ""
+                };
+                vec![
+                    super::csv::list(&r.needs),
+                    r.component.clone(),
+                    r.version.clone(),
+                    r.current.clone().unwrap_or_default(),
+                    change.to_owned(),
+                    super::csv::list(&r.required_by),
+                ]
+            })
+            .collect();
+        for c in self.removed() {
+            rows.push(vec![
+                String::new(),
+                c.component.clone(),
+                String::new(),
+                c.from.clone().unwrap_or_default(),
+                "removed".to_owned(),
+                String::new(),
+            ]);
+        }
+        super::csv::table(
+            &[
+                "needs",
+                "component",
+                "version",
+                "current",
+                "change",
+                "required_by",
+            ],
+            rows,
+        )
+    }
+
     pub fn markdown(&self) -> String {
         let mut out = format!("### Plan for {}\n\n", super::md(&self.stack));
         out.push_str(&format!(
@@ -329,6 +376,21 @@ pub fn warnings(registry: &Registry, stack: &Stack, plan: &Plan, today: Date) ->
         }
     }
     out
+}
+
+/// How a planned version differs from the one in `[current]`: `kept`, `upgraded`,
+/// `downgraded`, `added` or `removed`.
+fn change_word(current: Option<&str>, planned: Option<&str>) -> &'static str {
+    match (current, planned) {
+        (Some(c), Some(p)) if c == p => "kept",
+        (Some(c), Some(p)) => match (semver::Version::parse(c), semver::Version::parse(p)) {
+            (Ok(c), Ok(p)) if p < c => "downgraded",
+            _ => "upgraded",
+        },
+        (None, Some(_)) => "added",
+        (Some(_), None) => "removed",
+        (None, None) => "",
+    }
 }
 
 /// The longest run of `c` in `s`.

@@ -110,6 +110,29 @@ impl ValidationReport {
         out
     }
 
+    /// One row per finding, errors and warnings in file order.
+    pub fn csv(&self) -> String {
+        super::csv::table(
+            &[
+                "severity", "file", "line", "column", "code", "message", "hint",
+            ],
+            self.all().map(|d| {
+                vec![
+                    match d.severity {
+                        Severity::Error => "error".to_owned(),
+                        Severity::Warning => "warning".to_owned(),
+                    },
+                    d.file.clone(),
+                    d.line.map(|l| l.to_string()).unwrap_or_default(),
+                    d.column.map(|c| c.to_string()).unwrap_or_default(),
+                    d.code.to_string(),
+                    d.message.clone(),
+                    d.hint.clone().unwrap_or_default(),
+                ]
+            }),
+        )
+    }
+
     pub fn markdown(&self) -> String {
         let mut out = format!("**{}**\n\n", self.summary());
         if self.errors.is_empty() && self.warnings.is_empty() {

@@ -36,6 +36,28 @@ impl WhyReport {
             .collect()
     }
 
+    /// One row per step of each chain: chain number (from 1), the need it starts from,
+    /// the step's position, the release, and how the previous step needs it.
+    pub fn csv(&self) -> String {
+        let mut rows = Vec::new();
+        for (i, c) in self.chains.iter().enumerate() {
+            for (j, step) in c.steps.iter().enumerate() {
+                rows.push(vec![
+                    (i + 1).to_string(),
+                    c.need.to_string(),
+                    (j + 1).to_string(),
+                    step.component.to_string(),
+                    step.version.to_string(),
+                    step.via.clone().unwrap_or_default(),
+                ]);
+            }
+        }
+        super::csv::table(
+            &["chain", "need", "step", "component", "version", "via"],
+            rows,
+        )
+    }
+
     pub fn markdown(&self) -> String {
         let mut out = format!(
             "**{} {}** is in the plan because:\n\n",

@@ -393,7 +393,7 @@ fn check_output(f: &Fixture, args: &[&str], format: &str, want: &[i32]) -> Vec<S
         return problems;
     }
     let checked = match format {
-        "json" => serde_json::from_str::<serde_json::Value>(&run.stdout)
+        "json" | "cyclonedx" => serde_json::from_str::<serde_json::Value>(&run.stdout)
             .map(|_| ())
             .map_err(|e| e.to_string()),
         "markdown" => check_markdown(&run.stdout),
@@ -442,17 +442,18 @@ fn check_every_output(f: &Fixture, stacks: &[&str], valid: bool) -> Vec<String> 
             read_ok,
         ));
     }
-    for format in ["table", "json", "github", "markdown"] {
+    for format in ["table", "json", "github", "markdown", "csv"] {
         problems.extend(check_output(f, &["validate"], format, validate_exit));
     }
     // Commands that resolve refuse an invalid registry (exit 2, with an escaped error).
     let resolved: &[i32] = if valid { &[0, 1] } else { &[2] };
     for stack in stacks {
-        for format in table_json_md {
+        for format in ["table", "json", "markdown", "csv"] {
             problems.extend(check_output(f, &["resolve", stack], format, resolved));
             problems.extend(check_output(f, &["why", stack, "lib"], format, resolved));
             problems.extend(check_output(f, &["outdated", stack], format, resolved));
         }
+        problems.extend(check_output(f, &["resolve", stack], "cyclonedx", resolved));
         for format in ["table", "json", "dot", "mermaid"] {
             problems.extend(check_output(f, &["graph", stack], format, resolved));
         }

@@ -6,15 +6,21 @@
 mod support;
 
 mod atomicity;
+mod backstage;
 mod bad_input;
 mod basics;
 mod cache;
+mod csv_output;
+mod cyclonedx;
 mod discovery;
 mod git_rev;
 mod hostile;
+mod https_import;
 mod output;
+mod publiccode;
 mod registry_git;
 mod remote;
 mod resolve;
+mod schemas;
 mod signed;
 mod validate_codes;

@@ -534,7 +534,8 @@ fn a_format_a_command_does_not_have_exits_2() {
         &["list", "--format", "dot"],
         &["show", "portal", "--format", "csv"],
         &["interfaces", "--format", "mermaid"],
-        &["validate", "--format", "csv"],
+        &["validate", "--format", "dot"],
+        &["resolve", "stacks/x.toml", "--format", "github"],
     ] {
         let run = f.run(args);
         run.code(2);
@@ -765,4 +766,43 @@ fn a_closed_pipe_keeps_a_negative_answer() {
     f.commit("bad");
     let run = stackreg_closed_stdout(f.root(), &["validate"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+#[test]
+fn help_lists_the_formats_each_command_takes() {
+    let f = registry();
+    for (args, says) in [
+        (
+            &["resolve", "--help"][..],
+            "Formats (--format): table (default), json, markdown, csv, cyclonedx",
+        ),
+        (
+            &["validate", "--help"],
+            "Formats (--format): table (default), json, github, markdown, csv",
+        ),
+        (
+            &["alternatives", "--help"],
+            "Formats (--format): table (default), json, markdown, csv",
+        ),
+        (
+            &["graph", "--help"],
+            "Formats (--format): table (default), dot, mermaid, json",
+        ),
+        (
+            &["registry", "log", "--help"],
+            "Formats (--format): table (default), json, markdown",
+        ),
+        (
+            &["import", "publiccode", "--help"],
+            "Prints TOML component manifests; it takes no --format.",
+        ),
+        (
+            &["export", "backstage", "--help"],
+            "Prints YAML; it takes no --format.",
+        ),
+    ] {
+        let run = f.run(args);
+        run.ok();
+        assert!(run.stdout.contains(says), "{args:?}:\n{}", run.stdout);
+    }
 }
