@@ -106,11 +106,15 @@ fn lifecycle(l: Lifecycle) -> &'static str {
 }
 
 /// `service` for what runs as a service, `library` for libraries, `website` for
-/// self-hosted content management.
+/// self-hosted content management (a capability `cms` or one ending in `website`).
 fn component_type(c: &Component) -> &'static str {
+    let website = c
+        .capabilities
+        .iter()
+        .any(|cap| cap.as_str() == "cms" || cap.as_str().ends_with("website"));
     match c.kind {
         Kind::Library => "library",
-        Kind::SelfHosted if c.has_capability("cms") => "website",
+        Kind::SelfHosted if website => "website",
         _ => "service",
     }
 }

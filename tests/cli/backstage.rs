@@ -131,21 +131,24 @@ fn the_whole_registry_is_valid_backstage() {
     let components = docs.iter().filter(|e| e["kind"] == "Component").count();
     assert_eq!(components, list.as_array().unwrap().len());
     let fms = named(&docs, "Component", "fixmystreet");
-    assert_eq!(fms["metadata"]["title"], "FixMyStreet Pro");
+    assert_eq!(fms["metadata"]["title"], "FixMyStreet Platform");
     assert_eq!(fms["spec"]["type"], "service");
     assert_eq!(fms["spec"]["lifecycle"], "production");
     assert_eq!(fms["spec"]["owner"], "group:mysociety");
     assert_eq!(
-        fms["spec"]["providesApis"],
-        serde_json::json!(["api:open311-georeport"])
+        fms["spec"]["consumesApis"],
+        serde_json::json!(["api:open311-georeport", "api:postgresql-wire"])
     );
-    assert_eq!(
-        fms["spec"]["dependsOn"],
-        serde_json::json!(["component:postgresql"])
-    );
+    assert_eq!(fms["spec"].get("providesApis"), None);
     assert_eq!(
         fms["metadata"]["annotations"]["stackreg/licence"],
         "AGPL-3.0-or-later"
+    );
+    // A component that depends on another names it.
+    let app = named(&docs, "Component", "lanternfish-resident-app");
+    assert_eq!(
+        app["spec"]["dependsOn"],
+        serde_json::json!(["component:lanternfish-sites"])
     );
     let group = named(&docs, "Group", "mysociety");
     assert_eq!(group["metadata"]["title"], "mySociety");

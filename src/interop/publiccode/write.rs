@@ -122,6 +122,9 @@ pub const CATEGORIES: &[&str] = &[
 /// Capabilities common in council registries, and the category that says the same.
 const SYNONYMS: &[(&str, &str)] = &[
     ("cms", "content-management"),
+    ("cms-framework", "content-management"),
+    ("council-website", "content-management"),
+    ("card-gateway", "payment-gateway"),
     ("payments", "payment-gateway"),
     ("identity", "identity-management"),
     ("sign-in", "identity-management"),
@@ -134,6 +137,7 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("income-management", "accounting"),
     ("street-reporting", "feedback-and-reviews-management"),
     ("address-lookup", "geographic-information-systems"),
+    ("address-gazetteer", "geographic-information-systems"),
     ("site-search", "knowledge-management"),
 ];
 
