@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod model;
+pub mod plan;
 pub mod registry;
 pub mod report;
 pub mod resolve;

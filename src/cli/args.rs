@@ -186,8 +186,21 @@ pub struct ResolveArgs {
     #[arg(long, conflicts_with = "locked")]
     pub lock: bool,
     /// Fail (exit 1) if the lock file is missing or would change
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["upgrade", "with", "without"])]
     pub locked: bool,
+    /// What if: move this component to the newest release a plan allows, or to exactly
+    /// VERSION, keeping every other version where a plan allows (repeatable)
+    #[arg(long, value_name = "ID[@VERSION]")]
+    pub upgrade: Vec<String>,
+    /// What if: add this component, at exactly VERSION if given (repeatable)
+    #[arg(long, value_name = "ID[@VERSION]")]
+    pub with: Vec<String>,
+    /// What if: leave this component out of the plan (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub without: Vec<String>,
+    /// Write nothing, not even with --lock: show what the plan would be
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

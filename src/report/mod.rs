@@ -11,7 +11,9 @@ pub mod outdated;
 pub mod registry;
 pub mod resolve;
 pub mod show;
+pub mod spreadsheet;
 pub mod validation;
+pub mod whatif;
 pub mod why;
 
 use std::sync::OnceLock;
@@ -62,6 +64,7 @@ reports! {
     show::ComponentReport;
     show::InterfaceReport;
     why::WhyReport;
+    whatif::WhatIfReport, csv = csv;
 }
 
 static WIDTH: OnceLock<usize> = OnceLock::new();
