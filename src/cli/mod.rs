@@ -3,18 +3,23 @@
 
 mod alternatives;
 pub mod args;
+mod compare;
 mod completions;
 mod context;
 mod graph;
 mod interfaces;
 mod list;
+mod merge;
+mod new_stack;
 mod outdated;
 mod registry;
+mod renewals;
 mod resolve;
 mod schema;
 mod show;
 mod site;
 mod stack;
+mod used_by;
 mod validate;
 mod why;
 
@@ -27,6 +32,10 @@ pub use args::{Cli, Command, Format};
 pub use context::Ctx;
 
 use crate::error::Error;
+
+/// The formats of the planning commands (`renewals`, `used-by`, `compare`, `stack new`,
+/// `merge`, and `resolve` with what-if options).
+const PLANNING_FORMATS: [Format; 4] = [Format::Table, Format::Json, Format::Markdown, Format::Csv];
 
 /// How a command ended when it could run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +80,13 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Completions(args) => completions::run(ctx, args),
         Command::Registry(args) => registry::run(ctx, args),
         Command::Site(args) => site::run(ctx, args),
+        Command::Renewals(args) => renewals::run(ctx, args),
+        Command::UsedBy(args) => used_by::run(ctx, args),
+        Command::Compare(args) => compare::run(ctx, args),
+        Command::Stack(args) => match args.command {
+            args::StackCommand::New(args) => new_stack::run(ctx, args),
+        },
+        Command::Merge(args) => merge::run(ctx, args),
     }
 }
 

@@ -94,10 +94,7 @@ fn write_lock(
 
 /// `--upgrade`, `--with`, `--without`: the plan with those changes, against the lock.
 fn what_if(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
-    let format = ctx.format(
-        "resolve",
-        &[Format::Table, Format::Json, Format::Markdown, Format::Csv],
-    )?;
+    let format = ctx.format("resolve", &super::PLANNING_FORMATS)?;
     let ws = stack::open(ctx, &args.stack)?;
     let registry = &ws.loaded.registry;
     let stack = &ws.input.stack;

@@ -78,3 +78,17 @@ pub fn changes(from: &BTreeMap<Id, Version>, to: &BTreeMap<Id, Version>) -> Vec<
         })
         .collect()
 }
+
+pub(crate) fn ser_version<S: serde::Serializer>(v: &Version, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+pub(crate) fn ser_opt_version<S: serde::Serializer>(
+    v: &Option<Version>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
+}
