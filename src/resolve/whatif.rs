@@ -193,6 +193,11 @@ pub(crate) fn exact(v: &Version) -> VersionReq {
     }
 }
 
+/// How many steps of "a release that would use it" a pinned component may be reached
+/// through, and how many such releases are tried at each step.
+const REACH_DEPTH: usize = 3;
+const USERS_TRIED: usize = 8;
+
 struct Attempt<'a, 'r> {
     resolver: &'a Resolver<'r>,
     /// `forbid` and `require` from the request; nothing kept.
@@ -231,11 +236,115 @@ impl Attempt<'_, '_> {
         for (id, v) in pins {
             options.require.push((id.clone(), exact(v)));
         }
-        Ok(match self.resolver.resolve(&options)? {
-            Resolution::Resolved(plan) if self.valid(&plan, pins) => Ok(plan),
-            Resolution::Resolved(_) => Err(unreached(pins)),
-            Resolution::Unsatisfiable(why) => Err(why),
+        if let Resolution::Unsatisfiable(why) = self.resolver.resolve(&options)? {
+            return Ok(Err(why));
+        }
+        Ok(match self.reaching(keep, pins, REACH_DEPTH)? {
+            Some(plan) => Ok(plan),
+            None => Err(unreached(pins)),
         })
+    }
+
+    /// A plan holding every one of `must` at its version, each reached from a need: the
+    /// solver is asked to include them, and when one ends up in the plan with nothing
+    /// reaching it, a release that would use it (depend on it or require an interface it
+    /// provides) is asked for too, up to `depth` such steps.
+    fn reaching(
+        &self,
+        keep: &BTreeMap<Id, Version>,
+        must: &BTreeMap<Id, Version>,
+        depth: usize,
+    ) -> Result<Option<Plan>, ResolveError> {
+        let mut options = self.options.clone();
+        options.locked = keep.clone();
+        for (id, v) in must {
+            options.require.push((id.clone(), exact(v)));
+        }
+        let Resolution::Resolved(plan) = self.resolver.resolve(&options)? else {
+            return Ok(None);
+        };
+        if self.valid(&plan, must) {
+            return Ok(Some(plan));
+        }
+        if depth == 0 {
+            return Ok(None);
+        }
+        let Some((p, pv)) = self.unreached_pin(&plan, must) else {
+            return Ok(None);
+        };
+        for (y, r) in self.users(&p, &pv, keep, must) {
+            let mut more = must.clone();
+            more.insert(y, r);
+            if let Some(plan) = self.reaching(keep, &more, depth - 1)? {
+                return Ok(Some(plan));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The first of `must` that nothing in `plan` reaches from a need (or a `--with`).
+    fn unreached_pin(&self, plan: &Plan, must: &BTreeMap<Id, Version>) -> Option<(Id, Version)> {
+        let registry = self.resolver.registry;
+        let chosen: BTreeMap<&Id, (&crate::model::Component, &crate::model::Release)> = plan
+            .releases
+            .iter()
+            .filter_map(|r| {
+                let c = registry.components.get(&r.component)?;
+                Some((&c.id, (c, c.release(&r.version)?)))
+            })
+            .collect();
+        let mut roots: Vec<&Id> = Vec::new();
+        for need in self.resolver.stack.needs.values() {
+            for (id, (c, r)) in &chosen {
+                if self.resolver.meets_release(need, c, r) {
+                    roots.push(id);
+                }
+            }
+        }
+        roots.extend(self.options.require.iter().map(|(id, _)| id));
+        let reached = super::plan::reach(&chosen, roots);
+        must.iter()
+            .find(|(id, _)| !reached.contains(id))
+            .map(|(id, v)| (id.clone(), v.clone()))
+    }
+
+    /// Releases of other components that would use `p` at `pv`: kept versions first, then
+    /// newest first, at most `USERS_TRIED`.
+    fn users(
+        &self,
+        p: &Id,
+        pv: &Version,
+        keep: &BTreeMap<Id, Version>,
+        must: &BTreeMap<Id, Version>,
+    ) -> Vec<(Id, Version)> {
+        let registry = self.resolver.registry;
+        let Some(pr) = registry.components.get(p).and_then(|c| c.release(pv)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(bool, Id, Version)> = Vec::new();
+        for c in registry.components.values() {
+            if &c.id == p || must.contains_key(&c.id) || self.options.forbid.contains(&c.id) {
+                continue;
+            }
+            for r in c.releases.iter().rev() {
+                let depends = r.depends.get(p).is_some_and(|range| range.matches(pv));
+                let requires = r
+                    .requires
+                    .iter()
+                    .any(|(iface, range)| pr.provides.get(iface).is_some_and(|v| range.matches(v)));
+                if depends || requires {
+                    let kept = keep.get(&c.id) == Some(&r.version);
+                    out.push((!kept, c.id.clone(), r.version.clone()));
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.0, &a.1, std::cmp::Reverse(&a.2)).cmp(&(b.0, &b.1, std::cmp::Reverse(&b.2)))
+        });
+        out.into_iter()
+            .take(USERS_TRIED)
+            .map(|(_, id, v)| (id, v))
+            .collect()
     }
 
     /// Whether `plan` holds every pin and is a plan of the stack as the request changes it
@@ -270,13 +379,10 @@ impl Attempt<'_, '_> {
                 })
                 .map(|(id, v)| (id.clone(), v.clone()))
                 .collect();
-            let mut options = self.options.clone();
-            options.locked = kept.clone();
-            for (id, v) in pins.iter().chain([(z, version)]) {
-                options.require.push((id.clone(), exact(v)));
-            }
-            if let Resolution::Resolved(better) = self.resolver.resolve(&options)?
-                && self.valid(&better, pins)
+            // Everything kept so far, and `z`, must be in the plan at its version.
+            let mut must = pins.clone();
+            must.extend(kept.clone());
+            if let Some(better) = self.reaching(&kept, &must, REACH_DEPTH)?
                 && kept
                     .iter()
                     .all(|(id, v)| better.get(id.as_str()).is_some_and(|p| &p.version == v))
