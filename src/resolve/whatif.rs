@@ -390,6 +390,35 @@ impl Attempt<'_, '_> {
                 plan = better;
             }
         }
+        // A component of the baseline that could not be kept at its version is better
+        // moved than dropped (another release of the same product, not a new supplier):
+        // take back each one that a plan holding everything kept so far has room for.
+        for z in keep.keys() {
+            if plan.get(z.as_str()).is_some() {
+                continue;
+            }
+            let Some(c) = self.resolver.registry.components.get(z) else {
+                continue;
+            };
+            let held: BTreeMap<Id, Version> = keep
+                .iter()
+                .filter(|(id, v)| plan.get(id.as_str()).is_some_and(|p| &p.version == *v))
+                .map(|(id, v)| (id.clone(), v.clone()))
+                .collect();
+            for r in c.releases.iter().rev().filter(|r| !r.is_yanked()) {
+                let mut must = pins.clone();
+                must.extend(held.clone());
+                must.insert(z.clone(), r.version.clone());
+                if let Some(better) = self.reaching(&held, &must, REACH_DEPTH)?
+                    && held
+                        .iter()
+                        .all(|(id, v)| better.get(id.as_str()).is_some_and(|p| &p.version == v))
+                {
+                    plan = better;
+                    break;
+                }
+            }
+        }
         Ok(plan)
     }
 }

@@ -13,6 +13,7 @@ mod discovery;
 mod git_rev;
 mod hostile;
 mod output;
+mod planning;
 mod registry_git;
 mod remote;
 mod resolve;
