@@ -230,9 +230,11 @@ impl Attempt<'_, '_> {
                 Resolution::Unsatisfiable(why) => Err(why),
             });
         }
-        // Then insisting on the pinned versions.
+        // Then insisting on the pinned versions (kept too, so a pinned release that is
+        // yanked but allowed stays allowed).
         let mut options = self.options.clone();
         options.locked = keep.clone();
+        options.locked.extend(pins.clone());
         for (id, v) in pins {
             options.require.push((id.clone(), exact(v)));
         }
@@ -257,6 +259,7 @@ impl Attempt<'_, '_> {
     ) -> Result<Option<Plan>, ResolveError> {
         let mut options = self.options.clone();
         options.locked = keep.clone();
+        options.locked.extend(must.clone());
         for (id, v) in must {
             options.require.push((id.clone(), exact(v)));
         }
@@ -269,21 +272,20 @@ impl Attempt<'_, '_> {
         if depth == 0 {
             return Ok(None);
         }
-        let Some((p, pv)) = self.unreached_pin(&plan, must) else {
-            return Ok(None);
-        };
-        for (y, r) in self.users(&p, &pv, keep, must) {
-            let mut more = must.clone();
-            more.insert(y, r);
-            if let Some(plan) = self.reaching(keep, &more, depth - 1)? {
-                return Ok(Some(plan));
+        for (p, pv) in self.unreached_pins(&plan, must) {
+            for (y, r) in self.users(&p, &pv, keep, must) {
+                let mut more = must.clone();
+                more.insert(y, r);
+                if let Some(plan) = self.reaching(keep, &more, depth - 1)? {
+                    return Ok(Some(plan));
+                }
             }
         }
         Ok(None)
     }
 
-    /// The first of `must` that nothing in `plan` reaches from a need (or a `--with`).
-    fn unreached_pin(&self, plan: &Plan, must: &BTreeMap<Id, Version>) -> Option<(Id, Version)> {
+    /// The members of `must` that nothing in `plan` reaches from a need (or a `--with`).
+    fn unreached_pins(&self, plan: &Plan, must: &BTreeMap<Id, Version>) -> Vec<(Id, Version)> {
         let registry = self.resolver.registry;
         let chosen: BTreeMap<&Id, (&crate::model::Component, &crate::model::Release)> = plan
             .releases
@@ -304,8 +306,9 @@ impl Attempt<'_, '_> {
         roots.extend(self.options.require.iter().map(|(id, _)| id));
         let reached = super::plan::reach(&chosen, roots);
         must.iter()
-            .find(|(id, _)| !reached.contains(id))
+            .filter(|(id, _)| !reached.contains(id))
             .map(|(id, v)| (id.clone(), v.clone()))
+            .collect()
     }
 
     /// Releases of other components that would use `p` at `pv`: kept versions first, then
@@ -327,6 +330,10 @@ impl Attempt<'_, '_> {
                 continue;
             }
             for r in c.releases.iter().rev() {
+                // A yanked release only where the baseline already holds it.
+                if r.is_yanked() && keep.get(&c.id) != Some(&r.version) {
+                    continue;
+                }
                 let depends = r.depends.get(p).is_some_and(|range| range.matches(pv));
                 let requires = r
                     .requires

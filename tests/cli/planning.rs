@@ -209,7 +209,11 @@ fn with_and_without_change_the_plan_against_current() {
     assert_eq!(v["baseline"], "current");
     assert_eq!(
         versions(&v),
-        pairs(&[("alt-backend", "2.0.0"), ("db", "1.0.0"), ("portal", "2.0.0")])
+        pairs(&[
+            ("alt-backend", "2.0.0"),
+            ("db", "1.0.0"),
+            ("portal", "2.0.0")
+        ])
     );
     let run = f.run(&["resolve", "stacks/council.toml", "--without", "portal"]);
     run.code(2);
