@@ -371,3 +371,151 @@ fn verdict(
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> Id {
+        Id::parse(s).unwrap()
+    }
+
+    fn stack(needs: &[(&str, Need)], policy: Policy) -> Stack {
+        Stack {
+            name: "s".into(),
+            registry: None,
+            rev: None,
+            allowed_signers: None,
+            needs: needs.iter().map(|(n, x)| (id(n), x.clone())).collect(),
+            policy,
+            prefer: Vec::new(),
+            current: BTreeMap::new(),
+            contracts: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn policies_merge_strictly() {
+        let a = Policy {
+            lifecycle: Some(vec![Lifecycle::Beta, Lifecycle::Live]),
+            open_source: false,
+            assurances: vec!["wcag-2.2-aa".into()],
+            kinds: None,
+            exclude_components: vec![id("x")],
+            exclude_suppliers: vec!["Acme Ltd".into()],
+        };
+        let b = Policy {
+            lifecycle: None,
+            open_source: true,
+            assurances: vec!["iso-27001".into(), "wcag-2.2-aa".into()],
+            kinds: Some(vec![Kind::Saas]),
+            exclude_components: vec![id("y")],
+            exclude_suppliers: vec!["acme ltd".into(), "Other Ltd".into()],
+        };
+        let p = strict_policy(&a, &b);
+        assert_eq!(p.lifecycle, Some(vec![Lifecycle::Beta, Lifecycle::Live]));
+        assert!(p.open_source);
+        assert_eq!(p.assurances, ["wcag-2.2-aa", "iso-27001"]);
+        assert_eq!(p.kinds, Some(vec![Kind::Saas]));
+        assert_eq!(p.exclude_components, [id("x"), id("y")]);
+        assert_eq!(p.exclude_suppliers, ["Acme Ltd", "Other Ltd"]);
+        // No lifecycle rule on either side stays no rule; on one side it excludes retired.
+        assert_eq!(
+            strict_policy(&Policy::default(), &Policy::default()).lifecycle,
+            None
+        );
+        let only = Policy {
+            lifecycle: Some(vec![Lifecycle::Live, Lifecycle::Retired]),
+            ..Policy::default()
+        };
+        assert_eq!(
+            strict_policy(&only, &Policy::default()).lifecycle,
+            Some(vec![Lifecycle::Live])
+        );
+        let kinds = Policy {
+            kinds: Some(vec![Kind::Saas, Kind::Library]),
+            ..Policy::default()
+        };
+        let other = Policy {
+            kinds: Some(vec![Kind::SelfHosted, Kind::Library]),
+            ..Policy::default()
+        };
+        assert_eq!(
+            strict_policy(&kinds, &other).kinds,
+            Some(vec![Kind::Library])
+        );
+    }
+
+    #[test]
+    fn needs_for_the_same_thing_become_one() {
+        let req = |s: &str| VersionReq::parse(s).unwrap();
+        let a = stack(
+            &[
+                ("website", Need::Capability { id: id("cms") }),
+                (
+                    "pay",
+                    Need::Interface {
+                        id: id("pay-api"),
+                        version: req("^1"),
+                    },
+                ),
+                (
+                    "streets",
+                    Need::Capability {
+                        id: id("street-reporting"),
+                    },
+                ),
+            ],
+            Policy::default(),
+        );
+        let b = stack(
+            &[
+                ("site", Need::Capability { id: id("cms") }),
+                (
+                    "payments",
+                    Need::Interface {
+                        id: id("pay-api"),
+                        version: req(">=1.2"),
+                    },
+                ),
+                (
+                    "streets",
+                    Need::Component {
+                        id: id("fixmystreet"),
+                        version: VersionReq::STAR,
+                    },
+                ),
+            ],
+            Policy::default(),
+        );
+        let m = merge_stacks(&a, &b, "merged");
+        let names: Vec<&str> = m.stack.needs.keys().map(Id::as_str).collect();
+        assert_eq!(names, ["pay", "streets", "streets-2", "website"]);
+        assert_eq!(
+            m.stack.needs[&id("pay")],
+            Need::Interface {
+                id: id("pay-api"),
+                version: req("^1, >=1.2")
+            }
+        );
+        assert_eq!(
+            m.sources[&id("website")],
+            (Some(id("website")), Some(id("site")))
+        );
+        assert_eq!(m.sources[&id("streets-2")], (None, Some(id("streets"))));
+    }
+
+    #[test]
+    fn current_keeps_the_newer_of_two_versions() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        let mut a = stack(&[], Policy::default());
+        let mut b = stack(&[], Policy::default());
+        a.current.insert(id("cms"), v("2.0.0"));
+        b.current.insert(id("cms"), v("3.1.0"));
+        b.current.insert(id("crm"), v("1.0.0"));
+        let m = merge_stacks(&a, &b, "merged");
+        assert_eq!(m.stack.current[&id("cms")], v("3.1.0"));
+        assert_eq!(m.stack.current[&id("crm")], v("1.0.0"));
+        assert_eq!(m.current_conflicts, [(id("cms"), v("2.0.0"), v("3.1.0"))]);
+    }
+}

@@ -51,7 +51,7 @@ impl RenewalsReport {
             .iter()
             .map(|r| {
                 let a = &r.alternatives;
-                let alternatives = match &a.best {
+                let mut alternatives = match &a.best {
                     None => "none".to_owned(),
                     Some(b) => {
                         let mut counts = Vec::new();
@@ -61,9 +61,16 @@ impl RenewalsReport {
                         if a.with_changes > 0 {
                             counts.push(format!("{} with changes", a.with_changes));
                         }
-                        format!("{}; best {}", counts.join(", "), b.component)
+                        format!("{}: {}", counts.join(", "), b.component)
                     }
                 };
+                match (&r.open_source_option, &a.best) {
+                    (Some(o), Some(b)) if *o == b.component => {
+                        alternatives.push_str(" (open source)")
+                    }
+                    (Some(o), _) => alternatives.push_str(&format!("; open source: {o}")),
+                    (None, _) => {}
+                }
                 vec![
                     r.component.to_string(),
                     r.version.to_string(),
@@ -79,22 +86,12 @@ impl RenewalsReport {
                         r.decide_by.to_string()
                     },
                     alternatives,
-                    r.open_source_option
-                        .as_ref()
-                        .map_or_else(|| "-".to_owned(), ToString::to_string),
                 ]
             })
             .collect()
     }
 
-    const HEADER: [&'static str; 6] = [
-        "component",
-        "version",
-        "ends",
-        "decide by",
-        "alternatives",
-        "open source",
-    ];
+    const HEADER: [&'static str; 5] = ["component", "version", "ends", "decide by", "alternatives"];
 
     pub fn markdown(&self) -> String {
         let mut out = format!("### {}\n\n", super::md(&self.headline()));
@@ -173,6 +170,6 @@ impl fmt::Display for RenewalsReport {
             return Ok(());
         }
         writeln!(f)?;
-        f.write_str(&super::table_fitted(&Self::HEADER, self.rows(), &[4, 5, 0]))
+        f.write_str(&super::table_fitted(&Self::HEADER, self.rows(), &[4]))
     }
 }

@@ -146,7 +146,13 @@ pub fn what_if(
         };
         let held_back = match &newest {
             Some(n) if *n > to => {
-                let blockers = super::outdated::blockers(&resolver, &plan.versions(), id, n);
+                let mut blockers = needs_against(&stack, registry, id, n);
+                blockers.extend(super::outdated::blockers(
+                    &resolver,
+                    &plan.versions(),
+                    id,
+                    n,
+                ));
                 if blockers.is_empty() {
                     held_back.map(|w| w.one_line().trim().to_owned())
                 } else {
@@ -446,4 +452,47 @@ fn unreached(pins: &BTreeMap<Id, Version>) -> Explanation {
             children: Vec::new(),
         }],
     }
+}
+
+/// The needs of `stack` that `id` at `version` could not meet: a component need whose
+/// range leaves it out, or an interface need it meets now but would not at `version`.
+fn needs_against(
+    stack: &Stack,
+    registry: &crate::registry::Registry,
+    id: &Id,
+    version: &Version,
+) -> Vec<String> {
+    let Some(c) = registry.components.get(id) else {
+        return Vec::new();
+    };
+    let Some(newer) = c.release(version) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, need) in &stack.needs {
+        match need {
+            crate::model::Need::Component {
+                id: n,
+                version: range,
+            } if n == id && !range.matches(version) => {
+                out.push(format!("need `{name}` asks for {id} {range}"));
+            }
+            crate::model::Need::Interface {
+                id: iface,
+                version: range,
+            } => {
+                let meets_now = c.releases.iter().any(|r| {
+                    r.version < *version && r.provides.get(iface).is_some_and(|v| range.matches(v))
+                });
+                let meets_then = newer.provides.get(iface).is_some_and(|v| range.matches(v));
+                if meets_now && !meets_then {
+                    out.push(format!(
+                        "need `{name}` asks for interface {iface} {range}, which {id} {version} does not provide"
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
