@@ -58,7 +58,6 @@ pub fn run(ctx: &Ctx, args: StackNewArgs) -> Result<Outcome, Error> {
         policy_commented: true,
     });
     write_new(&args.file, &text, &stack)?;
-    ctx.note(&format!("wrote {}", args.file.display()));
 
     let options = Options {
         max_steps: ctx.max_steps(),

@@ -220,7 +220,8 @@ pub struct Verdict {
 /// A need both councils meet with different components: a candidate to consolidate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Overlap {
-    pub need: Id,
+    /// The merged need, or `a-need + b-need` for two needs kept apart.
+    pub need: String,
     pub a: Member,
     pub b: Member,
     /// Keeping `a`'s component: how it takes the place of `b`'s in `b`'s plan.
@@ -264,22 +265,54 @@ pub fn merge(
     let b_resolver = Resolver::new(registry, b.stack);
     let mut overlaps = Vec::new();
     if let (Some(ap), Some(bp)) = (&a_plan, &b_plan) {
+        let meeting = |plan: &Plan, n: &Id| {
+            plan.releases
+                .iter()
+                .find(|r| r.needs.contains(n))
+                .map(|r| Member {
+                    component: r.component.clone(),
+                    version: r.version.clone(),
+                })
+        };
+        // Needs merged into one, and needs kept apart (they name different things) that
+        // the two councils meet with components sharing a capability, each council's
+        // component missing from the other's plan: both are one need in practice.
+        let mut pairs: Vec<(String, Member, Member)> = Vec::new();
         for (need, (an, bn)) in &merged.sources {
-            let (Some(an), Some(bn)) = (an, bn) else {
-                continue;
-            };
-            let meeting = |plan: &Plan, n: &Id| {
-                plan.releases
-                    .iter()
-                    .find(|r| r.needs.contains(n))
-                    .map(|r| Member {
-                        component: r.component.clone(),
-                        version: r.version.clone(),
-                    })
-            };
-            let (Some(am), Some(bm)) = (meeting(ap, an), meeting(bp, bn)) else {
-                continue;
-            };
+            if let (Some(an), Some(bn)) = (an, bn)
+                && let (Some(am), Some(bm)) = (meeting(ap, an), meeting(bp, bn))
+            {
+                pairs.push((need.to_string(), am, bm));
+            }
+        }
+        let alone = |side: usize| {
+            merged.sources.iter().filter_map(move |(need, s)| {
+                let own = if side == 0 { &s.0 } else { &s.1 };
+                let other = if side == 0 { &s.1 } else { &s.0 };
+                (other.is_none()).then_some((need, own.clone()?))
+            })
+        };
+        for (a_need, an) in alone(0) {
+            for (b_need, bn) in alone(1) {
+                let (Some(am), Some(bm)) = (meeting(ap, &an), meeting(bp, &bn)) else {
+                    continue;
+                };
+                let shares = match (
+                    registry.components.get(&am.component),
+                    registry.components.get(&bm.component),
+                ) {
+                    (Some(x), Some(y)) => x.capabilities.iter().any(|c| y.capabilities.contains(c)),
+                    _ => false,
+                };
+                if shares
+                    && ap.get(bm.component.as_str()).is_none()
+                    && bp.get(am.component.as_str()).is_none()
+                {
+                    pairs.push((format!("{a_need} + {b_need}"), am, bm));
+                }
+            }
+        }
+        for (need, am, bm) in pairs {
             if am.component == bm.component {
                 continue;
             }
@@ -300,7 +333,7 @@ pub fn merge(
                 &a.file,
             )?;
             overlaps.push(Overlap {
-                need: need.clone(),
+                need,
                 a: am,
                 b: bm,
                 keep_a,

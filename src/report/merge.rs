@@ -95,7 +95,7 @@ impl MergeReport {
             .overlaps
             .iter()
             .map(|o| OverlapRow {
-                need: o.need.to_string(),
+                need: o.need.clone(),
                 a: o.a.clone(),
                 b: o.b.clone(),
                 keep_a: o.keep_a.fit,
@@ -209,10 +209,10 @@ impl MergeReport {
     }
 
     fn overlap_rows(&self, full: bool) -> Vec<Vec<String>> {
-        let short = |fit: Fit, changes: &[Change]| match changes.len() {
-            0 => fit.as_str().to_owned(),
-            1 => format!("{} (1 change)", fit.as_str()),
-            n => format!("{} ({n} changes)", fit.as_str()),
+        let short = |fit: Fit, changes: &[Change]| match (fit, changes.len()) {
+            (Fit::WithChanges, 1) => "1 change".to_owned(),
+            (Fit::WithChanges, n) => format!("{n} changes"),
+            (fit, _) => fit.as_str().to_owned(),
         };
         self.overlaps
             .iter()
@@ -332,7 +332,7 @@ impl fmt::Display for MergeReport {
             f.write_str(&super::table_fitted(
                 &["need", "a runs", "b runs", "keep a's", "keep b's"],
                 self.overlap_rows(false),
-                &[2, 1, 0],
+                &[2, 1],
             ))?;
             for line in self.overlap_details() {
                 f.write_str(&super::wrap(&escape(&line), 2, 6))?;
@@ -358,9 +358,6 @@ impl fmt::Display for MergeReport {
             &["component", "version", "for a", "for b"],
             self.plan_rows(),
         ))?;
-        if let Some(w) = &self.written {
-            writeln!(f, "\nwrote {}", escape(w))?;
-        }
         Ok(())
     }
 }

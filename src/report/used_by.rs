@@ -115,7 +115,7 @@ impl fmt::Display for UsedByReport {
             f.write_str(&super::table_fitted(
                 &["stack file", "version", "in", "through"],
                 self.rows(),
-                &[3, 0],
+                &[3],
             ))?;
         }
         for file in &self.unresolved {
