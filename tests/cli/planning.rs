@@ -595,3 +595,261 @@ fn current_tables_are_checked_with_their_line() {
     assert_eq!(v["errors"][0]["code"], "invalid-value", "{v}");
     assert_eq!(v["errors"][0]["line"], 8);
 }
+
+#[test]
+fn what_if_on_the_sample_registry_says_what_holds_an_upgrade_back() {
+    let root = project_root();
+    let v = stackreg(
+        &root,
+        &[
+            "resolve",
+            "examples/stacks/example-district.toml",
+            "--upgrade",
+            "drupal",
+            "--format",
+            "json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(v["baseline"], "current");
+    assert_eq!(
+        v["upgrades"],
+        serde_json::json!([{
+            "component": "drupal",
+            "from": "10.0.0",
+            "to": "10.3.0",
+            "newest": "11.0.0",
+            "held-back": "localgov-drupal 3.0.0 depends on drupal ^10.0"
+        }])
+    );
+    let drupal = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["component"] == "drupal")
+        .unwrap();
+    assert_eq!(drupal["from"], "10.0.0");
+    assert_eq!(drupal["to"], "10.3.0");
+    // Against the committed lock, only what the request changes.
+    let v = stackreg(
+        &root,
+        &[
+            "resolve",
+            "examples/stacks/example-unitary.toml",
+            "--upgrade",
+            "fixmystreet",
+            "--without",
+            "kestrel-id",
+            "--format",
+            "json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(v["baseline"], "lock");
+    assert_eq!(
+        v["changes"],
+        serde_json::json!([
+            {"component": "fixmystreet", "from": "5.0.0", "to": "6.0.0"},
+            {"component": "kestrel-id", "from": "3.1.1", "to": null},
+            {"component": "keycloak", "from": null, "to": "26.2.0"},
+        ])
+    );
+    let run = stackreg(
+        &root,
+        &[
+            "resolve",
+            "examples/stacks/example-unitary.toml",
+            "--upgrade",
+            "lanternfish-sites@4.1.0",
+        ],
+    );
+    run.code(1);
+    assert!(
+        run.stdout.contains("depends on lanternfish-sites ^3"),
+        "{}",
+        run.stdout
+    );
+    // The committed lock is current.
+    stackreg(
+        &root,
+        &[
+            "resolve",
+            "examples/stacks/example-unitary.toml",
+            "--locked",
+        ],
+    )
+    .ok();
+}
+
+#[test]
+fn renewals_of_the_example_unitary_council() {
+    let v = stackreg(
+        &project_root(),
+        &[
+            "renewals",
+            "examples/stacks/example-unitary.toml",
+            "--format",
+            "json",
+        ],
+    )
+    .ok()
+    .json();
+    let first = &v[0];
+    assert_eq!(first["component"], "lanternfish-sites");
+    assert_eq!(first["reason"], "contract");
+    assert_eq!(first["decide-by"], "2026-09-30");
+    assert_eq!(first["overdue"], true);
+    assert_eq!(first["alternatives"]["best"], Value::Null);
+    let kestrel = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["component"] == "kestrel-id" && r["reason"] == "contract")
+        .unwrap();
+    // 30 June less three months.
+    assert_eq!(kestrel["decide-by"], "2027-03-30");
+    assert_eq!(kestrel["alternatives"]["drop-in"], 1);
+    assert_eq!(kestrel["open-source-option"], "keycloak");
+    let md = stackreg(
+        &project_root(),
+        &[
+            "renewals",
+            "examples/stacks/example-unitary.toml",
+            "--format",
+            "markdown",
+        ],
+    )
+    .ok()
+    .stdout
+    .clone();
+    assert!(md.contains("| lanternfish-sites | 3.4.0 |"), "{md}");
+}
+
+#[test]
+fn stack_new_gives_components_sharing_a_capability_a_need_each() {
+    let f = fixture();
+    let v = f
+        .run(&[
+            "stack",
+            "new",
+            "new.toml",
+            "--name",
+            "New",
+            "--current",
+            "backend@2.0.0",
+            "--current",
+            "alt-backend@2.0.0",
+            "--current",
+            "portal@2.0.0",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    let needs: Vec<(&str, &str)> = v["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["name"].as_str().unwrap(), n["need"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        needs,
+        [
+            ("alt-backend", "component alt-backend"),
+            ("backend", "component backend"),
+            ("web", "capability web"),
+        ]
+    );
+    assert_eq!(
+        v["kept"],
+        serde_json::json!(["alt-backend", "backend", "portal"])
+    );
+    let run = f.run(&[
+        "stack",
+        "new",
+        "x.toml",
+        "--name",
+        "X",
+        "--current",
+        "backend",
+    ]);
+    run.code(2);
+    assert!(run.stderr.contains("backend@VERSION"), "{}", run.stderr);
+    f.run(&[
+        "stack",
+        "new",
+        "x.toml",
+        "--name",
+        "X",
+        "--current",
+        "db@1.0.0",
+        "--format",
+        "dot",
+    ])
+    .code(2);
+    assert!(!f.root().join("x.toml").exists());
+}
+
+#[test]
+fn merge_of_small_stacks_holds_both_policies() {
+    let f = fixture();
+    f.repo_file(
+        "stacks/a.toml",
+        "[stack]\nname = \"A\"\n\n[needs]\nweb = { component = \"portal\", version = \"^2\" }\n\n[policy]\nlifecycle = [\"beta\", \"live\"]\nassurances = []\n\n[current]\nportal = \"2.0.0\"\nbackend = { version = \"2.0.0\", contract-ends = 2027-03-31 }\n",
+    );
+    f.repo_file(
+        "stacks/b.toml",
+        "[stack]\nname = \"B\"\n\n[needs]\nweb = { component = \"portal\", version = \">=2\" }\nservice = { capability = \"service\" }\n\n[policy]\nopen-source = true\nexclude-components = [\"backend\"]\n\n[current]\nportal = \"2.0.0\"\nalt-backend = \"2.0.0\"\n",
+    );
+    let v = f
+        .run(&[
+            "merge",
+            "stacks/a.toml",
+            "stacks/b.toml",
+            "--out",
+            "stacks/ab.toml",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(v["stack"], "A and B");
+    let needs: Vec<(&str, &str)> = v["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["name"].as_str().unwrap(), n["need"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        needs,
+        [
+            ("service", "capability service"),
+            ("web", "component portal ^2, >=2")
+        ]
+    );
+    // Both meet `web` with the portal; A's closed backend is no need of its own, so it is
+    // no overlap, but B's policy (open source, backend excluded) takes it out.
+    assert_eq!(v["overlaps"], serde_json::json!([]));
+    let plan: Vec<(&str, Option<&str>)> = v["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["component"].as_str().unwrap(), r["version"].as_str()))
+        .collect();
+    assert!(plan.contains(&("alt-backend", Some("2.0.0"))), "{plan:?}");
+    assert!(plan.contains(&("backend", None)), "{plan:?}");
+    let text = std::fs::read_to_string(f.root().join("stacks/ab.toml")).unwrap();
+    assert!(text.contains("\nopen-source = true "), "{text}");
+    assert!(text.contains("lifecycle = [\"beta\", \"live\"]"), "{text}");
+    assert!(
+        text.contains("exclude-components = [\"backend\"]\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("backend = { version = \"2.0.0\", contract-ends = 2027-03-31 }"),
+        "{text}"
+    );
+    f.run(&["resolve", "stacks/ab.toml"]).ok();
+}
