@@ -14,6 +14,7 @@ pub mod error;
 pub mod interop;
 pub mod model;
 pub mod ops;
+pub mod plan;
 pub mod registry;
 pub mod report;
 pub mod resolve;

@@ -129,6 +129,16 @@ pub enum Command {
     Import(ImportArgs),
     /// Write registry entries in other catalogues' formats (publiccode.yml, Backstage)
     Export(ExportArgs),
+    /// Contracts and support ending soon: decision dates and what could replace each
+    Renewals(RenewalsArgs),
+    /// Which stacks plan or run a component (for a bad release, the councils to tell)
+    UsedBy(UsedByArgs),
+    /// Components side by side, with the facts that differ marked
+    Compare(CompareArgs),
+    /// Stack files: `stack new` writes one from what runs today
+    Stack(StackArgs),
+    /// One stack from two councils: where they overlap, and the merged plan
+    Merge(MergeArgs),
 }
 
 fn lifecycle_parser() -> impl TypedValueParser<Value = Lifecycle> {
@@ -192,12 +202,25 @@ pub struct ResolveArgs {
     #[arg(long, conflicts_with = "locked")]
     pub lock: bool,
     /// Fail (exit 1) if the lock file is missing or would change
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["upgrade", "with", "without"])]
     pub locked: bool,
     /// With --format cyclonedx: give the BOM a random serial number (a `urn:uuid:`), which
     /// makes the output differ on every run
     #[arg(long)]
     pub serial_number: bool,
+    /// What if: move this component to the newest release a plan allows, or to exactly
+    /// VERSION, keeping every other version where a plan allows (repeatable)
+    #[arg(long, value_name = "ID[@VERSION]")]
+    pub upgrade: Vec<String>,
+    /// What if: add this component, at exactly VERSION if given (repeatable)
+    #[arg(long, value_name = "ID[@VERSION]")]
+    pub with: Vec<String>,
+    /// What if: leave this component out of the plan (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub without: Vec<String>,
+    /// Write nothing, not even with --lock: show what the plan would be
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -421,4 +444,69 @@ pub struct BackstageExportArgs {
     /// A stack file: write its plan's components, their APIs and the stack as a System
     /// [default: every component and interface in the registry]
     pub stack: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenewalsArgs {
+    /// The stack file
+    pub stack: PathBuf,
+    /// List what ends within this many months from today (ends already past included)
+    #[arg(long, value_name = "MONTHS", default_value_t = 18,
+          value_parser = clap::value_parser!(u32).range(0..=600))]
+    pub within: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct UsedByArgs {
+    /// The component, optionally with a version (exactly that one) or a range:
+    /// `fixmystreet`, `fixmystreet@5.0.0`, `fixmystreet@<5`
+    #[arg(value_name = "ID[@RANGE]")]
+    pub component: String,
+    /// Stack files to search, each with its lock [default: the registry's reference stacks]
+    #[arg(value_name = "STACK")]
+    pub stacks: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more components
+    #[arg(value_name = "ID", num_args = 2.., required = true)]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StackArgs {
+    #[command(subcommand)]
+    pub command: StackCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StackCommand {
+    /// Write a stack file whose needs come from what runs today (never overwrites a file)
+    New(StackNewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StackNewArgs {
+    /// The stack file to create
+    pub file: PathBuf,
+    /// The council's name, for `[stack] name`
+    #[arg(long)]
+    pub name: String,
+    /// A component that runs today, at its version (repeatable)
+    #[arg(long, value_name = "ID@VERSION")]
+    pub current: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The two councils' stack files
+    #[arg(value_name = "STACK", num_args = 2, required = true)]
+    pub stacks: Vec<PathBuf>,
+    /// The merged council's name [default: "A and B"]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Also write the merged stack to this file (never overwrites a file)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

@@ -15,6 +15,8 @@ pub const OUTDATED: &[Format] = &[Table, Json, Markdown, Csv];
 pub const ALTERNATIVES: &[Format] = &[Table, Json, Markdown, Csv];
 pub const SCHEMA: &[Format] = &[Json];
 pub const REGISTRY: &[Format] = &[Table, Json, Markdown];
+/// The planning commands, and `resolve` with `--upgrade`, `--with` or `--without`.
+pub const PLANNING: &[Format] = &[Table, Json, Markdown, Csv];
 /// The site is written to files; `table` is its progress on stderr.
 pub const SITE: &[Format] = &[Table];
 
@@ -37,6 +39,11 @@ pub const BY_COMMAND: &[(&str, &[Format])] = &[
     ("graph", GRAPH),
     ("outdated", OUTDATED),
     ("alternatives", ALTERNATIVES),
+    ("renewals", PLANNING),
+    ("used-by", PLANNING),
+    ("compare", PLANNING),
+    ("stack new", PLANNING),
+    ("merge", PLANNING),
     ("schema", SCHEMA),
     ("site", SITE),
     ("registry init", REGISTRY),
@@ -110,7 +117,7 @@ mod tests {
         let cli = annotate(super::super::Cli::command());
         for sub in cli.get_subcommands() {
             let name = sub.get_name();
-            if ["help", "registry", "import", "export"].contains(&name) {
+            if ["help", "registry", "import", "export", "stack"].contains(&name) {
                 continue;
             }
             let help = sub

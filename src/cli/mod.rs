@@ -3,6 +3,7 @@
 
 mod alternatives;
 pub mod args;
+mod compare;
 mod completions;
 mod context;
 mod export;
@@ -11,13 +12,17 @@ mod graph;
 mod import;
 mod interfaces;
 mod list;
+mod merge;
+mod new_stack;
 mod outdated;
 mod registry;
+mod renewals;
 mod resolve;
 mod schema;
 mod show;
 mod site;
 mod stack;
+mod used_by;
 mod validate;
 mod why;
 
@@ -79,6 +84,13 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {
         Command::Site(args) => site::run(ctx, args),
         Command::Import(args) => import::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
+        Command::Renewals(args) => renewals::run(ctx, args),
+        Command::UsedBy(args) => used_by::run(ctx, args),
+        Command::Compare(args) => compare::run(ctx, args),
+        Command::Stack(args) => match args.command {
+            args::StackCommand::New(args) => new_stack::run(ctx, args),
+        },
+        Command::Merge(args) => merge::run(ctx, args),
     }
 }
 

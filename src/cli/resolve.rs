@@ -1,4 +1,5 @@
-//! `stackreg resolve STACK [--lock | --locked]`
+//! `stackreg resolve STACK [--lock | --locked]`, and the what-if form
+//! `stackreg resolve STACK --upgrade/--with/--without [--dry-run] [--lock]`
 
 use super::args::{Format, ResolveArgs};
 use super::{Ctx, Outcome, stack};
@@ -6,10 +7,15 @@ use crate::error::Error;
 use crate::interop::cyclonedx;
 use crate::model::Date;
 use crate::report::resolve::ResolveReport;
+use crate::report::whatif::WhatIfReport;
 use crate::resolve::lock::{self, LockFile};
+use crate::resolve::whatif::{WhatIf, WhatIfOutcome};
 use crate::resolve::{Resolution, Resolver};
 
 pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
+    if !args.upgrade.is_empty() || !args.with.is_empty() || !args.without.is_empty() {
+        return what_if(ctx, args);
+    }
     let format = ctx.format("resolve", super::formats::RESOLVE)?;
     if args.serial_number && format != Format::Cyclonedx {
         return Err(Error::Usage(
@@ -84,13 +90,57 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
         }
     }
     if args.lock {
-        crate::atomic::write(&lock_path, fresh.to_toml().as_bytes()).map_err(|source| {
-            Error::Write {
-                path: lock_path.clone(),
-                source,
-            }
-        })?;
-        ctx.note(&format!("wrote {}", lock_path.display()));
+        write_lock(ctx, &lock_path, &fresh, args.dry_run)?;
+    }
+    super::context::leave(ws);
+    Ok(Outcome::Success)
+}
+
+fn write_lock(
+    ctx: &Ctx,
+    path: &std::path::Path,
+    lock: &LockFile,
+    dry_run: bool,
+) -> Result<(), Error> {
+    if dry_run {
+        ctx.note(&format!("dry run: {} not written", path.display()));
+        return Ok(());
+    }
+    crate::atomic::write(path, lock.to_toml().as_bytes()).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    ctx.note(&format!("wrote {}", path.display()));
+    Ok(())
+}
+
+/// `--upgrade`, `--with`, `--without`: the plan with those changes, against the lock.
+fn what_if(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
+    let format = ctx.format("resolve", super::formats::PLANNING)?;
+    let ws = stack::open(ctx, &args.stack)?;
+    let registry = &ws.loaded.registry;
+    let stack = &ws.input.stack;
+    let spec = |s: &String| crate::plan::release_spec(registry, s);
+    let request = WhatIf {
+        upgrade: args.upgrade.iter().map(spec).collect::<Result<_, _>>()?,
+        with: args.with.iter().map(spec).collect::<Result<_, _>>()?,
+        without: args
+            .without
+            .iter()
+            .map(|s| crate::plan::component(registry, s).map(|c| c.id.clone()))
+            .collect::<Result<_, _>>()?,
+    };
+    let lock = ws.lock()?;
+    let options = ws.options(ctx.global.max_steps)?;
+    let answer = crate::plan::whatif::what_if(registry, stack, lock.as_ref(), &options, &request)?;
+    let report = WhatIfReport::new(registry, stack, &request, &answer, Date::today());
+    ctx.emit(format, &report)?;
+    let WhatIfOutcome::Resolved { plan, .. } = &answer.outcome else {
+        return Ok(Outcome::Negative);
+    };
+    if args.lock {
+        let fresh = LockFile::new(&stack.name, &ws.input.bytes, &registry.source, plan);
+        write_lock(ctx, &lock::path_for(&ws.input.path), &fresh, args.dry_run)?;
     }
     super::context::leave(ws);
     Ok(Outcome::Success)

@@ -66,6 +66,16 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// The same day `months` earlier, clamped to the end of a shorter month (31 March
+    /// less one month is 28 or 29 February).
+    pub fn sub_months(self, months: u32) -> Date {
+        let total = i64::from(self.year) * 12 + i64::from(self.month - 1) - i64::from(months);
+        let year = (total.div_euclid(12)) as i32;
+        let month = (total.rem_euclid(12) + 1) as u8;
+        let day = self.day.min(days_in_month(year, month));
+        Date { year, month, day }
+    }
+
     /// Days since 1970-01-01.
     pub fn days(self) -> i64 {
         // Howard Hinnant's days_from_civil.
@@ -158,5 +168,16 @@ mod tests {
         let d = Date::parse("2026-08-31").unwrap();
         assert_eq!(d.add_months(6).to_string(), "2027-02-28");
         assert_eq!(d.add_months(12).to_string(), "2027-08-31");
+    }
+
+    #[test]
+    fn subtracts_months_with_clamping() {
+        let sub = |d: &str, m| Date::parse(d).unwrap().sub_months(m).to_string();
+        assert_eq!(sub("2027-03-31", 1), "2027-02-28");
+        assert_eq!(sub("2028-03-31", 1), "2028-02-29");
+        assert_eq!(sub("2027-03-31", 6), "2026-09-30");
+        assert_eq!(sub("2027-01-15", 13), "2025-12-15");
+        assert_eq!(sub("2027-05-31", 0), "2027-05-31");
+        assert_eq!(sub("2100-03-31", 1), "2100-02-28");
     }
 }

@@ -139,10 +139,73 @@ pub struct StackFile {
     pub policy: PolicyEntry,
     #[serde(default)]
     pub prefer: PreferEntry,
-    /// What runs today: component id = version.
+    /// What runs today: component id = version, or a table with the version and the
+    /// contract it runs under.
     #[serde(default)]
-    #[schemars(with = "BTreeMap<IdString, VersionString>")]
-    pub current: BTreeMap<String, String>,
+    #[schemars(with = "BTreeMap<IdString, CurrentEntry>")]
+    pub current: BTreeMap<String, CurrentEntry>,
+}
+
+/// One entry of `[current]`: a version (`"2.1.0"`), or a table with the version and the
+/// contract it runs under.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum CurrentEntry {
+    /// The version that runs today.
+    #[schemars(with = "VersionString")]
+    Version(String),
+    Contract(CurrentContract),
+}
+
+/// The table form of a `[current]` entry.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CurrentContract {
+    /// The version that runs today.
+    #[schemars(with = "VersionString")]
+    pub version: String,
+    /// The day the contract for it ends (a TOML date such as `2027-03-31`, unquoted).
+    #[serde(default)]
+    #[schemars(with = "DateString")]
+    pub contract_ends: Option<Datetime>,
+    /// Months of notice before the end by which a decision to renew or replace is due
+    /// (default 0); also the lead time before the release's support ends.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 120))]
+    pub notice_months: Option<i64>,
+}
+
+impl CurrentEntry {
+    /// The version, in either form.
+    pub fn version(&self) -> &str {
+        match self {
+            CurrentEntry::Version(v) => v,
+            CurrentEntry::Contract(c) => &c.version,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CurrentEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CurrentEntry, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = CurrentEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a version string or a table with `version`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CurrentEntry, E> {
+                Ok(CurrentEntry::Version(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<CurrentEntry, A::Error> {
+                CurrentContract::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(CurrentEntry::Contract)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// The `[stack]` table.

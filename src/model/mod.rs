@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use date::Date;
 pub use id::Id;
 pub use licence::Licence;
-pub use stack::{Need, Policy, PolicyRule, Stack};
+pub use stack::{Contract, Need, Policy, PolicyRule, Stack};
 
 /// How a component is delivered.
 #[derive(

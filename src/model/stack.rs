@@ -6,7 +6,7 @@ use std::fmt;
 use semver::{Version, VersionReq};
 use serde::Serialize;
 
-use super::{Component, Id, Kind, Lifecycle};
+use super::{Component, Date, Id, Kind, Lifecycle};
 
 /// A council's stack file, checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,6 +22,25 @@ pub struct Stack {
     pub policy: Policy,
     pub prefer: Vec<Id>,
     pub current: BTreeMap<Id, Version>,
+    /// The contracts `[current]` tables record, by component (only entries that give one).
+    pub contracts: BTreeMap<Id, Contract>,
+}
+
+/// The contract a component of `[current]` runs under.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Contract {
+    /// The day the contract ends.
+    pub contract_ends: Option<Date>,
+    /// Months of notice before an end by which a decision is due.
+    pub notice_months: Option<u32>,
+}
+
+impl Contract {
+    /// The months of notice, 0 when none is given.
+    pub fn notice(&self) -> u32 {
+        self.notice_months.unwrap_or(0)
+    }
 }
 
 /// One entry of `[needs]`.

@@ -11,8 +11,10 @@ use semver::{Version, VersionReq};
 use serde::de::DeserializeOwned;
 
 use super::manifest::{
-    ComponentFile, InterfaceFile, NeedEntry, RegistryFile, ReleaseEntry, StackFile,
+    ComponentFile, CurrentContract, CurrentEntry, InterfaceFile, NeedEntry, RegistryFile,
+    ReleaseEntry, StackFile,
 };
+use super::stack::Contract;
 use super::{
     Component, Date, Id, Interface, Kind, Licence, Lifecycle, Need, Policy, RegistryMeta, Release,
     Stack,
@@ -742,10 +744,23 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
         .filter_map(|(i, s)| c.id("component", s, path!["prefer", "components", i]))
         .collect();
     let mut current = BTreeMap::new();
-    for (k, v) in &raw.current {
+    let mut contracts = BTreeMap::new();
+    for (k, entry) in &raw.current {
         let id = c.key_id("component", k, path!["current", k.as_str()]);
-        let v = c.version(v, path!["current", k.as_str()]);
+        let v = match entry {
+            CurrentEntry::Version(v) => c.version(v, path!["current", k.as_str()]),
+            CurrentEntry::Contract(t) => {
+                c.version(&t.version, path!["current", k.as_str(), "version"])
+            }
+        };
+        let contract = match entry {
+            CurrentEntry::Version(_) => None,
+            CurrentEntry::Contract(t) => check_contract(&mut c, k, t),
+        };
         if let (Some(id), Some(v)) = (id, v) {
+            if let Some(contract) = contract {
+                contracts.insert(id.clone(), contract);
+            }
             current.insert(id, v);
         }
     }
@@ -765,9 +780,37 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
         },
         prefer,
         current,
+        contracts,
     };
     c.finish(Some(value))
 }
+
+/// The contract of a `[current]` table, when it gives one.
+fn check_contract(c: &mut Checker<'_>, key: &str, t: &CurrentContract) -> Option<Contract> {
+    let contract_ends = t
+        .contract_ends
+        .as_ref()
+        .and_then(|d| c.date(d, path!["current", key, "contract-ends"]));
+    let notice_months = match t.notice_months {
+        None => None,
+        Some(n) if (0..=MAX_NOTICE_MONTHS).contains(&n) => u32::try_from(n).ok(),
+        Some(n) => {
+            c.error(
+                Code::InvalidValue,
+                path!["current", key, "notice-months"],
+                format!("notice-months {n} is not between 0 and {MAX_NOTICE_MONTHS}"),
+            );
+            None
+        }
+    };
+    (contract_ends.is_some() || notice_months.is_some()).then_some(Contract {
+        contract_ends,
+        notice_months,
+    })
+}
+
+/// The longest notice a `[current]` table may give: ten years.
+const MAX_NOTICE_MONTHS: i64 = 120;
 
 fn check_need(c: &mut Checker<'_>, name: &str, e: &NeedEntry) -> Option<Need> {
     let given: Vec<&str> = [

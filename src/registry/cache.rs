@@ -35,12 +35,12 @@ use serde::{Deserialize, Serialize};
 use super::{Loaded, Origins, Registry, SourceInfo};
 use crate::diagnostic::{At, Code, Diagnostic, Severity};
 use crate::model::{
-    Component, Date, Id, Interface, Kind, Licence, Lifecycle, Need, Policy, RegistryMeta, Release,
-    Stack,
+    Component, Contract, Date, Id, Interface, Kind, Licence, Lifecycle, Need, Policy, RegistryMeta,
+    Release, Stack,
 };
 
 /// The layout of entries; entries of another format are ignored.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"STKRIDX\0";
 const HEADER_LEN: usize = 8 + 4 + 8 * 4;
 /// Entries kept in the cache folder; the oldest are removed beyond this.
@@ -508,6 +508,8 @@ struct StackE<S> {
     exclude_suppliers: Vec<S>,
     prefer: Vec<S>,
     current: Vec<(S, Ver<S>)>,
+    /// Component, contract end (days since 1970-01-01), notice months.
+    contracts: Vec<(S, Option<i64>, Option<u32>)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -947,6 +949,11 @@ fn stack(s: &Stack) -> StackE<&str> {
             .iter()
             .map(|(k, v)| (k.as_str(), ver(v)))
             .collect(),
+        contracts: s
+            .contracts
+            .iter()
+            .map(|(k, c)| (k.as_str(), c.contract_ends.map(Date::days), c.notice_months))
+            .collect(),
     }
 }
 
@@ -1001,6 +1008,19 @@ fn stack_back(s: StackE<&str>) -> Option<Stack> {
             .current
             .into_iter()
             .map(|(k, v)| Some((id(k)?, ver_back(v)?)))
+            .collect::<Option<_>>()?,
+        contracts: s
+            .contracts
+            .into_iter()
+            .map(|(k, ends, notice_months)| {
+                Some((
+                    id(k)?,
+                    Contract {
+                        contract_ends: ends.map(Date::from_days),
+                        notice_months,
+                    },
+                ))
+            })
             .collect::<Option<_>>()?,
     })
 }

@@ -3,17 +3,23 @@
 //! place; nothing here knows about flags or streams.
 
 pub mod alternatives;
+pub mod compare;
 pub mod csv;
 pub mod graph;
 pub mod history;
 pub mod import;
 pub mod interfaces;
 pub mod list;
+pub mod merge;
+pub mod new_stack;
 pub mod outdated;
 pub mod registry;
+pub mod renewals;
 pub mod resolve;
 pub mod show;
+pub mod used_by;
 pub mod validation;
+pub mod whatif;
 pub mod why;
 
 use std::sync::OnceLock;
@@ -64,6 +70,12 @@ reports! {
     show::ComponentReport;
     show::InterfaceReport;
     why::WhyReport, csv = csv;
+    whatif::WhatIfReport, csv = csv;
+    renewals::RenewalsReport, csv = csv;
+    used_by::UsedByReport, csv = csv;
+    compare::CompareReport, csv = csv;
+    new_stack::NewStackReport, csv = csv;
+    merge::MergeReport, csv = csv;
 }
 
 static WIDTH: OnceLock<usize> = OnceLock::new();

@@ -12,6 +12,7 @@ pub mod lock;
 pub mod outdated;
 pub mod plan;
 mod provider;
+pub mod whatif;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

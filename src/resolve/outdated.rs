@@ -168,7 +168,7 @@ fn try_release(
 
 /// What in the plan holds `id` back from `version`: planned releases whose `depends` range
 /// excludes it, or that require an interface it would stop providing in range.
-fn blockers(
+pub(crate) fn blockers(
     resolver: &Resolver<'_>,
     plan: &BTreeMap<Id, Version>,
     id: &Id,

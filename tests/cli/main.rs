@@ -17,6 +17,7 @@ mod git_rev;
 mod hostile;
 mod https_import;
 mod output;
+mod planning;
 mod publiccode;
 mod registry_git;
 mod remote;

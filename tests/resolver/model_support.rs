@@ -86,6 +86,7 @@ pub fn stack(needs: Vec<(&str, Need)>) -> Stack {
         policy: Policy::default(),
         prefer: Vec::new(),
         current: BTreeMap::new(),
+        contracts: BTreeMap::new(),
     }
 }
 
