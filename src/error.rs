@@ -24,6 +24,10 @@ pub enum Error {
     Source(#[from] SourceError),
     #[error(transparent)]
     Git(#[from] GitError),
+    /// A file named on the command line (or next to one) that was refused or could not be
+    /// read.
+    #[error(transparent)]
+    NamedFile(#[from] crate::registry::files::ReadError),
     #[error("could not read {}", path.display())]
     Read {
         path: PathBuf,
@@ -89,6 +93,14 @@ impl Error {
     /// A next step to suggest, when there is an obvious one.
     pub fn hint(&self) -> Option<String> {
         match self {
+            Error::RegistryNotFound(NotFound {
+                not_owned: Some(repo),
+                ..
+            })
+            | Error::Git(GitError::NotOwned { path: repo, .. })
+            | Error::Publish(PublishError::Open(GitError::NotOwned { path: repo, .. })) => {
+                Some(safe_directory_hint(repo))
+            }
             Error::RegistryNotFound(_) => Some(
                 "pass --registry PATH|URL, set STACKREG_REGISTRY, or run inside a repository with a registry/ folder".into(),
             ),
@@ -103,6 +115,10 @@ impl Error {
             Error::UnknownComponent { .. } => Some("`stackreg list` shows every component".into()),
             Error::UnknownInterface { .. } => Some("`stackreg interfaces` shows every interface".into()),
             Error::File(d) => d.hint.clone(),
+            Error::NamedFile(crate::registry::files::ReadError::NotAFile {
+                kind: crate::registry::EntryKind::Symlink,
+                ..
+            }) => Some(crate::registry::files::LINK_HINT.into()),
             Error::Load(LoadError::Source(crate::registry::SourceError::Git { .. }))
             | Error::Git(GitError::Git { .. }) => Some(
                 "the git repository may be damaged: `git fsck` checks it (a cached copy of a remote registry can be deleted and fetched again)".into(),
@@ -128,6 +144,13 @@ impl Error {
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
+}
+
+/// What git itself suggests when it refuses a repository another user owns.
+fn safe_directory_hint(repo: &str) -> String {
+    format!(
+        "if you trust the repository and its owner: git config --global --add safe.directory {repo}"
+    )
 }
 
 fn remote_hint(e: &RemoteError) -> Option<String> {
@@ -162,7 +185,7 @@ fn signature_hint(e: &crate::registry::signature::SignatureError) -> &'static st
     use crate::registry::signature::SignatureError as S;
     match e {
         S::ReadSigners { .. } | S::BadSigners { .. } | S::NoSigners { .. } => {
-            "an allowed signers file has one `principal [options] key-type key` per line, as `ssh-keygen -Y verify` reads it"
+            "an allowed signers file is a regular file (not a link, a pipe or a device) with one `principal [options] key-type key` per line, as `ssh-keygen -Y verify` reads it"
         }
         S::NotGit { .. } => "signatures need a registry in a git repository, or a git URL",
         S::Uncommitted { .. } => {

@@ -231,7 +231,11 @@ impl Workspace {
         let not_tree = || PublishError::NotAWorkingTree {
             registry: shown.clone(),
         };
-        let repo = Repository::discover(dir).map_err(|_| not_tree())?;
+        let repo = match super::git::discover(dir) {
+            Ok(repo) => repo,
+            Err(e @ GitError::NotOwned { .. }) => return Err(e.into()),
+            Err(_) => return Err(not_tree()),
+        };
         let workdir = repo
             .workdir()
             .and_then(|w| w.canonicalize().ok())

@@ -12,6 +12,7 @@ mod cache;
 mod discovery;
 mod git_rev;
 mod hostile;
+mod hostile_paths;
 mod output;
 mod registry_git;
 mod remote;
