@@ -133,8 +133,15 @@ impl Error {
                 Some("give a new folder; `registry init` makes the repository itself".into())
             }
             Error::Site(crate::site::output::OutputError::NotASite { .. }) => Some(
-                "give a new or empty folder, or add --force to replace everything in it".into(),
+                "give a new or empty folder, or add --force to write the site into it (what is in it is kept)".into(),
             ),
+            Error::Site(
+                crate::site::output::OutputError::InTheWay { .. }
+                | crate::site::output::OutputError::CannotKeep { .. },
+            ) => Some("move it out of the site folder, then run again".into()),
+            Error::Site(crate::site::output::OutputError::Protected { .. }) => {
+                Some("write the site to a folder of its own, such as `--out public`".into())
+            }
             _ => None,
         }
     }

@@ -481,3 +481,259 @@ fn a_repository_owned_by_another_user_names_gits_refusal() {
     let run = stackreg_within(root, &["--registry", "registry", "list"], &env, LIMIT);
     run.ok();
 }
+
+/// Every file under `root` (links as `-> target`), by path from it.
+fn tree(root: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let t = entry.file_type().unwrap();
+            if t.is_symlink() {
+                let target = std::fs::read_link(&path).unwrap();
+                out.insert(rel, format!("-> {}", target.display()));
+            } else if t.is_dir() {
+                out.insert(format!("{rel}/"), String::new());
+                stack.push(path);
+            } else if !t.is_file() {
+                out.insert(rel, "special".into()); // never read: a pipe would block
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                out.insert(rel, format!("{:x}", bytes.len()));
+            }
+        }
+    }
+    out
+}
+
+/// The sample registry, for writing sites from.
+fn sample() -> String {
+    sample_registry().display().to_string()
+}
+
+#[test]
+fn site_never_removes_what_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    // A folder with an empty marker, a repository in it and notes: a marker proves
+    // nothing by existing.
+    std::fs::create_dir_all(work.join("registry")).unwrap();
+    git(&work.join("registry"), &["init", "-q", "-b", "main"]);
+    std::fs::write(work.join("registry/registry.toml"), "[registry]\n").unwrap();
+    std::fs::write(work.join(".stackreg-site"), "").unwrap();
+    std::fs::write(work.join("notes.txt"), "mine").unwrap();
+    let before = tree(&work);
+    let reg = sample();
+    for (cwd, out, force, says) in [
+        (&work, ".", false, "is the current directory"),
+        (&work, ".", true, "is the current directory"),
+        (
+            &dir.path().to_path_buf(),
+            "work",
+            false,
+            "was not written by `stackreg site`",
+        ),
+        (
+            &dir.path().to_path_buf(),
+            "work",
+            true,
+            "holds a git repository",
+        ),
+    ] {
+        let mut args = vec!["--registry", &reg, "site", "--out", out];
+        if force {
+            args.push("--force");
+        }
+        let run = guarded_run(cwd, &args);
+        run.code(2);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert_eq!(tree(&work), before, "{args:?} changed the folder");
+    }
+
+    // Inside a registry, forced: the registry, a folder inside it, a stack file's folder.
+    let f = fixture();
+    let root = f.root();
+    let registry_before = tree(&f.registry());
+    for (cwd, args, says) in [
+        (
+            f.registry(),
+            vec!["--registry", ".", "site", "--out", ".", "--force"],
+            "the registry being read",
+        ),
+        (
+            root.to_path_buf(),
+            vec![
+                "--registry",
+                "registry",
+                "site",
+                "--out",
+                "registry",
+                "--force",
+            ],
+            "holds the registry being read",
+        ),
+        (
+            root.to_path_buf(),
+            vec!["--registry", "registry", "site", "--out", "registry/public"],
+            "is inside the registry being read",
+        ),
+        (
+            root.to_path_buf(),
+            vec![
+                "--registry",
+                "registry",
+                "site",
+                "--out",
+                "stacks",
+                "--force",
+                "--stack",
+                "stacks/council.toml",
+            ],
+            "a stack file given with --stack",
+        ),
+        (
+            root.to_path_buf(),
+            vec!["--registry", "registry", "site", "--out", ".git/site"],
+            "inside a git folder",
+        ),
+    ] {
+        let run = guarded_run(&cwd, &args);
+        run.code(2);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert_eq!(tree(&f.registry()), registry_before, "{args:?}");
+    }
+    assert!(root.join("stacks/council.toml").is_file());
+    assert!(!root.join(".git/site").exists());
+
+    // A site's folder keeps what the site did not write, across runs.
+    let out = dir.path().join("public");
+    guarded_run(dir.path(), &["--registry", &reg, "site", "--out", "public"]).ok();
+    std::fs::write(out.join("CNAME"), "catalogue.example.org").unwrap();
+    std::fs::create_dir_all(out.join("extra/deeper")).unwrap();
+    std::fs::write(out.join("extra/deeper/page.html"), "mine").unwrap();
+    symlink("index.html", &out.join("home.html"));
+    guarded_run(dir.path(), &["--registry", &reg, "site", "--out", "public"]).ok();
+    assert_eq!(
+        std::fs::read_to_string(out.join("CNAME")).unwrap(),
+        "catalogue.example.org"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("extra/deeper/page.html")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        std::fs::read_link(out.join("home.html")).unwrap(),
+        Path::new("index.html")
+    );
+    // Something of one's own where the new site writes a page stops the run, unchanged.
+    std::fs::remove_file(out.join("components/fixmystreet.html")).unwrap();
+    let marker = std::fs::read_to_string(out.join(".stackreg-site")).unwrap();
+    std::fs::write(
+        out.join(".stackreg-site"),
+        marker.replace("components/fixmystreet.html\n", ""),
+    )
+    .unwrap();
+    std::fs::write(out.join("components/fixmystreet.html"), "hand-written").unwrap();
+    let held = tree(&out);
+    let run = guarded_run(dir.path(), &["--registry", &reg, "site", "--out", "public"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("was not written by `stackreg site`")
+            && run.stderr.contains("components/fixmystreet.html"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&out), held);
+    // A pipe cannot be carried across: refused before anything changes.
+    std::fs::remove_file(out.join("components/fixmystreet.html")).unwrap();
+    if mkfifo(&out.join("extra/pipe")) {
+        let held = tree(&out);
+        let run = guarded_run(dir.path(), &["--registry", &reg, "site", "--out", "public"]);
+        run.code(2);
+        assert!(run.stderr.contains("named pipe"), "{}", run.stderr);
+        assert_eq!(tree(&out), held);
+    }
+}
+
+#[test]
+fn site_page_names_never_collide_with_ids() {
+    let f = Fixture::new();
+    f.interface("index", &["1.0.0"]);
+    f.component(
+        &component("widget")
+            .capabilities(&["index"])
+            .release("1.0.0")
+            .provides("index", "1.0.0"),
+    );
+    f.stack(
+        "index",
+        "[stack]\nname = \"The index council\"\n\n[needs]\nweb = { capability = \"index\" }\n",
+    );
+    f.commit("registry");
+    let run = guarded_run(f.root(), &["site", "--out", "public"]);
+    run.ok();
+    // Home, the three index pages, and one page each for the component, the interface,
+    // the capability and the stack.
+    assert!(run.stderr.contains("Wrote 8 pages"), "{}", run.stderr);
+    let out = f.root().join("public");
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    assert!(read("stacks/index.html").contains("The index council"));
+    assert!(read("stacks.html").contains("href=\"stacks/index.html\""));
+    assert!(read("capabilities/index.html").contains("widget"));
+    assert!(read("capabilities.html").contains("href=\"capabilities/index.html\""));
+    assert!(read("interfaces/index.html").contains("index interface"));
+    assert!(read("interfaces.html").contains("href=\"interfaces/index.html\""));
+}
+
+#[test]
+fn an_interrupted_site_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = sample();
+    let out = dir.path().join("public");
+    guarded_run(dir.path(), &["--registry", &reg, "site", "--out", "public"]).ok();
+    std::fs::write(out.join("CNAME"), "catalogue.example.org").unwrap();
+    // What killed runs leave: a half-written new site, and an old one moved aside.
+    let new = dir.path().join(".public.stackreg-new-a1b2c3");
+    std::fs::create_dir_all(new.join("components")).unwrap();
+    std::fs::write(new.join("components/half.html"), "half").unwrap();
+    let old = dir.path().join(".public.stackreg-old-d4e5f6/previous");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("index.html"), "old").unwrap();
+    // Look-alikes that are not ours stay.
+    std::fs::write(dir.path().join(".public.stackreg-new-notes.txt"), "mine").unwrap();
+    std::fs::create_dir_all(dir.path().join(".other.stackreg-new-x")).unwrap();
+    guarded_run(dir.path(), &["--registry", &reg, "site", "--out", "public"]).ok();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".other.stackreg-new-x",
+            ".public.stackreg-new-notes.txt",
+            "public"
+        ]
+    );
+    assert!(out.join("CNAME").is_file());
+
+    // Killed between moving the site aside and putting the new one in place: the next
+    // run puts the old one back first, so what it held is not lost.
+    let aside = dir.path().join(".public.stackreg-old-g7h8i9");
+    std::fs::create_dir_all(&aside).unwrap();
+    std::fs::rename(&out, aside.join("previous")).unwrap();
+    guarded_run(dir.path(), &["--registry", &reg, "site", "--out", "public"]).ok();
+    assert_eq!(
+        std::fs::read_to_string(out.join("CNAME")).unwrap(),
+        "catalogue.example.org"
+    );
+    assert!(!aside.exists());
+}
