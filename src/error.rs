@@ -236,7 +236,10 @@ fn publish_hint(e: &PublishError) -> Option<String> {
             "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
         ),
         PublishError::WorkingTree { .. } => Some(
-            "the commit is on the branch; `git checkout -- <file>` brings the file in line".into(),
+            "the commit is on the branch; the next `stackreg registry publish` or `yank` brings the index in line, as does `git reset -q -- <file>`".into(),
+        ),
+        PublishError::Unsafe { .. } => Some(
+            "put a real folder and file there (or remove what stands in the way), then run again".into(),
         ),
         _ => None,
     }

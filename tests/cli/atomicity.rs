@@ -277,6 +277,7 @@ fn killed_publishes_leave_the_old_commit_or_the_new() {
     let mut rng = Seeded(0x5eed_0002);
     let mut killed = 0;
     let (mut states, mut left_behind, mut stale_locks, mut journals) = ([0; 2], 0, 0, 0);
+    let mut written_ahead = 0;
     for n in 2..=rounds(16) + 1 {
         let old = git(f.root(), &["rev-parse", "HEAD"]);
         let file = app_release(&f, n);
@@ -297,6 +298,8 @@ fn killed_publishes_leave_the_old_commit_or_the_new() {
         let journal = git_dir.join("stackreg-publish.journal").exists();
         states[usize::from(head != old)] += 1;
         left_behind += usize::from(head != old && behind);
+        // Files are written before the branch moves: a kill in between leaves them to undo.
+        written_ahead += usize::from(head == old && behind);
         stale_locks += usize::from(locks);
         journals += usize::from(journal);
         // The repository is sound, and HEAD is the old commit or the new one on top.
@@ -331,7 +334,7 @@ fn killed_publishes_leave_the_old_commit_or_the_new() {
         fsck(f.root());
     }
     eprintln!(
-        "publish: {killed} runs killed; HEAD left old {} times, new {} times; working tree behind the new HEAD {left_behind} times; stale git locks {stale_locks} times; a journal to finish {journals} times",
+        "publish: {killed} runs killed; HEAD left old {} times, new {} times; working tree ahead of the old HEAD {written_ahead} times, behind the new HEAD {left_behind} times; stale git locks {stale_locks} times; a journal to finish or undo {journals} times",
         states[0], states[1]
     );
     assert!(killed > 0, "no run was killed; the delays are too long");

@@ -737,3 +737,292 @@ fn an_interrupted_site_leaves_nothing_behind() {
     );
     assert!(!aside.exists());
 }
+
+/// A folder that no one, root included, can add files to while this lives: `chattr +i`
+/// where the file system and privileges allow it, else plain permissions (which stop
+/// everyone but root). `None` (after saying why) where neither stops this process.
+pub struct ReadOnly {
+    dir: std::path::PathBuf,
+    immutable: bool,
+}
+
+impl ReadOnly {
+    pub fn new(dir: &Path) -> Option<ReadOnly> {
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        #[cfg(unix)]
+        if !immutable {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        }
+        let guard = ReadOnly {
+            dir: dir.to_path_buf(),
+            immutable,
+        };
+        let probe = dir.join(".probe");
+        if std::fs::write(&probe, "x").is_ok() {
+            let _ = std::fs::remove_file(&probe);
+            eprintln!(
+                "skipped: cannot make a folder read-only for this process here (root without chattr)"
+            );
+            return None;
+        }
+        Some(guard)
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        if self.immutable {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(&self.dir)
+                .status();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o755));
+        }
+    }
+}
+
+/// `registry publish FILE…` as an author, with a short time limit.
+fn publish(root: &Path, files: &[&str]) -> Run {
+    let home = isolated_home();
+    let mut args = vec!["registry", "publish"];
+    args.extend_from_slice(files);
+    args.extend_from_slice(&["--author", "A <a@example.com>"]);
+    let run = stackreg_within(
+        root,
+        &args,
+        &[("HOME", home.path().to_str().unwrap())],
+        LIMIT,
+    );
+    assert_no_leak(&run, &args);
+    run
+}
+
+#[test]
+fn publish_writes_only_inside_the_registry_and_all_or_nothing() {
+    let f = fixture();
+    let root = f.root();
+    f.repo_file(
+        "incoming/postgresql.toml",
+        component("postgresql").release("16.0.0").toml(),
+    );
+    f.repo_file(
+        "incoming/wire.toml",
+        interface_toml("postgresql-wire", &["3.0.0"]),
+    );
+    let head = git(root, &["rev-parse", "HEAD"]);
+    let status = || git(root, &["status", "--porcelain", "--untracked-files=no"]);
+
+    // components/ is a link to a folder outside the registry.
+    std::fs::create_dir_all(root.join("outside")).unwrap();
+    std::fs::rename(
+        f.registry().join("components"),
+        root.join("outside/components"),
+    )
+    .unwrap();
+    symlink("../outside/components", &f.registry().join("components"));
+    let run = publish(root, &["incoming/postgresql.toml"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("registry/components in the working tree is a symbolic link"),
+        "{}",
+        run.stderr
+    );
+    assert!(!root.join("outside/components/postgresql.toml").exists());
+    assert_eq!(git(root, &["rev-parse", "HEAD"]), head);
+    std::fs::remove_file(f.registry().join("components")).unwrap();
+    std::fs::rename(
+        root.join("outside/components"),
+        f.registry().join("components"),
+    )
+    .unwrap();
+    assert_eq!(status(), "");
+
+    // The manifest itself is a link (yank edits it in place).
+    let manifest = f.registry().join("components/widget.toml");
+    std::fs::rename(&manifest, root.join("outside/widget.toml")).unwrap();
+    symlink("../../outside/widget.toml", &manifest);
+    let run = publish(root, &["incoming/postgresql.toml"]);
+    run.ok(); // another file: fine
+    let head = git(root, &["rev-parse", "HEAD"]);
+    let home = isolated_home();
+    let run = stackreg_within(
+        root,
+        &[
+            "registry",
+            "yank",
+            "widget@1.0.0",
+            "--reason",
+            "broken",
+            "--author",
+            "A <a@example.com>",
+        ],
+        &[("HOME", home.path().to_str().unwrap())],
+        LIMIT,
+    );
+    run.code(2);
+    assert!(run.stderr.contains("widget.toml"), "{}", run.stderr);
+    assert!(
+        !std::fs::read_to_string(root.join("outside/widget.toml"))
+            .unwrap()
+            .contains("yanked")
+    );
+    assert_eq!(git(root, &["rev-parse", "HEAD"]), head);
+    std::fs::remove_file(&manifest).unwrap();
+    std::fs::rename(root.join("outside/widget.toml"), &manifest).unwrap();
+
+    // A write that fails: nothing is committed, and what was written is put back.
+    let interfaces = f.registry().join("interfaces");
+    std::fs::create_dir_all(&interfaces).unwrap();
+    let Some(read_only) = ReadOnly::new(&interfaces) else {
+        return;
+    };
+    f.repo_file(
+        "incoming/pgadmin.toml",
+        component("pgadmin").release("8.0.0").toml(),
+    );
+    let run = publish(root, &["incoming/pgadmin.toml", "incoming/wire.toml"]);
+    drop(read_only);
+    run.code(2);
+    assert!(
+        run.stderr.contains("could not write") && run.stderr.contains("nothing was committed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(git(root, &["rev-parse", "HEAD"]), head);
+    assert!(!f.registry().join("components/pgadmin.toml").exists());
+    assert_eq!(status(), "", "the working tree and index are as before");
+    // And the same change goes through once the folder can be written.
+    publish(root, &["incoming/pgadmin.toml", "incoming/wire.toml"]).ok();
+    assert_eq!(status(), "");
+}
+
+#[test]
+fn one_immutability_rule_for_validate_diff_and_publish() {
+    let f = Fixture::new();
+    f.interface("wire", &["2.0.0", "3.0.0"]);
+    // Nothing provides wire 2.0.0, so withdrawing it breaks nothing but the rule.
+    f.component(
+        &component("db")
+            .release("1.0.0")
+            .provides("wire", "3.0.0")
+            .release("2.0.0")
+            .provides("wire", "3.0.0"),
+    );
+    f.component(&component("app").release("1.0.0").requires("wire", ">=2"));
+    let base = f.commit("base");
+    let root = f.root();
+    let reset = || {
+        git(root, &["reset", "-q", "--hard", &base]);
+        git(root, &["clean", "-q", "-fd", "registry"]);
+    };
+    // (what, the edit, the code validate gives, the file publish would write)
+    type Edit<'a> = &'a dyn Fn();
+    let cases: [(&str, Edit<'_>, &str, Option<&str>); 5] = [
+        (
+            "an interface version withdrawn",
+            &|| {
+                f.interface("wire", &["3.0.0"]);
+            },
+            "release-removed",
+            Some("interfaces/wire.toml"),
+        ),
+        (
+            "an interface removed",
+            &|| {
+                f.remove("interfaces/wire.toml");
+                f.component(&component("db").release("1.0.0").release("2.0.0"));
+                f.component(&component("app").release("1.0.0"));
+            },
+            "release-removed",
+            None,
+        ),
+        (
+            "a release removed",
+            &|| {
+                f.component(&component("db").release("2.0.0").provides("wire", "3.0.0"));
+            },
+            "release-removed",
+            Some("components/db.toml"),
+        ),
+        (
+            "a release changed",
+            &|| {
+                f.edit(
+                    "components/db.toml",
+                    "released = 2024-01-01",
+                    "released = 2024-02-01",
+                );
+            },
+            "release-changed",
+            Some("components/db.toml"),
+        ),
+        (
+            "a component removed",
+            &|| {
+                f.remove("components/app.toml");
+            },
+            "release-removed",
+            None,
+        ),
+    ];
+    for (what, edit, code, file) in cases {
+        reset();
+        edit();
+        // validate --base
+        let run = guarded_run(root, &["validate", "--base", &base, "--format", "json"]);
+        run.code(1);
+        assert!(
+            run.findings().iter().any(|d| d.code == code),
+            "{what}: validate --base: {}",
+            run.stdout
+        );
+        // registry publish of the edited file, against the base
+        if let Some(file) = file {
+            let text = std::fs::read_to_string(f.registry().join(file)).unwrap();
+            reset();
+            f.repo_file("incoming/edited.toml", &text);
+            let incoming = if file.starts_with("interfaces/") {
+                "incoming/wire.toml"
+            } else {
+                "incoming/db.toml"
+            };
+            std::fs::rename(root.join("incoming/edited.toml"), root.join(incoming)).unwrap();
+            let run = publish(root, &[incoming, "--format", "json"]);
+            run.code(1);
+            assert!(
+                run.findings().iter().any(|d| d.code == code),
+                "{what}: publish: {}",
+                run.stdout
+            );
+            assert_eq!(git(root, &["rev-parse", "HEAD"]), base, "{what}");
+            std::fs::remove_dir_all(root.join("incoming")).unwrap();
+            reset();
+            edit();
+        }
+        // registry diff marks it breaking
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", what]);
+        let run = guarded_run(
+            root,
+            &["registry", "diff", &base, "HEAD", "--format", "json"],
+        );
+        run.ok();
+        let v = run.json();
+        assert!(
+            v["breaking"].as_u64().unwrap() >= 1,
+            "{what}: registry diff: {}",
+            run.stdout
+        );
+    }
+}
