@@ -129,6 +129,9 @@ impl Error {
             Error::Remote(e) => remote_hint(e),
             Error::Signature(e) => Some(signature_hint(e).into()),
             Error::Publish(e) => publish_hint(e),
+            Error::Init(InitError::BadBranch { .. }) => Some(
+                "branch names follow `git check-ref-format --branch`: no `..`, spaces, `~^:?*[\\`, and no leading `-` or trailing `.lock`".into(),
+            ),
             Error::Init(InitError::NotEmpty { .. }) => {
                 Some("give a new folder; `registry init` makes the repository itself".into())
             }

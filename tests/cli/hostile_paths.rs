@@ -1026,3 +1026,49 @@ fn one_immutability_rule_for_validate_diff_and_publish() {
         );
     }
 }
+
+#[test]
+fn registry_init_checks_the_branch_first_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = isolated_home();
+    let env = [("HOME", home.path().to_str().unwrap())];
+    let init = |target: &str, branch: &str| {
+        let branch = format!("--branch={branch}");
+        stackreg_within(
+            dir.path(),
+            &[
+                "registry",
+                "init",
+                target,
+                &branch,
+                "--author",
+                "A <a@example.com>",
+            ],
+            &env,
+            LIMIT,
+        )
+    };
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    for target in ["new/registry", "empty"] {
+        for branch in ["bad..name", "-dash", "with space", "x.lock", "HEAD"] {
+            let run = init(target, branch);
+            run.code(2);
+            assert!(
+                run.stderr.contains("is not a valid git branch name"),
+                "{branch}: {}",
+                run.stderr
+            );
+        }
+        // A good name goes through, as if nothing had happened before.
+        init(target, "trunk").ok();
+        assert_eq!(
+            git(&dir.path().join(target), &["branch", "--show-current"]),
+            "trunk"
+        );
+        assert_eq!(
+            git(&dir.path().join(target), &["status", "--porcelain"]),
+            ""
+        );
+    }
+    assert!(!dir.path().join("new/registry/.git/index.lock").exists());
+}
