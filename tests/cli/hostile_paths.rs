@@ -1072,3 +1072,55 @@ fn registry_init_checks_the_branch_first_and_leaves_nothing_behind() {
     }
     assert!(!dir.path().join("new/registry/.git/index.lock").exists());
 }
+
+#[test]
+fn columns_are_counted_on_the_file_as_written_in_every_format() {
+    // (the line that holds the finding, where the finding is on it)
+    let cases = [
+        ("\tbogus = 1", "bogus"),
+        ("summary = \"a\u{0}b\u{0}c\" x", " x"),
+        ("summary = \"a\u{202e}b\u{200b}\" x", " x"),
+        ("summary = \"a\u{85}b\u{9b}c\" x", " x"),
+        ("summary = \"é\u{1F600}\tb\" x", " x"),
+    ];
+    for (line, at) in cases {
+        let f = Fixture::new();
+        let mut text = component("widget").release("1.0.0").toml();
+        let line_no = if line.starts_with('\t') {
+            text.push_str(line);
+            text.push('\n');
+            text.lines().count()
+        } else {
+            text = text.replace("summary = \"Component widget\"", line);
+            text.lines().position(|l| l == line).unwrap() + 1
+        };
+        f.file("components/widget.toml", &text);
+        // The column, 1-based, in characters of the line as written.
+        let byte = line.find(at).unwrap() + usize::from(at.starts_with(' '));
+        let column = line[..byte].chars().count() + 1;
+        let want = format!("components/widget.toml:{line_no}:{column}");
+
+        let json = f.run(&["validate", "--format", "json"]);
+        json.code(1);
+        let found = json.findings();
+        assert_eq!(
+            (found[0].line, found[0].column),
+            (Some(line_no as u64), Some(column as u64)),
+            "{line:?} in JSON"
+        );
+        let github = f.run(&["validate", "--format", "github"]);
+        assert!(
+            github
+                .stdout
+                .contains(&format!("line={line_no},col={column},")),
+            "{line:?} in GitHub annotations: {}",
+            github.stdout
+        );
+        let table = f.run(&["validate"]);
+        assert!(
+            table.stdout.contains(&format!("--> {want}\n")),
+            "{line:?} in the table:\n{}",
+            table.stdout
+        );
+    }
+}
