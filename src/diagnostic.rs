@@ -61,6 +61,8 @@ codes! {
     NotUtf8 = "not-utf8",
     /// Text with control or bidirectional-override characters.
     ForbiddenCharacter = "forbidden-character",
+    /// A name that mixes scripts, as look-alike names do (`Suppliеr` with a Cyrillic `е`).
+    MixedScript = "mixed-script",
     /// An id that breaks the id rules.
     InvalidId = "invalid-id",
     /// The id does not match the file name.

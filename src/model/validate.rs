@@ -448,6 +448,20 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
     c.text(&raw.name, path!["name"], false, false);
     c.text(&raw.summary, path!["summary"], false, false);
     c.text(&raw.supplier, path!["supplier"], false, false);
+    if let Some(scripts) = super::name::mixed_scripts(&super::name::normalise(&raw.supplier)) {
+        c.error(
+            Code::MixedScript,
+            path!["supplier"],
+            format!(
+                "supplier `{}` mixes the {} scripts, so it could pass for another supplier's name",
+                text::escape(&raw.supplier),
+                scripts.join(" and ")
+            ),
+        )
+        .hint = Some(
+            "write the name in one script (Latin may stand beside Han, Japanese or Korean)".into(),
+        );
+    }
     let licence = match Licence::parse(&raw.licence) {
         Ok(l) => Some(l),
         Err(e) => {
@@ -552,7 +566,8 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
             id,
             name: raw.name,
             summary: raw.summary,
-            supplier: raw.supplier,
+            // Compared by `exclude-suppliers`, so kept in one form (model/name.rs).
+            supplier: super::name::normalise(&raw.supplier),
             licence,
             kind,
             capabilities: capabilities.into_iter().collect(),
@@ -761,7 +776,11 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
             assurances,
             kinds,
             exclude_components,
-            exclude_suppliers: p.exclude_suppliers.clone(),
+            exclude_suppliers: p
+                .exclude_suppliers
+                .iter()
+                .map(|s| super::name::normalise(s))
+                .collect(),
         },
         prefer,
         current,

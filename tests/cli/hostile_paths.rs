@@ -1124,3 +1124,76 @@ fn columns_are_counted_on_the_file_as_written_in_every_format() {
         );
     }
 }
+
+#[test]
+fn look_alike_suppliers_do_not_pass_exclude_suppliers() {
+    for (supplier, mixed) in [
+        ("Supplier\u{a0}alpha", false),
+        ("Supplier  alpha", false),
+        ("SUPPLIER ALPHA", false),
+        ("Ｓupplier alpha", false),
+        ("Suppli\u{435}r alpha", true),
+        ("\u{405}upplier alpha", true),
+    ] {
+        let f = Fixture::new();
+        f.component(
+            &component("alpha-cms")
+                .supplier(supplier)
+                .capabilities(&["cms"])
+                .release("1.0.0"),
+        );
+        f.component(
+            &component("beta-cms")
+                .supplier("Supplier beta")
+                .capabilities(&["cms"])
+                .release("1.0.0"),
+        );
+        f.stack(
+            "council",
+            "[stack]\nname = \"Council\"\n\n[needs]\nweb = { capability = \"cms\" }\n\n[prefer]\ncomponents = [\"alpha-cms\"]\n\n[policy]\nexclude-suppliers = [\"Supplier alpha\"]\n",
+        );
+        let run = f.run(&["validate", "--format", "json"]);
+        if mixed {
+            run.code(1);
+            let found = run.findings();
+            assert_eq!(
+                (found[0].file.as_str(), found[0].code.as_str()),
+                ("components/alpha-cms.toml", "mixed-script"),
+                "{supplier:?}"
+            );
+            assert!(
+                found[0].message.contains("Latin and Cyrillic")
+                    || found[0].message.contains("Cyrillic and Latin"),
+                "{}",
+                found[0].message
+            );
+            continue;
+        }
+        run.ok();
+        // The look-alike is the excluded supplier: the plan takes the other one.
+        let v = f
+            .run(&[
+                "resolve",
+                "registry/stacks/council.toml",
+                "--format",
+                "json",
+            ])
+            .ok()
+            .json();
+        let planned: Vec<&str> = v["plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["component"].as_str().unwrap())
+            .collect();
+        assert_eq!(planned, ["beta-cms"], "{supplier:?}");
+        // And it is shown in one form.
+        let listed = f.run(&["list", "--format", "json"]).ok().json();
+        let shown = if supplier == "SUPPLIER ALPHA" {
+            "SUPPLIER ALPHA"
+        } else {
+            "Supplier alpha"
+        };
+        assert_eq!(listed[0]["supplier"], shown, "{supplier:?}");
+    }
+}

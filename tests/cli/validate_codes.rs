@@ -219,6 +219,17 @@ fn cases() -> Vec<Case> {
                 ),
             );
         }),
+        Case::error("mixed-script", At(PORTAL, 4, 12), |f, v| {
+            baseline(f);
+            f.edit(
+                PORTAL,
+                "supplier = \"Test Supplier Ltd\"",
+                v.pick(
+                    "supplier = \"Test Suppli\\u0435r Ltd\"",
+                    "supplier = \"Test Supplier\\u00A0Ltd\"",
+                ),
+            );
+        }),
         Case::error("invalid-id", At(PORTAL, 7, 17), |f, v| {
             baseline(f);
             f.edit(
@@ -514,6 +525,7 @@ code_tests! {
     file_too_large,
     not_utf8,
     forbidden_character,
+    mixed_script,
     invalid_id,
     id_mismatch,
     duplicate_id,
