@@ -103,6 +103,8 @@ codes! {
     UnsatisfiableRequires = "unsatisfiable-requires",
     /// Components that depend on each other in a loop.
     DependencyCycle = "dependency-cycle",
+    /// A release that names its own component in `conflicts`.
+    SelfConflict = "self-conflict",
     /// A stack need that is not exactly one of component, interface or capability.
     InvalidNeed = "invalid-need",
     /// A file that has no place in the registry layout.

@@ -180,6 +180,28 @@ impl<'a> Checker<'a> {
 
     fn version(&mut self, s: &str, path: Vec<Seg>) -> Option<Version> {
         match Version::parse(s) {
+            // Comparisons ignore build metadata (semver §10), so two versions differing
+            // only by it would be one version to a range and two to a lookup: refused
+            // everywhere, so every version means one thing.
+            Ok(v) if !v.build.is_empty() => {
+                let d = self.error(
+                    Code::InvalidVersion,
+                    path,
+                    format!(
+                        "`{}` carries build metadata (`+{}`), which version comparisons ignore",
+                        text::escape(s),
+                        text::escape(v.build.as_str())
+                    ),
+                );
+                d.hint = Some(format!(
+                    "drop it: \"{}\"",
+                    Version {
+                        build: semver::BuildMetadata::EMPTY,
+                        ..v
+                    }
+                ));
+                None
+            }
             Ok(v) => Some(v),
             Err(e) => {
                 let hint = suggest_version(s);
@@ -196,6 +218,19 @@ impl<'a> Checker<'a> {
 
     fn range(&mut self, s: &str, path: Vec<Seg>) -> Option<VersionReq> {
         match VersionReq::parse(s) {
+            // A range would silently ignore build metadata; versions may not carry any.
+            Ok(_) if s.contains('+') => {
+                self.error(
+                    Code::InvalidRange,
+                    path,
+                    format!(
+                        "`{}` carries build metadata (`+…`), which ranges ignore",
+                        text::escape(s)
+                    ),
+                )
+                .hint = Some("drop the `+…` part".into());
+                None
+            }
             Ok(v) => Some(v),
             Err(e) => {
                 self.error(

@@ -200,6 +200,18 @@ fn check_component<'a>(
             }
         }
         for dep in r.conflicts.keys() {
+            if dep == &c.id {
+                out.push(
+                    Diagnostic::error(
+                        file,
+                        Code::SelfConflict,
+                        format!("release {} conflicts with its own component", r.version),
+                    )
+                    .at_key(path!["release", i(), "conflicts", dep.as_str()])
+                    .with_hint("a plan holds one release per component anyway; remove the entry"),
+                );
+                continue;
+            }
             if !registry.components.contains_key(dep) {
                 out.push(
                     Diagnostic::error(

@@ -1197,3 +1197,91 @@ fn look_alike_suppliers_do_not_pass_exclude_suppliers() {
         assert_eq!(listed[0]["supplier"], shown, "{supplier:?}");
     }
 }
+
+#[test]
+fn build_metadata_is_refused_wherever_a_version_is_written() {
+    // (the registry's one change, the file, the code)
+    let cases: [(&str, &str, &str); 5] = [
+        ("release", "components/alpha.toml", "invalid-version"),
+        ("interface", "interfaces/wire.toml", "invalid-version"),
+        ("provides", "components/alpha.toml", "invalid-version"),
+        ("depends", "components/beta.toml", "invalid-range"),
+        ("current", "stacks/council.toml", "invalid-version"),
+    ];
+    for (what, file, code) in cases {
+        let f = Fixture::new();
+        let build = |v: &str, here: &str| {
+            if what == here {
+                format!("{v}+build.7")
+            } else {
+                v.to_owned()
+            }
+        };
+        f.interface("wire", &[&build("2.0.0", "interface"), "3.0.0"]);
+        f.component(
+            &component("alpha")
+                .release(&build("1.0.0", "release"))
+                .provides("wire", &build("3.0.0", "provides")),
+        );
+        f.component(
+            &component("beta")
+                .release("1.0.0")
+                .depends("alpha", &build("=1.0.0", "depends")),
+        );
+        f.stack(
+            "council",
+            &format!(
+                "[stack]\nname = \"Council\"\n\n[needs]\nweb = {{ component = \"beta\" }}\n\n[current]\nbeta = \"{}\"\n",
+                build("1.0.0", "current")
+            ),
+        );
+        let run = f.run(&["validate", "--format", "json"]);
+        run.code(1);
+        let found: Vec<(String, String)> = run
+            .findings()
+            .into_iter()
+            .filter(|d| d.error)
+            .map(|d| (d.file, d.code))
+            .collect();
+        assert!(
+            found.contains(&(file.to_owned(), code.to_owned())),
+            "{what}: {found:?}"
+        );
+        assert!(
+            run.stdout.contains("build metadata"),
+            "{what}: {}",
+            run.stdout
+        );
+    }
+    // On the command line too; a plain version finds its release.
+    let f = Fixture::new();
+    f.component(&component("alpha").release("1.0.0"));
+    f.run(&["show", "alpha@1.0.0"]).ok();
+    let run = f.run(&["show", "alpha@1.0.0+build.7"]);
+    run.code(2);
+    assert!(run.stderr.contains("build metadata"), "{}", run.stderr);
+}
+
+#[test]
+fn a_component_that_conflicts_with_itself_fails_validate() {
+    let f = Fixture::new();
+    f.component(
+        &component("alpha")
+            .release("1.0.0")
+            .release("2.0.0")
+            .conflicts("alpha", "<2"),
+    );
+    let run = f.run(&["validate", "--format", "json"]);
+    run.code(1);
+    let found = run.findings();
+    assert_eq!(
+        (
+            found[0].file.as_str(),
+            found[0].code.as_str(),
+            found[0].line
+        ),
+        ("components/alpha.toml", "self-conflict", Some(19)),
+        "{}",
+        run.stdout
+    );
+}

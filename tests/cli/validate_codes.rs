@@ -384,6 +384,14 @@ fn cases() -> Vec<Case> {
                 Variant::Good => n.conflicts("portal", "^1"),
             });
         }),
+        Case::error("self-conflict", At(NOTIFIER, 16, 15), |f, v| {
+            baseline(f);
+            let n = notifier();
+            f.component(&match v {
+                Variant::Bad => n.conflicts("notifier", "<2"),
+                Variant::Good => n.conflicts("portal", "<1"),
+            });
+        }),
         Case::error("invalid-need", At(STACK, 5, 11), |f, v| {
             baseline(f);
             let need = v.pick(
@@ -546,6 +554,7 @@ code_tests! {
     unmatched_depends,
     unsatisfiable_requires,
     dependency_cycle,
+    self_conflict,
     invalid_need,
     unexpected_file,
     symlink,
