@@ -10,6 +10,7 @@ mod bad_input;
 mod basics;
 mod cache;
 mod discovery;
+mod fs_shapes;
 mod git_rev;
 mod hostile;
 mod hostile_paths;
