@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: SiteArgs) -> Result<Outcome, Error> {
         Ok(cache) if crate::registry::discover::is_url(&registry.source.source) => {
             protected.add(cache.root(), "the cache the registry is read from");
         }
-        _ => protected.add(
+        _ => protected.add_registry(
             &ctx.cwd.join(&registry.source.source),
             "the registry being read",
         ),

@@ -60,17 +60,31 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 /// being shown (besides any git repository and the current directory).
 #[derive(Debug, Clone, Default)]
 pub struct Protected {
-    /// (path, what it is, for messages).
-    paths: Vec<(PathBuf, String)>,
+    /// (path, what it is for messages, whether a site inside it is refused too).
+    paths: Vec<(PathBuf, String, bool)>,
 }
 
 impl Protected {
     /// Adds `path` (a folder or a file; ignored when it does not exist), described as
-    /// `what` (`the registry being read`).
+    /// `what` (`a stack file given with --stack`): a site may neither hold it nor be
+    /// inside it.
     pub fn add(&mut self, path: &Path, what: impl Into<String>) {
         if let Ok(real) = path.canonicalize() {
-            self.paths.push((real, what.into()));
+            self.paths.push((real, what.into(), true));
         }
+    }
+
+    /// Adds the registry folder `root`: a site may not hold it, nor be inside what the
+    /// registry is made of (`registry.toml` and its folders), but may sit beside them, as
+    /// a site built in CI from a repository that is a registry does (`--out _site`).
+    pub fn add_registry(&mut self, root: &Path, what: &str) {
+        let Ok(real) = root.canonicalize() else {
+            return;
+        };
+        for part in ["registry.toml", "interfaces", "components", "stacks"] {
+            self.paths.push((real.join(part), what.to_owned(), true));
+        }
+        self.paths.push((real, what.to_owned(), false));
     }
 }
 
@@ -113,11 +127,11 @@ fn check_place(dir: &Path, abs: &Path, protected: &Protected) -> Result<(), Outp
         return Err(refuse("is inside a git folder".into()));
     }
     let real = real_path(abs);
-    for (p, what) in &protected.paths {
+    for (p, what, not_inside) in &protected.paths {
         if p.starts_with(&real) {
             return Err(refuse(format!("holds {what} ({})", p.display())));
         }
-        if real.starts_with(p) {
+        if *not_inside && real.starts_with(p) {
             return Err(refuse(format!("is inside {what} ({})", p.display())));
         }
     }

@@ -581,7 +581,13 @@ fn site_never_removes_what_it_did_not_write() {
         ),
         (
             root.to_path_buf(),
-            vec!["--registry", "registry", "site", "--out", "registry/public"],
+            vec![
+                "--registry",
+                "registry",
+                "site",
+                "--out",
+                "registry/components/public",
+            ],
             "is inside the registry being read",
         ),
         (
@@ -611,6 +617,20 @@ fn site_never_removes_what_it_did_not_write() {
     }
     assert!(root.join("stacks/council.toml").is_file());
     assert!(!root.join(".git/site").exists());
+    // Beside the registry's own files is fine: CI builds a repository's site this way.
+    guarded_run(
+        &f.registry(),
+        &["--registry", ".", "site", "--out", "_site"],
+    )
+    .ok();
+    assert!(f.registry().join("_site/index.html").is_file());
+    assert_eq!(
+        tree(&f.registry())
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with("_site"))
+            .collect::<std::collections::BTreeMap<_, _>>(),
+        registry_before
+    );
 
     // A site's folder keeps what the site did not write, across runs.
     let out = dir.path().join("public");
