@@ -477,6 +477,72 @@ mod tests {
         assert!(!fresh.exists() && other.exists());
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn reads_only_regular_files_within_the_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        fs::write(&file, b"id = \"a\"\n").unwrap();
+        assert_eq!(read_regular(&file, 100).unwrap(), b"id = \"a\"\n");
+        assert!(matches!(
+            read_regular(&file, 4),
+            Err(ReadError::TooLarge { size: 9, .. })
+        ));
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(matches!(
+            read_regular(&link, 100),
+            Err(ReadError::NotAFile {
+                kind: EntryKind::Symlink,
+                ..
+            })
+        ));
+        let folder = dir.path().join("folder.toml");
+        fs::create_dir(&folder).unwrap();
+        assert!(matches!(
+            read_regular(&folder, 100),
+            Err(ReadError::NotAFile {
+                kind: EntryKind::Dir,
+                ..
+            })
+        ));
+        if std::path::Path::new("/dev/zero").exists() {
+            let e = read_regular(Path::new("/dev/zero"), 100).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "/dev/zero is a character device, not a regular file"
+            );
+        }
+        assert!(matches!(
+            read_regular(&dir.path().join("missing.toml"), 100),
+            Err(ReadError::Missing { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn named_files_are_refused_behind_a_linked_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        fs::create_dir(&real).unwrap();
+        fs::write(real.join("a.toml"), b"x").unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join("linked")).unwrap();
+        // An absolute path outside the current directory and any repository: only the
+        // file itself is checked.
+        assert!(read_named(&dir.path().join("linked/a.toml"), 10).is_ok());
+        // Inside a git working tree, the folders below its top are checked.
+        fs::create_dir(dir.path().join(".git")).unwrap();
+        let e = read_named(&dir.path().join("linked/a.toml"), 10).unwrap_err();
+        match e {
+            ReadError::NotAFile { at, kind, .. } => {
+                assert_eq!(kind, EntryKind::Symlink);
+                assert_eq!(at, dir.path().join("linked"));
+            }
+            other => panic!("{other}"),
+        }
+        assert!(read_named(&dir.path().join("real/a.toml"), 10).is_ok());
+    }
+
     #[test]
     fn lock_serialises_and_reports_waiting() {
         let dir = tempfile::tempdir().unwrap();
