@@ -61,6 +61,8 @@ codes! {
     NotUtf8 = "not-utf8",
     /// Text with control or bidirectional-override characters.
     ForbiddenCharacter = "forbidden-character",
+    /// A name that mixes scripts, as look-alike names do (`Suppliеr` with a Cyrillic `е`).
+    MixedScript = "mixed-script",
     /// An id that breaks the id rules.
     InvalidId = "invalid-id",
     /// The id does not match the file name.
@@ -101,6 +103,8 @@ codes! {
     UnsatisfiableRequires = "unsatisfiable-requires",
     /// Components that depend on each other in a loop.
     DependencyCycle = "dependency-cycle",
+    /// A release that names its own component in `conflicts`.
+    SelfConflict = "self-conflict",
     /// A stack need that is not exactly one of component, interface or capability.
     InvalidNeed = "invalid-need",
     /// A file that has no place in the registry layout.

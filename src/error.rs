@@ -24,6 +24,10 @@ pub enum Error {
     Source(#[from] SourceError),
     #[error(transparent)]
     Git(#[from] GitError),
+    /// A file named on the command line (or next to one) that was refused or could not be
+    /// read.
+    #[error(transparent)]
+    NamedFile(#[from] crate::registry::files::ReadError),
     #[error("could not read {}", path.display())]
     Read {
         path: PathBuf,
@@ -102,6 +106,14 @@ impl Error {
     /// A next step to suggest, when there is an obvious one.
     pub fn hint(&self) -> Option<String> {
         match self {
+            Error::RegistryNotFound(NotFound {
+                not_owned: Some(repo),
+                ..
+            })
+            | Error::Git(GitError::NotOwned { path: repo, .. })
+            | Error::Publish(PublishError::Open(GitError::NotOwned { path: repo, .. })) => {
+                Some(safe_directory_hint(repo))
+            }
             Error::RegistryNotFound(_) => Some(
                 "pass --registry PATH|URL, set STACKREG_REGISTRY, or run inside a repository with a registry/ folder".into(),
             ),
@@ -121,6 +133,10 @@ impl Error {
             Error::Http(crate::registry::http::HttpError::Offline { .. }) => {
                 Some("leave out --offline, or download the file and import it by path".into())
             }
+            Error::NamedFile(crate::registry::files::ReadError::NotAFile {
+                kind: crate::registry::EntryKind::Symlink,
+                ..
+            }) => Some(crate::registry::files::LINK_HINT.into()),
             Error::Load(LoadError::Source(crate::registry::SourceError::Git { .. }))
             | Error::Git(GitError::Git { .. }) => Some(
                 "the git repository may be damaged: `git fsck` checks it (a cached copy of a remote registry can be deleted and fetched again)".into(),
@@ -131,12 +147,22 @@ impl Error {
             Error::Remote(e) => remote_hint(e),
             Error::Signature(e) => Some(signature_hint(e).into()),
             Error::Publish(e) => publish_hint(e),
+            Error::Init(InitError::BadBranch { .. }) => Some(
+                "branch names follow `git check-ref-format --branch`: no `..`, spaces, `~^:?*[\\`, and no leading `-` or trailing `.lock`".into(),
+            ),
             Error::Init(InitError::NotEmpty { .. }) => {
                 Some("give a new folder; `registry init` makes the repository itself".into())
             }
             Error::Site(crate::site::output::OutputError::NotASite { .. }) => Some(
-                "give a new or empty folder, or add --force to replace everything in it".into(),
+                "give a new or empty folder, or add --force to write the site into it (what is in it is kept)".into(),
             ),
+            Error::Site(
+                crate::site::output::OutputError::InTheWay { .. }
+                | crate::site::output::OutputError::CannotKeep { .. },
+            ) => Some("move it out of the site folder, then run again".into()),
+            Error::Site(crate::site::output::OutputError::Protected { .. }) => {
+                Some("write the site to a folder of its own, such as `--out public`".into())
+            }
             _ => None,
         }
     }
@@ -146,6 +172,13 @@ impl Error {
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
+}
+
+/// What git itself suggests when it refuses a repository another user owns.
+fn safe_directory_hint(repo: &str) -> String {
+    format!(
+        "if you trust the repository and its owner: git config --global --add safe.directory {repo}"
+    )
 }
 
 fn remote_hint(e: &RemoteError) -> Option<String> {
@@ -180,7 +213,7 @@ fn signature_hint(e: &crate::registry::signature::SignatureError) -> &'static st
     use crate::registry::signature::SignatureError as S;
     match e {
         S::ReadSigners { .. } | S::BadSigners { .. } | S::NoSigners { .. } => {
-            "an allowed signers file has one `principal [options] key-type key` per line, as `ssh-keygen -Y verify` reads it"
+            "an allowed signers file is a regular file (not a link, a pipe or a device) with one `principal [options] key-type key` per line, as `ssh-keygen -Y verify` reads it"
         }
         S::NotGit { .. } => "signatures need a registry in a git repository, or a git URL",
         S::Uncommitted { .. } => {
@@ -224,7 +257,10 @@ fn publish_hint(e: &PublishError) -> Option<String> {
             "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
         ),
         PublishError::WorkingTree { .. } => Some(
-            "the commit is on the branch; `git checkout -- <file>` brings the file in line".into(),
+            "the commit is on the branch; the next `stackreg registry publish` or `yank` brings the index in line, as does `git reset -q -- <file>`".into(),
+        ),
+        PublishError::Unsafe { .. } => Some(
+            "put a real folder and file there (or remove what stands in the way), then run again".into(),
         ),
         _ => None,
     }

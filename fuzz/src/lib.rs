@@ -215,7 +215,14 @@ fn passes_policy(stack: &Stack, c: &Component) -> bool {
         && !p
             .exclude_suppliers
             .iter()
-            .any(|s| s.trim().eq_ignore_ascii_case(c.supplier.trim()))
+            .any(|s| same_supplier(s, &c.supplier))
+}
+
+/// Supplier names are compared with white space collapsed, ignoring case (the model keeps
+/// them in NFKC already).
+fn same_supplier(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    norm(a) == norm(b)
 }
 
 /// Checks SPEC §4 rules 1–4, and rule 5 (nothing unreachable) when `minimal`.

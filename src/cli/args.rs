@@ -370,13 +370,15 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct SiteArgs {
-    /// The folder to write; everything in it is replaced on every run
+    /// The folder to write; the files an earlier run wrote are replaced, anything else in
+    /// it is kept
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Stack files to add a page for (reference stacks in the registry always get one)
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub stack: Vec<PathBuf>,
-    /// Replace DIR even if it is a non-empty folder that `stackreg site` did not make
+    /// Write into DIR even if it is a non-empty folder that `stackreg site` did not make
+    /// (what is in it is kept)
     #[arg(long)]
     pub force: bool,
 }

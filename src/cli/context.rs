@@ -22,6 +22,28 @@ pub fn leave<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// Refuses a registry location that is not a folder, saying what it is instead. The
+/// folder itself may be a link (the user's own choice); what is in it is read by the
+/// walk's rules.
+pub fn check_registry_folder(path: &Path, shown: &str, origin: Origin) -> Result<(), Error> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(m) => {
+            let what = registry::files::describe(&m.file_type());
+            Err(Error::Usage(format!(
+                "registry {shown} is {what}, not a folder (from {origin})"
+            )))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Usage(format!(
+            "registry folder {shown} does not exist (from {origin})"
+        ))),
+        Err(source) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 /// The stack file a command reads, as far as finding and trusting its registry goes.
 #[derive(Debug, Clone, Copy)]
 pub struct StackRef<'a> {
@@ -250,11 +272,7 @@ impl Ctx {
         match location {
             Location::Path(path) => {
                 let shown = path.display().to_string();
-                if !path.is_dir() {
-                    return Err(Error::Usage(format!(
-                        "registry folder {shown} does not exist (from {origin})"
-                    )));
-                }
+                check_registry_folder(&path, &shown, origin)?;
                 let signers = self.required_signers(stack)?;
                 match rev {
                     Some(rev) => {
@@ -328,8 +346,10 @@ impl Ctx {
         shown: String,
         signers: &[AllowedSigners],
     ) -> Result<GitSource, Error> {
-        if git2::Repository::discover(path).is_err() {
-            return Err(SignatureError::NotGit { registry: shown }.into());
+        match crate::registry::git::discover(path) {
+            Ok(_) => {}
+            Err(e @ GitError::NotOwned { .. }) => return Err(e.into()),
+            Err(_) => return Err(SignatureError::NotGit { registry: shown }.into()),
         }
         let changed = crate::registry::git::uncommitted_changes(path)?;
         if !changed.is_empty() {

@@ -87,11 +87,7 @@ fn workspace(ctx: &Ctx, command: &str) -> Result<Workspace, Error> {
     match location {
         Location::Path(path) => {
             let shown = path.display().to_string();
-            if !path.is_dir() {
-                return Err(Error::Usage(format!(
-                    "registry folder {shown} does not exist (from {origin})"
-                )));
-            }
+            super::context::check_registry_folder(&path, &shown, origin)?;
             Ok(Workspace::open(&path, shown)?.with_max_steps(ctx.max_steps()))
         }
         Location::Url(url) => Err(Error::Usage(format!(
@@ -160,16 +156,17 @@ fn read_manifest(
     findings: &mut Vec<Diagnostic>,
     sources: &mut BTreeMap<String, String>,
 ) -> Result<Option<(String, crate::model::schema::SchemaKind)>, Error> {
-    let read_err = |source| Error::Read {
-        path: file.to_path_buf(),
-        source,
+    // The registry walk's rules: no links on the way, a regular file, the size cap.
+    let bytes = match crate::registry::files::read_named(file, MAX_FILE_SIZE) {
+        Ok(bytes) => bytes,
+        Err(e) => match e.finding(shown) {
+            Some(d) => {
+                findings.push(d);
+                return Ok(None);
+            }
+            None => return Err(e.into()),
+        },
     };
-    let meta = std::fs::metadata(file).map_err(read_err)?;
-    if meta.len() > MAX_FILE_SIZE {
-        findings.push(check::too_large(shown, meta.len()));
-        return Ok(None);
-    }
-    let bytes = std::fs::read(file).map_err(read_err)?;
     let text = match check::decode(shown, &bytes) {
         Ok(t) => t.to_owned(),
         Err(d) => {
@@ -282,19 +279,10 @@ fn repository(ctx: &Ctx) -> Result<(PathBuf, String, String, String), Error> {
     match location {
         Location::Path(path) => {
             let shown = path.display().to_string();
-            if !path.is_dir() {
-                return Err(Error::Usage(format!(
-                    "registry folder {shown} does not exist (from {origin})"
-                )));
-            }
+            super::context::check_registry_folder(&path, &shown, origin)?;
             let source = GitSource::open(&path, rev.as_deref().unwrap_or("HEAD"), shown.clone())?;
             ctx.check_signed(&source, &ctx.required_signers(None)?)?;
-            let repo = git2::Repository::discover(&path).map_err(|source| {
-                crate::registry::git::GitError::NotARepository {
-                    path: shown.clone(),
-                    source: source.into(),
-                }
-            })?;
+            let repo = crate::registry::git::discover(&path)?;
             let info = source.info();
             Ok((
                 repo.path().to_path_buf(),

@@ -1,11 +1,14 @@
 //! `stackreg resolve STACK [--lock | --locked]`, and the what-if form
 //! `stackreg resolve STACK --upgrade/--with/--without [--dry-run] [--lock]`
 
+use std::path::{Path, PathBuf};
+
 use super::args::{Format, ResolveArgs};
 use super::{Ctx, Outcome, stack};
 use crate::error::Error;
 use crate::interop::cyclonedx;
 use crate::model::Date;
+use crate::registry::discover;
 use crate::report::resolve::ResolveReport;
 use crate::report::whatif::WhatIfReport;
 use crate::resolve::lock::{self, LockFile};
@@ -59,13 +62,17 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
         return Ok(Outcome::Success);
     }
 
-    let fresh = LockFile::new(
+    let mut fresh = LockFile::new(
         &ws.input.stack.name,
         &ws.input.bytes,
         &registry.source,
         plan,
     );
     let lock_path = lock::path_for(&ws.input.path);
+    let lock_dir = folder_of(&lock_path);
+    // A folder is recorded relative to the lock, so the lock reads the same from any
+    // directory and on any machine.
+    fresh.registry.source = recorded_source(&ctx.cwd, &registry.source.source, &lock_dir);
     if args.locked {
         let Some(old) = existing else {
             ctx.fail(&format!(
@@ -75,7 +82,19 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
             ));
             return Ok(Outcome::Negative);
         };
-        let differences = old.differences(&fresh);
+        let mut differences = Vec::new();
+        if !same_registry(
+            &ctx.cwd,
+            &old.registry.source,
+            &registry.source.source,
+            &lock_dir,
+        ) {
+            differences.push(format!(
+                "the lock was made from the registry `{}`, but this run read `{}`",
+                old.registry.source, registry.source.source
+            ));
+        }
+        differences.extend(old.differences(&fresh));
         if !differences.is_empty() {
             let mut message = format!("{} is stale:", lock_path.display());
             for d in &differences {
@@ -144,4 +163,63 @@ fn what_if(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
     }
     super::context::leave(ws);
     Ok(Outcome::Success)
+}
+
+/// The folder holding `file`.
+fn folder_of(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// How a lock in `lock_dir` records the registry read from `source` (a URL, or a folder
+/// as shown, relative to `cwd`): a URL as it is, a folder relative to the lock.
+fn recorded_source(cwd: &Path, source: &str, lock_dir: &Path) -> String {
+    if discover::is_url(source) {
+        return source.to_owned();
+    }
+    let (Ok(registry), Ok(dir)) = (
+        cwd.join(source).canonicalize(),
+        cwd.join(lock_dir).canonicalize(),
+    ) else {
+        return source.to_owned();
+    };
+    relative_path(&dir, &registry)
+}
+
+/// Whether a lock in `lock_dir` that records `locked` was made from the registry this run
+/// read from `source`. A folder is the same folder relative to the lock (or, as locks
+/// written before folders were recorded that way say, to the current directory).
+fn same_registry(cwd: &Path, locked: &str, source: &str, lock_dir: &Path) -> bool {
+    if discover::is_url(locked) || discover::is_url(source) {
+        return locked == source;
+    }
+    let Ok(read) = cwd.join(source).canonicalize() else {
+        return false;
+    };
+    [cwd.join(lock_dir).join(locked), cwd.join(locked)]
+        .iter()
+        .any(|p| p.canonicalize().is_ok_and(|p| p == read))
+}
+
+/// `to` relative to `from` (both absolute and canonical), with `/` separators.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let a: Vec<_> = from.components().collect();
+    let b: Vec<_> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return to.display().to_string();
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); a.len() - common];
+    parts.extend(
+        b[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
 }

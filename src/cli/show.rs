@@ -70,6 +70,14 @@ pub fn parse_spec(spec: &str) -> Result<(&str, Option<Version>), Error> {
                     crate::text::escape(v)
                 ))
             })?;
+            // Versions in a registry carry no build metadata (model/validate.rs).
+            if !version.build.is_empty() {
+                return Err(Error::Usage(format!(
+                    "`{}` carries build metadata, which no version in a registry has; drop the `+{}`",
+                    crate::text::escape(v),
+                    crate::text::escape(version.build.as_str())
+                )));
+            }
             Ok((id, Some(version)))
         }
     }

@@ -47,7 +47,21 @@ pub fn run(ctx: &Ctx, args: SiteArgs) -> Result<Outcome, Error> {
         registry_errors: loaded.error_count(),
     };
     let generated = site::generate(registry, &resolved, &settings);
-    site::output::write(&args.out, &generated, args.force)?;
+    // Never written over or into: the registry read, and the stack files shown.
+    let mut protected = site::output::Protected::default();
+    match crate::registry::remote::Cache::locate() {
+        Ok(cache) if crate::registry::discover::is_url(&registry.source.source) => {
+            protected.add(cache.root(), "the cache the registry is read from");
+        }
+        _ => protected.add_registry(
+            &ctx.cwd.join(&registry.source.source),
+            "the registry being read",
+        ),
+    }
+    for path in &args.stack {
+        protected.add(path, "a stack file given with --stack");
+    }
+    site::output::write(&args.out, &generated, args.force, &protected)?;
     ctx.note(&format!(
         "Wrote {} pages to {}; open {}",
         generated.pages(),

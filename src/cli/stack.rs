@@ -7,7 +7,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
 use crate::model::Stack;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
-use crate::registry::{Loaded, validate as cross};
+use crate::registry::{Loaded, files, validate as cross};
 use crate::resolve::lock::{self, LockFile};
 use crate::resolve::{DEFAULT_MAX_STEPS, Options, Plan, Resolution, Resolver};
 
@@ -35,14 +35,14 @@ fn read_error(path: &Path, source: std::io::Error) -> Error {
 /// Reads and checks a stack file; any error in it stops the command.
 pub fn read(path: &Path) -> Result<StackInput, Error> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
-    if !meta.is_file() {
-        return Err(Error::Usage(format!("{shown} is not a file")));
-    }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(Error::File(Box::new(check::too_large(&shown, meta.len()))));
-    }
-    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
+    // The registry walk's rules: no links on the way, a regular file, the size cap.
+    let bytes = match files::read_named(path, MAX_FILE_SIZE) {
+        Ok(bytes) => bytes,
+        Err(files::ReadError::TooLarge { size, .. }) => {
+            return Err(Error::File(Box::new(check::too_large(&shown, size))));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let text = check::decode(&shown, &bytes)
         .map_err(Error::File)?
         .to_owned();
@@ -128,11 +128,19 @@ pub fn read_against(
 /// The lock file next to the stack at `stack_path`, if there is one.
 fn lock_for(stack_path: &Path) -> Result<Option<LockFile>, Error> {
     let path = lock::path_for(stack_path);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(read_error(&path, e)),
+    // Read as a manifest is: never through a link, never a pipe or a device, never past
+    // its cap (a lock names each component of a plan once, so it stays far below it).
+    let bytes = match files::read_named(&path, lock::MAX_LOCK_SIZE) {
+        Ok(bytes) => bytes,
+        Err(files::ReadError::Missing { .. }) => return Ok(None),
+        Err(e) => return Err(e.into()),
     };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        read_error(
+            &path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+        )
+    })?;
     LockFile::parse(&text).map(Some).map_err(|e| {
         let shown = path.display().to_string();
         let mut d = Diagnostic::error(

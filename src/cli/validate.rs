@@ -8,7 +8,7 @@ use super::{Ctx, Outcome};
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::error::Error;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
-use crate::registry::{self, validate as cross};
+use crate::registry::{self, discover, files, validate as cross};
 use crate::report::validation::ValidationReport;
 
 pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
@@ -65,36 +65,48 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
             repo_prefix,
         )
     } else {
-        let root = source.local_root().and_then(|r| r.canonicalize().ok());
+        let root = source.local_root();
         let mut diagnostics = Vec::new();
         let mut sources = BTreeMap::new();
         let mut outside = false;
         for file in &args.files {
-            let full = file.canonicalize().map_err(|e| Error::Read {
-                path: file.clone(),
-                source: e,
-            })?;
-            let inside = root
-                .as_ref()
-                .and_then(|r| full.strip_prefix(r).ok())
-                .map(|rel| {
-                    rel.components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join("/")
-                });
-            match inside {
-                Some(rel) => {
-                    diagnostics
-                        .extend(loaded.diagnostics.iter().filter(|d| d.file == rel).cloned());
-                    if let Some(text) = loaded.sources.get(&rel) {
-                        sources.insert(rel, text.clone());
+            let inside = root.and_then(|r| registry_relative(r, file));
+            // A file named here gets the registry walk's rules: no links on the way, a
+            // regular file, the size cap; nothing refused is read, so nothing of it is
+            // quoted.
+            let read = files::read_named(file, MAX_FILE_SIZE);
+            match (inside, read) {
+                (Some(rel), read) => {
+                    let walked: Vec<Diagnostic> = loaded
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.file == rel)
+                        .cloned()
+                        .collect();
+                    match read {
+                        Err(e) if walked.is_empty() => {
+                            diagnostics.push(refused(e, &rel)?);
+                        }
+                        Err(_) => diagnostics.extend(walked),
+                        Ok(_) => {
+                            diagnostics.extend(walked);
+                            if let Some(text) = loaded.sources.get(&rel) {
+                                sources.insert(rel, text.clone());
+                            }
+                        }
                     }
                 }
-                None => {
+                (None, read) => {
                     outside = true;
                     let shown = file.display().to_string();
-                    let (found, text) = check_outside(&loaded.registry, file, &shown)?;
+                    let bytes = match read {
+                        Ok(bytes) => bytes,
+                        Err(e) => {
+                            diagnostics.push(refused(e, &shown)?);
+                            continue;
+                        }
+                    };
+                    let (found, text) = check_outside(&loaded.registry, file, &shown, &bytes);
                     diagnostics.extend(found);
                     if let Some(text) = text {
                         sources.insert(shown, text);
@@ -122,26 +134,56 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
     })
 }
 
+/// The finding for a named file that was refused unread; a file that does not exist or
+/// cannot be read stops the command.
+fn refused(e: files::ReadError, shown: &str) -> Result<Diagnostic, Error> {
+    match e.finding(shown) {
+        Some(d) => Ok(d),
+        None => Err(e.into()),
+    }
+}
+
+/// `file`'s path relative to the registry folder `root`, when it is in it: by the paths
+/// as written (so a file behind a folder that is a link is named where it stands), else
+/// by the real folders (so any spelling of the same folder will do). The file itself is
+/// never resolved: a link is judged where it stands.
+fn registry_relative(root: &Path, file: &Path) -> Option<String> {
+    let lexical = |p: &Path| std::path::absolute(p).ok().map(|p| discover::normalize(&p));
+    let by_folders = || {
+        let name = file.file_name()?;
+        let parent = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let full = parent.canonicalize().ok()?.join(name);
+        Some(
+            full.strip_prefix(root.canonicalize().ok()?)
+                .ok()?
+                .to_path_buf(),
+        )
+    };
+    let rel = match (lexical(root), lexical(file)) {
+        (Some(r), Some(f)) if f.starts_with(&r) && f != r => f.strip_prefix(&r).ok()?.to_path_buf(),
+        _ => by_folders()?,
+    };
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
 /// Checks a file that is not inside the registry folder.
 fn check_outside(
     registry: &registry::Registry,
     path: &Path,
     shown: &str,
-) -> Result<(Vec<Diagnostic>, Option<String>), Error> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::Read {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    if meta.len() > MAX_FILE_SIZE {
-        return Ok((vec![check::too_large(shown, meta.len())], None));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::Read {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    let text = match check::decode(shown, &bytes) {
+    bytes: &[u8],
+) -> (Vec<Diagnostic>, Option<String>) {
+    let text = match check::decode(shown, bytes) {
         Ok(t) => t.to_owned(),
-        Err(d) => return Ok((vec![*d], None)),
+        Err(d) => return (vec![*d], None),
     };
     let Some(kind) = cross::guess_kind(path, &text) else {
         let d = Diagnostic::error(
@@ -150,9 +192,9 @@ fn check_outside(
             "cannot tell whether this is a component, interface, stack or registry.toml",
         )
         .with_hint("put it in a components/, interfaces/ or stacks/ folder");
-        return Ok((vec![d], Some(text)));
+        return (vec![d], Some(text));
     };
     let stem = path.file_stem().and_then(|s| s.to_str());
     let found = cross::check_file(registry, shown, stem, kind, &text);
-    Ok((found, Some(text)))
+    (found, Some(text))
 }

@@ -8,6 +8,7 @@ pub mod date;
 pub mod id;
 pub mod licence;
 pub mod manifest;
+pub mod name;
 pub mod schema;
 pub mod stack;
 pub mod validate;

@@ -158,7 +158,7 @@ impl Policy {
         if self
             .exclude_suppliers
             .iter()
-            .any(|s| s.trim().eq_ignore_ascii_case(component.supplier.trim()))
+            .any(|s| super::name::same(s, &component.supplier))
         {
             out.push(PolicyRule::ExcludeSuppliers {
                 supplier: component.supplier.clone(),

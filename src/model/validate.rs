@@ -182,6 +182,28 @@ impl<'a> Checker<'a> {
 
     fn version(&mut self, s: &str, path: Vec<Seg>) -> Option<Version> {
         match Version::parse(s) {
+            // Comparisons ignore build metadata (semver §10), so two versions differing
+            // only by it would be one version to a range and two to a lookup: refused
+            // everywhere, so every version means one thing.
+            Ok(v) if !v.build.is_empty() => {
+                let d = self.error(
+                    Code::InvalidVersion,
+                    path,
+                    format!(
+                        "`{}` carries build metadata (`+{}`), which version comparisons ignore",
+                        text::escape(s),
+                        text::escape(v.build.as_str())
+                    ),
+                );
+                d.hint = Some(format!(
+                    "drop it: \"{}\"",
+                    Version {
+                        build: semver::BuildMetadata::EMPTY,
+                        ..v
+                    }
+                ));
+                None
+            }
             Ok(v) => Some(v),
             Err(e) => {
                 let hint = suggest_version(s);
@@ -198,6 +220,19 @@ impl<'a> Checker<'a> {
 
     fn range(&mut self, s: &str, path: Vec<Seg>) -> Option<VersionReq> {
         match VersionReq::parse(s) {
+            // A range would silently ignore build metadata; versions may not carry any.
+            Ok(_) if s.contains('+') => {
+                self.error(
+                    Code::InvalidRange,
+                    path,
+                    format!(
+                        "`{}` carries build metadata (`+…`), which ranges ignore",
+                        text::escape(s)
+                    ),
+                )
+                .hint = Some("drop the `+…` part".into());
+                None
+            }
             Ok(v) => Some(v),
             Err(e) => {
                 self.error(
@@ -450,6 +485,20 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
     c.text(&raw.name, path!["name"], false, false);
     c.text(&raw.summary, path!["summary"], false, false);
     c.text(&raw.supplier, path!["supplier"], false, false);
+    if let Some(scripts) = super::name::mixed_scripts(&super::name::normalise(&raw.supplier)) {
+        c.error(
+            Code::MixedScript,
+            path!["supplier"],
+            format!(
+                "supplier `{}` mixes the {} scripts, so it could pass for another supplier's name",
+                text::escape(&raw.supplier),
+                scripts.join(" and ")
+            ),
+        )
+        .hint = Some(
+            "write the name in one script (Latin may stand beside Han, Japanese or Korean)".into(),
+        );
+    }
     let licence = match Licence::parse(&raw.licence) {
         Ok(l) => Some(l),
         Err(e) => {
@@ -554,7 +603,8 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
             id,
             name: raw.name,
             summary: raw.summary,
-            supplier: raw.supplier,
+            // Compared by `exclude-suppliers`, so kept in one form (model/name.rs).
+            supplier: super::name::normalise(&raw.supplier),
             licence,
             kind,
             capabilities: capabilities.into_iter().collect(),
@@ -776,7 +826,11 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
             assurances,
             kinds,
             exclude_components,
-            exclude_suppliers: p.exclude_suppliers.clone(),
+            exclude_suppliers: p
+                .exclude_suppliers
+                .iter()
+                .map(|s| super::name::normalise(s))
+                .collect(),
         },
         prefer,
         current,

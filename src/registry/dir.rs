@@ -1,9 +1,9 @@
 //! Reading a registry from a directory's working tree.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::files::ReadError;
 use super::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
 
 /// A registry folder on disk, read as plain files.
@@ -90,18 +90,9 @@ impl Source for DirSource {
                 source,
             })?;
             let ft = meta.file_type();
-            let kind = if ft.is_symlink() {
-                EntryKind::Symlink
-            } else if ft.is_dir() {
-                if entry.path().join(".git").exists() {
-                    EntryKind::Submodule
-                } else {
-                    EntryKind::Dir
-                }
-            } else if ft.is_file() {
-                EntryKind::File
-            } else {
-                EntryKind::Other
+            let kind = match super::files::kind_of(&ft) {
+                EntryKind::Dir if entry.path().join(".git").exists() => EntryKind::Submodule,
+                kind => kind,
             };
             out.push(Entry {
                 name: entry.file_name().to_string_lossy().into_owned(),
@@ -119,35 +110,25 @@ impl Source for DirSource {
 
     fn read(&self, rel: &str, limit: u64) -> Result<Vec<u8>, SourceError> {
         let path = self.full(rel);
-        let io = |source| SourceError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        // Refuse symlinks here too, in case the tree changed since it was listed.
-        let meta = fs::symlink_metadata(&path).map_err(io)?;
-        if !meta.file_type().is_file() {
-            return Err(SourceError::Missing {
+        // The walk's own rules (no links, regular files only, the size cap), checked
+        // again here in case the tree changed since it was listed.
+        super::files::read_regular(&path, limit).map_err(|e| match e {
+            ReadError::NotAFile { .. } => SourceError::Missing {
                 path: rel.to_owned(),
-            });
-        }
-        if meta.len() > limit {
-            return Err(SourceError::TooLarge {
+            },
+            ReadError::TooLarge { size, limit, .. } => SourceError::TooLarge {
                 path: rel.to_owned(),
-                size: meta.len(),
+                size,
                 limit,
-            });
-        }
-        let mut buf = Vec::with_capacity(meta.len() as usize);
-        fs::File::open(&path)
-            .and_then(|f| f.take(limit + 1).read_to_end(&mut buf))
-            .map_err(io)?;
-        if buf.len() as u64 > limit {
-            return Err(SourceError::TooLarge {
-                path: rel.to_owned(),
-                size: buf.len() as u64,
-                limit,
-            });
-        }
-        Ok(buf)
+            },
+            ReadError::Missing { path } => SourceError::Io {
+                path: path.display().to_string(),
+                source: std::io::ErrorKind::NotFound.into(),
+            },
+            ReadError::Io { path, source } => SourceError::Io {
+                path: path.display().to_string(),
+                source,
+            },
+        })
     }
 }

@@ -38,9 +38,15 @@ impl std::fmt::Display for Origin {
 
 /// No rule found a registry.
 #[derive(Debug, thiserror::Error)]
-#[error("no registry given, and no registry/ folder at the root of a git repository around {cwd}")]
+#[error("{}", match not_owned {
+    Some(repo) => format!("no registry given, and git refuses to open the repository at {repo} around {cwd}: it is owned by another user, and git's safe.directory setting does not list it"),
+    None => format!("no registry given, and no registry/ folder at the root of a git repository around {cwd}"),
+})]
 pub struct NotFound {
     pub cwd: String,
+    /// The repository around the current directory, when git refused to open it because
+    /// another user owns it.
+    pub not_owned: Option<String>,
 }
 
 /// Whether `s` names a remote git registry rather than a folder.
@@ -117,7 +123,16 @@ pub fn find(
             Origin::Stack,
         ));
     }
-    if let Ok(repo) = git2::Repository::discover(cwd)
+    let repo = git2::Repository::discover(cwd);
+    if let Err(e) = &repo
+        && e.code() == git2::ErrorCode::Owner
+    {
+        return Err(NotFound {
+            cwd: cwd.display().to_string(),
+            not_owned: Some(super::git::working_tree_around(cwd)),
+        });
+    }
+    if let Ok(repo) = repo
         && let Some(workdir) = repo.workdir()
     {
         let candidate = workdir.join("registry");
@@ -144,6 +159,7 @@ pub fn find(
     }
     Err(NotFound {
         cwd: cwd.display().to_string(),
+        not_owned: None,
     })
 }
 

@@ -12,6 +12,16 @@ use super::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
 /// Why a git revision could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
+    /// git's `safe.directory` check: the repository belongs to another user, so its
+    /// configuration (and hooks) could be that user's to choose.
+    #[error(
+        "git refuses to open the repository at {path}: it is owned by another user, and git's safe.directory setting does not list it"
+    )]
+    NotOwned {
+        path: String,
+        #[source]
+        source: GitCause,
+    },
     #[error("{path} is not inside a git repository")]
     NotARepository {
         path: String,
@@ -35,6 +45,32 @@ pub enum GitError {
     },
 }
 
+/// Opens the repository around `dir`, as git finds it; a repository owned by another
+/// user is refused as git refuses it, and says so.
+pub fn discover(dir: &Path) -> Result<Repository, GitError> {
+    Repository::discover(dir).map_err(|source| match source.code() {
+        git2::ErrorCode::Owner => GitError::NotOwned {
+            path: working_tree_around(dir),
+            source: source.into(),
+        },
+        _ => GitError::NotARepository {
+            path: dir.display().to_string(),
+            source: source.into(),
+        },
+    })
+}
+
+/// The working tree around `dir` that git would open (the nearest folder holding `.git`),
+/// for naming it in messages.
+pub fn working_tree_around(dir: &Path) -> String {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&dir)
+        .display()
+        .to_string()
+}
+
 /// A registry folder at one commit of a git repository.
 pub struct GitSource {
     repo: Repository,
@@ -56,10 +92,7 @@ impl GitSource {
     /// Opens the registry at `dir` (a folder inside a git working tree, or a bare
     /// repository) as it was at `rev`.
     pub fn open(dir: &Path, rev: &str, shown: String) -> Result<GitSource, GitError> {
-        let repo = Repository::discover(dir).map_err(|source| GitError::NotARepository {
-            path: dir.display().to_string(),
-            source: source.into(),
-        })?;
+        let repo = discover(dir)?;
         let sub = subdir_in_repo(&repo, dir);
         Self::from_repo(repo, &sub, rev, shown)
     }
@@ -178,10 +211,7 @@ pub fn revision_error(rev: &str, repo: &str, source: git2::Error) -> GitError {
 /// changed, staged, deleted or untracked (ignored files are not counted), as paths
 /// relative to the repository root.
 pub fn uncommitted_changes(dir: &Path) -> Result<Vec<String>, GitError> {
-    let repo = Repository::discover(dir).map_err(|source| GitError::NotARepository {
-        path: dir.display().to_string(),
-        source: source.into(),
-    })?;
+    let repo = discover(dir)?;
     let sub = subdir_in_repo(&repo, dir);
     let mut options = git2::StatusOptions::new();
     options

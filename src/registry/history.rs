@@ -4,9 +4,11 @@
 //!
 //! Both revisions are loaded into `Registry` values and compared, so a change in comments
 //! or formatting is no change at all, and a reordered file is not a rewrite. Changes that
-//! can break a stack that resolved before are marked `breaking`: anything removed, an
-//! interface version withdrawn, or a new release that stops providing an interface its
-//! previous release provided (or moves it to an incompatible version).
+//! can break a stack that resolved before are marked `breaking`: every breach of the
+//! immutability rule that `validate --base` and `registry publish` refuse (anything
+//! removed, an interface version withdrawn, a published release changed in anything but
+//! `yanked`), and a new release that stops providing an interface its previous release
+//! provided (or moves it to an incompatible version).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -409,7 +411,8 @@ fn component_changes(a: &Component, b: &Component, out: &mut Vec<Change>) {
                 }
                 let details = release_details(Some(old), r);
                 if !details.is_empty() {
-                    let breaking = drops_interfaces(old, r);
+                    // A published release is immutable but for `yanked`.
+                    let breaking = true;
                     out.push(
                         Change::new(ChangeKind::ReleaseChanged, id)
                             .versions([&r.version])

@@ -14,6 +14,8 @@ use super::{FOLDERS, files};
 pub enum InitError {
     #[error("{} already exists and is not empty", path.display())]
     NotEmpty { path: PathBuf },
+    #[error("`{name}` is not a valid git branch name")]
+    BadBranch { name: String },
     #[error("could not write {}", path.display())]
     Write {
         path: PathBuf,
@@ -188,10 +190,72 @@ fn registry_toml(opts: &InitOptions) -> String {
     )
 }
 
+/// What `init` made, removed again unless `keep` is called: a failure part-way leaves
+/// the folder as it was (absent, or empty), so running again just works.
+struct Made {
+    /// The topmost folder `init` created (removed whole), or `None` when the registry
+    /// folder already existed (its contents are removed).
+    created: Option<PathBuf>,
+    dir: PathBuf,
+    keep: bool,
+}
+
+impl Made {
+    /// Before anything is created in or at `dir`.
+    fn before(dir: &Path) -> Made {
+        let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let created = absolute
+            .ancestors()
+            .take_while(|a| std::fs::symlink_metadata(a).is_err())
+            .last()
+            .map(Path::to_path_buf);
+        Made {
+            created,
+            dir: absolute,
+            keep: false,
+        }
+    }
+
+    fn keep(mut self) {
+        self.keep = true;
+    }
+}
+
+impl Drop for Made {
+    fn drop(&mut self) {
+        if self.keep {
+            return;
+        }
+        match &self.created {
+            Some(top) => {
+                let _ = std::fs::remove_dir_all(top);
+            }
+            None => {
+                // The folder was empty: everything in it is ours.
+                if let Ok(entries) = std::fs::read_dir(&self.dir) {
+                    for e in entries.flatten() {
+                        let path = e.path();
+                        let _ = if e.file_type().is_ok_and(|t| t.is_dir()) {
+                            std::fs::remove_dir_all(&path)
+                        } else {
+                            std::fs::remove_file(&path)
+                        };
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Creates the repository at `dir` (which must not exist, or be empty) and commits the
-/// skeleton. Nothing is created when `identity` cannot be had; a failure part-way leaves
-/// what was written for the user to inspect.
+/// skeleton. The branch name is checked before anything is written, and a failure
+/// part-way removes what was made.
 pub fn init(dir: &Path, opts: &InitOptions, identity: &Identity) -> Result<Initialised, InitError> {
+    if !git2::Branch::name_is_valid(&opts.branch).unwrap_or(false) {
+        return Err(InitError::BadBranch {
+            name: opts.branch.clone(),
+        });
+    }
     if let Ok(mut entries) = std::fs::read_dir(dir)
         && entries.next().is_some()
     {
@@ -199,6 +263,13 @@ pub fn init(dir: &Path, opts: &InitOptions, identity: &Identity) -> Result<Initi
             path: dir.to_path_buf(),
         });
     }
+    let made = Made::before(dir);
+    let done = init_in(dir, opts, identity)?;
+    made.keep();
+    Ok(done)
+}
+
+fn init_in(dir: &Path, opts: &InitOptions, identity: &Identity) -> Result<Initialised, InitError> {
     let write = |rel: &str, text: &str| -> Result<(), InitError> {
         let path = dir.join(rel);
         let err = |source| InitError::Write {
@@ -267,4 +338,35 @@ pub fn init(dir: &Path, opts: &InitOptions, identity: &Identity) -> Result<Initi
         commit: commit.to_string(),
         branch: opts.branch.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_part_way_removes_what_was_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        // A new folder, two levels deep: both levels go.
+        let dir = tmp.path().join("a/b");
+        let made = Made::before(&dir);
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        std::fs::write(dir.join("registry.toml"), "x").unwrap();
+        drop(made);
+        assert!(!tmp.path().join("a").exists());
+        // An empty folder that was there: it stays, empty.
+        let empty = tmp.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        let made = Made::before(&empty);
+        std::fs::create_dir_all(empty.join(".github/workflows")).unwrap();
+        std::fs::write(empty.join("README.md"), "x").unwrap();
+        drop(made);
+        assert!(empty.is_dir() && std::fs::read_dir(&empty).unwrap().next().is_none());
+        // Kept when the work is done.
+        let kept = tmp.path().join("kept");
+        let made = Made::before(&kept);
+        std::fs::create_dir(&kept).unwrap();
+        made.keep();
+        assert!(kept.is_dir());
+    }
 }

@@ -14,6 +14,8 @@
 //! files replaced (atomically) and the index updated for those files. A failure before
 //! the branch moves leaves the repository as it was.
 
+mod worktree;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -69,7 +71,17 @@ pub enum PublishError {
         #[source]
         source: std::io::Error,
     },
-    #[error("committed {commit}, but could not update {path} in the working tree")]
+    #[error(
+        "{path} in the working tree is {what}; publish writes only regular files in real folders"
+    )]
+    Unsafe { path: String, what: String },
+    #[error("could not write {path}; nothing was committed")]
+    WriteFailed {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("committed {commit}, but could not update {path}")]
     WorkingTree {
         commit: String,
         path: String,
@@ -231,7 +243,11 @@ impl Workspace {
         let not_tree = || PublishError::NotAWorkingTree {
             registry: shown.clone(),
         };
-        let repo = Repository::discover(dir).map_err(|_| not_tree())?;
+        let repo = match super::git::discover(dir) {
+            Ok(repo) => repo,
+            Err(e @ GitError::NotOwned { .. }) => return Err(e.into()),
+            Err(_) => return Err(not_tree()),
+        };
         let workdir = repo
             .workdir()
             .and_then(|w| w.canonicalize().ok())
@@ -346,11 +362,16 @@ impl Workspace {
     }
 
     /// Refuses to overwrite a working-tree file that differs from `HEAD` and from the
-    /// text about to be written.
+    /// text about to be written, and to write where a link, a folder, a pipe or a device
+    /// stands (on the way or at the file).
     fn check_worktree(&self, head: &GitSource, proposed: &[Proposed]) -> Result<(), PublishError> {
         let root = self.root();
+        let workdir = self.repo.workdir().unwrap_or_else(|| self.repo.path());
         for p in proposed {
-            let Ok(on_disk) = std::fs::read(root.join(&p.path)) else {
+            worktree::check_writable(workdir, &self.repo_path(&p.path))?;
+            let Ok(on_disk) =
+                files::read_regular(&root.join(&p.path), crate::model::validate::MAX_FILE_SIZE)
+            else {
                 continue;
             };
             if on_disk == p.text.as_bytes() {
@@ -405,7 +426,6 @@ impl Workspace {
             let mut out = validate::immutability(base_registry, new, origins, |file| {
                 overlay.entry(file).is_ok_and(|e| e.is_some())
             });
-            out.extend(withdrawn_interface_versions(base_registry, new, origins));
             out.extend(stacks(new, origins, found));
             out
         })?;
@@ -522,21 +542,18 @@ impl Workspace {
         if head.target() != Some(base) {
             return Err(PublishError::Moved);
         }
-        // From here until the index is written, a journal says what is being done, so
-        // that a run killed in between is finished by the next one (`recover`).
-        let journal = Journal {
-            base: base.to_string(),
-            commit: commit.to_string(),
-            paths: plan
-                .proposed
-                .iter()
-                .filter(|p| plan.files.contains(&p.path))
-                .map(|p| self.repo_path(&p.path))
-                .collect(),
-        };
-        self.write_journal(&journal)?;
+        let files: Vec<&Proposed> = plan
+            .proposed
+            .iter()
+            .filter(|p| plan.files.contains(&p.path))
+            .collect();
+        // The working tree first, under a journal: a failure to write leaves nothing
+        // committed (and the files already written are put back), and a run killed
+        // from here on is finished or undone by the next one (`recover`).
+        let written = self.write_worktree(base, commit, &files)?;
         let subject = plan.message.lines().next().unwrap_or_default();
         if let Err(e) = head.set_target(commit, &format!("commit: {subject}")) {
+            self.undo_worktree(&written, base, commit);
             self.remove_journal();
             return Err(match e.code() {
                 git2::ErrorCode::Modified | git2::ErrorCode::Locked => PublishError::Moved,
@@ -544,30 +561,17 @@ impl Workspace {
             });
         }
 
-        // The commit has landed; bring the working tree and index in line with it.
-        let root = self.root();
+        // The commit has landed; bring the index in line with it.
         let commit_id = commit.to_string();
         let mut index = repo.index().map_err(git("reading the index"))?;
-        for p in &plan.proposed {
-            if !plan.files.contains(&p.path) {
-                continue;
-            }
-            let path = root.join(&p.path);
-            let worktree_err = |source| PublishError::WorkingTree {
-                commit: commit_id.clone(),
-                path: self.repo_path(&p.path),
-                source,
-            };
-            if std::fs::read(&path).ok().as_deref() != Some(p.text.as_bytes()) {
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(worktree_err)?;
-                }
-                files::write_atomic_as(&path, p.text.as_bytes(), WORKTREE_TEMP)
-                    .map_err(worktree_err)?;
-            }
+        for p in &files {
             index
                 .add_path(Path::new(&self.repo_path(&p.path)))
-                .map_err(|e| worktree_err(std::io::Error::other(GitCause(e))))?;
+                .map_err(|e| PublishError::WorkingTree {
+                    commit: commit_id.clone(),
+                    path: self.repo_path(&p.path),
+                    source: std::io::Error::other(GitCause(e)),
+                })?;
         }
         index.write().map_err(|e| PublishError::WorkingTree {
             commit: commit_id.clone(),
@@ -577,175 +581,6 @@ impl Workspace {
         self.remove_journal();
         Ok(commit_id)
     }
-
-    fn journal_path(&self) -> PathBuf {
-        self.repo.path().join(JOURNAL)
-    }
-
-    fn write_journal(&self, journal: &Journal) -> Result<(), PublishError> {
-        let path = self.journal_path();
-        let text = serde_json::to_string(journal).unwrap_or_default();
-        files::write_atomic(&path, text.as_bytes())
-            .map_err(|source| PublishError::Lock { path, source })
-    }
-
-    fn remove_journal(&self) {
-        let _ = std::fs::remove_file(self.journal_path());
-    }
-
-    /// Finishes what a run killed while committing left undone, as its journal says: if
-    /// the branch moved, the working tree files and index entries it changes are brought
-    /// in line with the commit (a file that was edited since is left alone); either way
-    /// the lock files and temporary files that run held are removed. Only called under
-    /// the publish lock, so no other publish is running.
-    fn recover(&self) -> Result<(), PublishError> {
-        let path = self.journal_path();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(source) => return Err(PublishError::Lock { path, source }),
-        };
-        let Ok(journal) = serde_json::from_str::<Journal>(&text) else {
-            self.remove_journal();
-            return Ok(());
-        };
-        self.remove_stale_git_locks();
-        let Some(workdir) = self.repo.workdir().map(Path::to_path_buf) else {
-            self.remove_journal();
-            return Ok(());
-        };
-        for p in &journal.paths {
-            if let Some(dir) = workdir.join(p).parent() {
-                files::remove_temporary(dir, WORKTREE_TEMP);
-            }
-        }
-        let head = self.repo.head().ok().and_then(|h| h.target());
-        if head.map(|h| h.to_string()) == Some(journal.commit.clone()) {
-            self.finish_worktree(&workdir, &journal)?;
-        }
-        self.remove_journal();
-        Ok(())
-    }
-
-    fn finish_worktree(&self, workdir: &Path, journal: &Journal) -> Result<(), PublishError> {
-        let repo = &self.repo;
-        let tree_of = |id: &str| {
-            Oid::from_str(id)
-                .and_then(|oid| repo.find_commit(oid))
-                .and_then(|c| c.tree())
-        };
-        let new = tree_of(&journal.commit).map_err(git("reading the interrupted commit"))?;
-        let old = tree_of(&journal.base).ok();
-        let blob = |tree: &git2::Tree<'_>, path: &str| -> Option<Vec<u8>> {
-            let entry = tree.get_path(Path::new(path)).ok()?;
-            Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
-        };
-        let worktree_err = |path: &str, source| PublishError::WorkingTree {
-            commit: journal.commit.clone(),
-            path: path.to_owned(),
-            source,
-        };
-        let mut index = repo.index().map_err(git("reading the index"))?;
-        index.read(true).map_err(git("reading the index"))?;
-        for p in &journal.paths {
-            let Some(text) = blob(&new, p) else {
-                continue;
-            };
-            let file = workdir.join(p);
-            let on_disk = std::fs::read(&file).ok();
-            if on_disk.as_deref() != Some(text.as_slice()) {
-                let before = old.as_ref().and_then(|t| blob(t, p));
-                if on_disk.is_some() && on_disk != before {
-                    continue; // edited since: someone else's change
-                }
-                if let Some(dir) = file.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| worktree_err(p, e))?;
-                }
-                files::write_atomic_as(&file, &text, WORKTREE_TEMP)
-                    .map_err(|e| worktree_err(p, e))?;
-            }
-            index
-                .add_path(Path::new(p))
-                .map_err(|e| worktree_err(p, std::io::Error::other(GitCause(e))))?;
-        }
-        index
-            .write()
-            .map_err(|e| worktree_err("the index", std::io::Error::other(GitCause(e))))
-    }
-
-    /// Removes the git lock files a publish takes (the index, `HEAD`, the branch and its
-    /// log): after an interrupted publish they are stale, and would stop every git
-    /// command. A plain git command running at this very moment would lose its lock and
-    /// fail (docs/SECURITY.md).
-    fn remove_stale_git_locks(&self) {
-        let gitdir = self.repo.path();
-        let common = self.repo.commondir();
-        let mut locks = vec![gitdir.join("index.lock"), gitdir.join("HEAD.lock")];
-        if let Ok(head) = self.repo.find_reference("HEAD")
-            && let Ok(Some(branch)) = head.symbolic_target()
-            && branch.starts_with("refs/heads/")
-            && !branch
-                .split('/')
-                .any(|part| part == ".." || part.is_empty())
-        {
-            locks.push(common.join(format!("{branch}.lock")));
-            locks.push(common.join("logs").join(format!("{branch}.lock")));
-        }
-        locks.push(common.join("packed-refs.lock"));
-        for lock in locks {
-            let _ = std::fs::remove_file(lock);
-        }
-    }
-}
-
-/// The journal of a commit in progress, in the git folder.
-const JOURNAL: &str = "stackreg-publish.journal";
-
-/// The prefix of the temporary files a publish writes in the working tree.
-const WORKTREE_TEMP: &str = ".stackreg-publish-";
-
-/// What a commit in progress changes: the commit it builds on, the commit it makes, and
-/// the files (relative to the repository root) it writes.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct Journal {
-    base: String,
-    commit: String,
-    paths: Vec<String>,
-}
-
-/// Interface versions that were published at the base and are gone.
-fn withdrawn_interface_versions(
-    base: &Registry,
-    new: &Registry,
-    origins: &super::Origins,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (id, old) in &base.interfaces {
-        let gone: Vec<String> = match new.interfaces.get(id) {
-            None => old.versions.iter().map(ToString::to_string).collect(),
-            Some(n) => old
-                .versions
-                .iter()
-                .filter(|v| !n.versions.contains(v))
-                .map(ToString::to_string)
-                .collect(),
-        };
-        if !gone.is_empty() {
-            out.push(
-                Diagnostic::error(
-                    origins.interface(id),
-                    Code::ReleaseRemoved,
-                    format!(
-                        "published version(s) {} of interface `{id}` were removed",
-                        gone.join(", ")
-                    ),
-                )
-                .at_value(crate::path!["versions"])
-                .with_hint("interface versions are never withdrawn; components stop providing them instead"),
-            );
-        }
-    }
-    out
 }
 
 /// The conventional commit message for a set of changes: a subject such as `publish

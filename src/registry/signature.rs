@@ -152,15 +152,27 @@ impl AllowedSigners {
             path: path.to_path_buf(),
             source,
         };
-        let size = std::fs::metadata(path).map_err(read_error)?.len();
-        if size > MAX_SIGNERS_FILE {
-            return Err(SignatureError::BadSigners {
-                path: path.to_path_buf(),
-                line: 0,
-                message: format!("the file is {size} bytes, over the limit of {MAX_SIGNERS_FILE}"),
-            });
-        }
-        let text = std::fs::read_to_string(path).map_err(read_error)?;
+        // Read as a manifest is: never through a link, never a pipe or a device, never
+        // past its cap.
+        let bytes = match super::files::read_named(path, MAX_SIGNERS_FILE) {
+            Ok(bytes) => bytes,
+            Err(super::files::ReadError::TooLarge { size, .. }) => {
+                return Err(SignatureError::BadSigners {
+                    path: path.to_path_buf(),
+                    line: 0,
+                    message: format!(
+                        "the file is {size} bytes, over the limit of {MAX_SIGNERS_FILE}"
+                    ),
+                });
+            }
+            Err(e) => return Err(read_error(std::io::Error::other(e))),
+        };
+        let text = String::from_utf8(bytes).map_err(|e| {
+            read_error(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                e.utf8_error(),
+            ))
+        })?;
         Self::parse(path, &text)
     }
 

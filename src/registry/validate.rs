@@ -200,6 +200,18 @@ fn check_component<'a>(
             }
         }
         for dep in r.conflicts.keys() {
+            if dep == &c.id {
+                out.push(
+                    Diagnostic::error(
+                        file,
+                        Code::SelfConflict,
+                        format!("release {} conflicts with its own component", r.version),
+                    )
+                    .at_key(path!["release", i(), "conflicts", dep.as_str()])
+                    .with_hint("a plan holds one release per component anyway; remove the entry"),
+                );
+                continue;
+            }
             if !registry.components.contains_key(dep) {
                 out.push(
                     Diagnostic::error(
@@ -396,10 +408,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Checks that published releases are unchanged since `base` (other than `yanked`) and
-/// that none were removed. `in_head` tells whether a file is still in the registry: a
-/// component missing from `head` whose file is still there could not be read, which its
-/// own findings already say.
+/// The one immutability rule, for `validate --base`, `registry publish` and `yank` (and
+/// each breach is a breaking change in `registry diff`): published releases are
+/// unchanged since `base` (other than `yanked`), and no release, component, interface or
+/// interface version was removed. `in_head` tells whether a file is still in the
+/// registry: an item missing from `head` whose file is still there could not be read,
+/// which its own findings already say.
 pub fn immutability(
     base: &Registry,
     head: &Registry,
@@ -456,6 +470,35 @@ pub fn immutability(
                     }
                 }
             }
+        }
+    }
+    for (id, old) in &base.interfaces {
+        let file = origins.interface(id);
+        let gone: Vec<String> = match head.interfaces.get(id) {
+            None if in_head(&file) => continue, // still there, but not loadable: reported
+            None => old.versions.iter().map(ToString::to_string).collect(),
+            Some(n) => old
+                .versions
+                .iter()
+                .filter(|v| !n.versions.contains(v))
+                .map(ToString::to_string)
+                .collect(),
+        };
+        if !gone.is_empty() {
+            out.push(
+                Diagnostic::error(
+                    &file,
+                    Code::ReleaseRemoved,
+                    format!(
+                        "published version(s) {} of interface `{id}` were removed",
+                        gone.join(", ")
+                    ),
+                )
+                .at_value(path!["versions"])
+                .with_hint(
+                    "interface versions are never withdrawn; components stop providing them instead",
+                ),
+            );
         }
     }
     out

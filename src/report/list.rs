@@ -37,10 +37,11 @@ impl Filter {
             && (self.interfaces.is_empty()
                 || self.interfaces.iter().any(|x| c.provides_interface(x)))
             && (self.suppliers.is_empty()
-                || self
-                    .suppliers
-                    .iter()
-                    .any(|s| c.supplier.to_lowercase().contains(&s.to_lowercase())))
+                || self.suppliers.iter().any(|s| {
+                    c.supplier
+                        .to_lowercase()
+                        .contains(&crate::model::name::normalise(s).to_lowercase())
+                }))
             && (self.lifecycles.is_empty() || self.lifecycles.contains(&c.lifecycle))
             && (self.kinds.is_empty() || self.kinds.contains(&c.kind))
             && (!self.open_source || c.licence.is_open_source())

@@ -197,7 +197,29 @@ pub fn render_one(renderer: &Renderer, d: &Diagnostic, source: Option<&String>) 
     if let Some(h) = &hint {
         groups.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
     }
-    renderer.render(&groups).to_string()
+    let rendered = renderer.render(&groups).to_string();
+    // The renderer counts the column on the quoted line, which is escaped (a tab shows as
+    // `\t`, a NUL as `\u{0}`); the header must give the column of the file as written,
+    // as JSON and GitHub annotations do.
+    match (&excerpt, d.column) {
+        (Some((line_text, span, line)), Some(column)) => {
+            let counted = line_text
+                .get(..span.start)
+                .map_or(0, |before| before.chars().count())
+                + 1;
+            if counted == column as usize {
+                return rendered;
+            }
+            let (title_line, rest) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+            let rest = rest.replacen(
+                &format!("{path}:{line}:{counted}"),
+                &format!("{path}:{line}:{column}"),
+                1,
+            );
+            format!("{title_line}\n{rest}")
+        }
+        _ => rendered,
+    }
 }
 
 /// The escaped line holding the start of `span`, with the span moved onto it.

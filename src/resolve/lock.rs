@@ -15,6 +15,10 @@ use crate::registry::SourceInfo;
 /// The lock format this version writes and reads.
 pub const LOCK_VERSION: u32 = 1;
 
+/// Lock files larger than this are refused unread. A lock names each component of one
+/// plan once, in about 50 bytes, so this is far above any plan.
+pub const MAX_LOCK_SIZE: u64 = 4 * 1024 * 1024;
+
 const HEADER: &str =
     "# Written by `stackreg resolve --lock`. Do not edit by hand: resolve again.\n";
 
@@ -100,6 +104,16 @@ impl LockFile {
                 message: format!(
                     "lock file version {} is not supported (this stackreg writes version {LOCK_VERSION})",
                     lock.version
+                ),
+                span: None,
+            });
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = lock.components.iter().find(|c| !seen.insert(c.id.as_str())) {
+            return Err(LockError {
+                message: format!(
+                    "component `{}` is locked twice (a plan has one release per component)",
+                    crate::text::escape(&twice.id)
                 ),
                 span: None,
             });

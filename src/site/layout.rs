@@ -29,13 +29,15 @@ impl Section {
         }
     }
 
-    /// The section's index page, from the site root.
+    /// The section's index page, from the site root. Index pages sit beside the folders
+    /// of their section, never in them, so that no id can take an index page's name
+    /// (a capability or a stack called `index`).
     pub fn path(self) -> &'static str {
         match self {
             Section::Components => "index.html",
-            Section::Interfaces => "interfaces/index.html",
-            Section::Capabilities => "capabilities/index.html",
-            Section::Stacks => "stacks/index.html",
+            Section::Interfaces => "interfaces.html",
+            Section::Capabilities => "capabilities.html",
+            Section::Stacks => "stacks.html",
         }
     }
 }

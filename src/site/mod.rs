@@ -11,6 +11,7 @@
 
 pub mod html;
 mod layout;
+pub mod marker;
 pub mod output;
 mod pages;
 pub mod svg;

@@ -359,7 +359,7 @@ async function checkSite(report, browser, root, hostile) {
   let graphs = 0;
   const queue = files.map((file) => {
     const rel = path.relative(root, file).split(path.sep).join("/");
-    const graph = /^stacks\/(?!index\.html$)/.test(rel) && fs.readFileSync(file, "utf8").includes('id="plan"');
+    const graph = /^stacks\//.test(rel) && fs.readFileSync(file, "utf8").includes('id="plan"');
     if (graph) {
       graphs += 1;
     }

@@ -140,6 +140,107 @@ fn killed_lock_writes_leave_the_old_lock_or_the_new() {
     assert!(killed > 0, "no run was killed; the delays are too long");
 }
 
+/// Every file under `root` with its bytes, by path from it.
+fn site_files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn killed_site_writes_leave_the_old_site_or_the_new() {
+    let f = Fixture::new();
+    f.component(&component("app").release("1.0.0"));
+    f.commit("registry");
+    let out = f.root().join("public");
+    let args = ["site", "--out", "public"];
+    // The two sites the rounds alternate between: with and without a second component.
+    let extra = component("extra").release("1.0.0");
+    let site_of = |with_extra: bool| {
+        if with_extra {
+            f.component(&extra);
+        } else {
+            let _ = std::fs::remove_file(f.registry().join("components/extra.toml"));
+        }
+        f.run(&args).ok();
+        let mut files = site_files(&out);
+        files.remove("CNAME");
+        files
+    };
+    let sites = [site_of(false), site_of(true)];
+    assert_ne!(sites[0], sites[1]);
+    std::fs::write(out.join("CNAME"), "catalogue.example.org").unwrap();
+    let span = timed(f.root(), &args, &[]).mul_f64(1.5);
+    let mut rng = Seeded(0x5eed_0004);
+    let (mut killed, mut kept_old, mut leftovers) = (0, 0, 0);
+    for n in 1..=rounds(16) {
+        let now = n % 2;
+        if now == 1 {
+            f.component(&extra);
+        } else {
+            std::fs::remove_file(f.registry().join("components/extra.toml")).unwrap();
+        }
+        let was_killed = kill_after(spawn_stackreg(f.root(), &args, &[]), rng.delay(span));
+        killed += usize::from(was_killed);
+        // The site is the old one or the new one, whole, and keeps what is not its own.
+        let mut files = site_files(&out);
+        assert_eq!(
+            files.remove("CNAME").as_deref(),
+            Some(&b"catalogue.example.org"[..]),
+            "round {n}"
+        );
+        assert!(
+            files == sites[now] || files == sites[1 - now],
+            "round {n}: the site is neither the old one nor the new one"
+        );
+        kept_old += usize::from(was_killed && files == sites[1 - now]);
+        leftovers += std::fs::read_dir(f.root())
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".public.stackreg-")
+            })
+            .count();
+        // The next run works, writes the new site and clears what a killed run left.
+        f.run(&args).ok();
+        let mut files = site_files(&out);
+        assert!(files.remove("CNAME").is_some(), "round {n}");
+        assert!(
+            files == sites[now],
+            "round {n}: the next run wrote another site"
+        );
+        let left: Vec<String> = std::fs::read_dir(f.root())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public.stackreg-"))
+            .collect();
+        assert!(left.is_empty(), "round {n}: left behind {left:?}");
+    }
+    eprintln!(
+        "site: {killed} runs killed; the old site kept {kept_old} times, the new one written {} times; {leftovers} temporary folders left by killed runs, all cleared by the next run",
+        killed - kept_old
+    );
+    assert!(killed > 0, "no run was killed; the delays are too long");
+}
+
 /// A registry whose `app` gets a new release each round.
 fn app_release(f: &Fixture, n: usize) -> std::path::PathBuf {
     let mut app = component("app");
@@ -176,6 +277,7 @@ fn killed_publishes_leave_the_old_commit_or_the_new() {
     let mut rng = Seeded(0x5eed_0002);
     let mut killed = 0;
     let (mut states, mut left_behind, mut stale_locks, mut journals) = ([0; 2], 0, 0, 0);
+    let mut written_ahead = 0;
     for n in 2..=rounds(16) + 1 {
         let old = git(f.root(), &["rev-parse", "HEAD"]);
         let file = app_release(&f, n);
@@ -196,6 +298,8 @@ fn killed_publishes_leave_the_old_commit_or_the_new() {
         let journal = git_dir.join("stackreg-publish.journal").exists();
         states[usize::from(head != old)] += 1;
         left_behind += usize::from(head != old && behind);
+        // Files are written before the branch moves: a kill in between leaves them to undo.
+        written_ahead += usize::from(head == old && behind);
         stale_locks += usize::from(locks);
         journals += usize::from(journal);
         // The repository is sound, and HEAD is the old commit or the new one on top.
@@ -230,7 +334,7 @@ fn killed_publishes_leave_the_old_commit_or_the_new() {
         fsck(f.root());
     }
     eprintln!(
-        "publish: {killed} runs killed; HEAD left old {} times, new {} times; working tree behind the new HEAD {left_behind} times; stale git locks {stale_locks} times; a journal to finish {journals} times",
+        "publish: {killed} runs killed; HEAD left old {} times, new {} times; working tree ahead of the old HEAD {written_ahead} times, behind the new HEAD {left_behind} times; stale git locks {stale_locks} times; a journal to finish or undo {journals} times",
         states[0], states[1]
     );
     assert!(killed > 0, "no run was killed; the delays are too long");

@@ -95,6 +95,13 @@ pub fn stackreg(cwd: &Path, args: &[&str]) -> Run {
 }
 
 pub fn stackreg_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    stackreg_within(cwd, args, env, TIMEOUT)
+}
+
+/// Like `stackreg_env`, failing the test (and killing the run) after `timeout`: for runs
+/// that must not block (pipes, devices), so that a regression fails fast instead of
+/// stalling the suite.
+pub fn stackreg_within(cwd: &Path, args: &[&str], env: &[(&str, &str)], timeout: Duration) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stackreg"));
     cmd.args(args)
         .current_dir(cwd)
@@ -106,7 +113,7 @@ pub fn stackreg_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = output_within(cmd, args);
+    let out = output_within(cmd, args, timeout);
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -119,7 +126,7 @@ pub fn stackreg_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Runs `cmd` to completion, capturing both streams; kills it and fails after `TIMEOUT`.
-fn output_within(mut cmd: Command, args: &[&str]) -> Output {
+fn output_within(mut cmd: Command, args: &[&str], timeout: Duration) -> Output {
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -134,7 +141,7 @@ fn output_within(mut cmd: Command, args: &[&str]) -> Output {
     };
     let stdout = read(Box::new(child.stdout.take().unwrap()));
     let stderr = read(Box::new(child.stderr.take().unwrap()));
-    let deadline = Instant::now() + TIMEOUT;
+    let deadline = Instant::now() + timeout;
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
@@ -142,7 +149,7 @@ fn output_within(mut cmd: Command, args: &[&str]) -> Output {
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("stackreg {args:?} did not finish within {TIMEOUT:?}");
+            panic!("stackreg {args:?} did not finish within {timeout:?}");
         }
         thread::sleep(Duration::from_millis(2));
     };

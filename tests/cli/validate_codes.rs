@@ -219,6 +219,17 @@ fn cases() -> Vec<Case> {
                 ),
             );
         }),
+        Case::error("mixed-script", At(PORTAL, 4, 12), |f, v| {
+            baseline(f);
+            f.edit(
+                PORTAL,
+                "supplier = \"Test Supplier Ltd\"",
+                v.pick(
+                    "supplier = \"Test Suppli\\u0435r Ltd\"",
+                    "supplier = \"Test Supplier\\u00A0Ltd\"",
+                ),
+            );
+        }),
         Case::error("invalid-id", At(PORTAL, 7, 17), |f, v| {
             baseline(f);
             f.edit(
@@ -373,6 +384,14 @@ fn cases() -> Vec<Case> {
                 Variant::Good => n.conflicts("portal", "^1"),
             });
         }),
+        Case::error("self-conflict", At(NOTIFIER, 16, 15), |f, v| {
+            baseline(f);
+            let n = notifier();
+            f.component(&match v {
+                Variant::Bad => n.conflicts("notifier", "<2"),
+                Variant::Good => n.conflicts("portal", "<1"),
+            });
+        }),
         Case::error("invalid-need", At(STACK, 5, 11), |f, v| {
             baseline(f);
             let need = v.pick(
@@ -514,6 +533,7 @@ code_tests! {
     file_too_large,
     not_utf8,
     forbidden_character,
+    mixed_script,
     invalid_id,
     id_mismatch,
     duplicate_id,
@@ -534,6 +554,7 @@ code_tests! {
     unmatched_depends,
     unsatisfiable_requires,
     dependency_cycle,
+    self_conflict,
     invalid_need,
     unexpected_file,
     symlink,

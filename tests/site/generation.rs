@@ -84,12 +84,22 @@ fn writing_again_replaces_the_site_in_place() {
     let reg = registry.to_str().unwrap();
     stackreg(dir.path(), &["--registry", reg, "site", "--out", "out"]).ok();
     let first = files(&dir.path().join("out"));
-    std::fs::write(dir.path().join("out/stale.html"), "left over").unwrap();
+    // A page an earlier run wrote that the site no longer has, and a file of one's own.
+    std::fs::write(dir.path().join("out/components/gone.html"), "left over").unwrap();
+    let marker = dir.path().join("out/.stackreg-site");
+    let listing = std::fs::read_to_string(&marker).unwrap();
+    std::fs::write(&marker, format!("{listing}components/gone.html\n")).unwrap();
+    std::fs::write(dir.path().join("out/CNAME"), "catalogue.example.org").unwrap();
     stackreg(dir.path(), &["--registry", reg, "site", "--out", "out"]).ok();
-    let second = files(&dir.path().join("out"));
+    let mut second = files(&dir.path().join("out"));
+    assert_eq!(
+        second.remove("CNAME").as_deref(),
+        Some(&b"catalogue.example.org"[..]),
+        "what the site did not write is kept"
+    );
     assert_eq!(
         first, second,
-        "a second run gives the same site, without stale files"
+        "a second run gives the same site, without the pages it no longer has"
     );
     let siblings: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -113,7 +123,7 @@ fn refuses_a_folder_it_did_not_make_unless_forced() {
     let run = stackreg(dir.path(), &["--registry", reg, "site", "--out", "docs"]);
     run.code(2);
     assert!(
-        run.stderr.contains("was not made by `stackreg site`") && run.stderr.contains("--force"),
+        run.stderr.contains("was not written by `stackreg site`") && run.stderr.contains("--force"),
         "{}",
         run.stderr
     );
@@ -127,7 +137,11 @@ fn refuses_a_folder_it_did_not_make_unless_forced() {
     )
     .ok();
     assert!(out.join("index.html").is_file());
-    assert!(!out.join("notes.md").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.md")).unwrap(),
+        "mine",
+        "forced, the site is written beside what was there"
+    );
 }
 
 #[test]

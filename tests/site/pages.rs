@@ -78,9 +78,9 @@ fn interface_and_capability_pages_list_who_provides_and_uses() {
     let websites = page(&all, "capabilities/council-website.html");
     assert!(websites.contains("href=\"../components/localgov-drupal.html\""));
     assert!(websites.contains("Stacks that need it"));
-    assert!(all.contains_key("interfaces/index.html"));
-    assert!(all.contains_key("capabilities/index.html"));
-    assert!(all.contains_key("stacks/index.html"));
+    assert!(all.contains_key("interfaces.html"));
+    assert!(all.contains_key("capabilities.html"));
+    assert!(all.contains_key("stacks.html"));
 }
 
 #[test]
@@ -133,12 +133,12 @@ fn a_stack_file_gets_a_page_with_its_changes_from_today() {
         changes.contains("4.0.0") && changes.contains("upgrade"),
         "fixmystreet 4 → 5"
     );
-    let index = page(&all, "stacks/index.html");
-    assert!(index.contains("href=\"../stacks/example-borough.html\""));
+    let index = page(&all, "stacks.html");
+    assert!(index.contains("href=\"stacks/example-borough.html\""));
     assert_eq!(
         pages(&all)
             .iter()
-            .filter(|(p, _)| p.starts_with("stacks/") && *p != "stacks/index.html")
+            .filter(|(p, _)| p.starts_with("stacks/"))
             .count(),
         5,
         "four reference stacks and the stack file"
@@ -193,7 +193,7 @@ fn stack_pages_carry_the_lock_in_report() {
             "{iface}"
         );
     }
-    let index = page(&all, "stacks/index.html");
+    let index = page(&all, "stacks.html");
     assert!(index.contains(&format!(
         "{} of {} components",
         risks.len(),
