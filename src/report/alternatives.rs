@@ -327,7 +327,7 @@ impl LockInReport {
                 drop_in: a.count(Fit::DropIn),
                 with_changes: a.count(Fit::WithChanges),
                 not_viable: a.count(Fit::NotViable),
-                undecided: a.count(Fit::Undecided),
+                undecided: a.undecided(),
                 lock_in: a.is_lock_in(),
                 hidden_by_policy: a.hidden_by_policy.iter().map(ToString::to_string).collect(),
                 alternatives: a.alternatives,

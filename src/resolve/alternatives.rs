@@ -10,11 +10,12 @@
 //! the same inputs give the same answer, down to which candidates the budget left out.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use semver::{Version, VersionReq};
 use serde::Serialize;
 
-use super::dropin::{Rest, drop_in};
+use super::dropin::{PlanIndex, Rest, drop_in};
 use super::{Budget, Edge, EdgeKind, Options, Plan, Resolution, Resolver};
 use crate::model::{Component, Date, Id, Kind, Lifecycle, Need, PolicyRule, Release, Stack};
 
@@ -25,6 +26,12 @@ pub const ALTERNATIVES_STEPS_FACTOR: u64 = 500;
 /// How many candidates are examined together, in parallel, between two looks at the
 /// budget. Fixed, so that where the budget runs out does not depend on the machine.
 const BATCH: usize = 16;
+
+/// What answering one candidate costs beyond its solver steps, in steps, and what each
+/// change it lists costs: so that the budget bounds how much a report holds (memory), not
+/// only how long its resolutions run.
+const CANDIDATE_STEPS: u64 = 100;
+const CHANGE_STEPS: u64 = 20;
 
 /// How a candidate fits in place of the component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -164,6 +171,9 @@ pub struct Alternatives {
     #[serde(serialize_with = "ser_version")]
     pub version: Version,
     pub alternatives: Vec<Alternative>,
+    /// Candidates the report's budget left unexamined, counted but not listed (a lock-in
+    /// report lists none of them; one component's report lists each as undecided).
+    pub unexamined: usize,
     /// What the rest of the plan uses from the component.
     pub uses: Vec<UsedInterface>,
     /// Candidates the stack's policy excludes (listed only with `--ignore-policy`).
@@ -175,9 +185,14 @@ impl Alternatives {
         self.alternatives.iter().filter(|a| a.fit == fit).count()
     }
 
+    /// Candidates left undecided, listed or not.
+    pub fn undecided(&self) -> usize {
+        self.count(Fit::Undecided) + self.unexamined
+    }
+
     /// No candidate gives a plan, and none is undecided.
     pub fn is_lock_in(&self) -> bool {
-        self.count(Fit::DropIn) + self.count(Fit::WithChanges) + self.count(Fit::Undecided) == 0
+        self.count(Fit::DropIn) + self.count(Fit::WithChanges) + self.undecided() == 0
     }
 }
 
@@ -327,8 +342,8 @@ pub fn alternatives_spent(
     x: &Id,
     ignore_policy: bool,
 ) -> Option<(Alternatives, Spent)> {
-    let (mut found, spent) = report(resolver, plan, base, &[x], ignore_policy);
-    found.pop().map(|(a, _)| (a, spent))
+    let (mut found, spent) = report(resolver, plan, base, &[x], ignore_policy, true);
+    found.pop().map(|a| (a, spent))
 }
 
 /// What replacing one component of a plan involves, worked out once for all its
@@ -338,55 +353,86 @@ struct Replace<'a> {
     xr: &'a Release,
     version: Version,
     used: Vec<UsedInterface>,
+    candidates: Vec<&'a Component>,
+    /// What examining the candidates needs: left out when the budget is already spent.
+    work: Option<Work<'a>>,
+}
+
+/// What examining the candidates for one component needs.
+struct Work<'a> {
     /// Needs that name the component itself: the candidate takes their place.
     dropped: BTreeSet<Id>,
-    /// The rest of the plan's versions, favoured.
-    favour: BTreeMap<Id, Version>,
+    /// The plan's versions, favoured (the component's too: it is forbidden).
+    favour: Arc<BTreeMap<Id, Version>>,
     /// What `[current]` and the lock hold, less the component.
     keep: BTreeMap<Id, Version>,
     rest: Rest<'a>,
-    candidates: Vec<&'a Component>,
 }
 
 impl<'a> Replace<'a> {
-    fn new(resolver: &Resolver<'a>, plan: &Plan, base: &Options, x: &Id) -> Option<Self> {
+    /// What replacing `x` involves; with `index`, also what examining its candidates
+    /// needs.
+    fn new(
+        resolver: &Resolver<'a>,
+        plan: &Plan,
+        base: &Options,
+        x: &Id,
+        index: Option<(&'a PlanIndex<'a>, &Arc<BTreeMap<Id, Version>>)>,
+    ) -> Option<Self> {
         let planned = plan.get(x.as_str())?;
         let xc = resolver.registry.components.get(x)?;
         let xr = xc.release(&planned.version)?;
         let stack = resolver.stack;
-        let dropped = stack
-            .needs
-            .iter()
-            .filter(|(_, n)| matches!(n, Need::Component { id, .. } if id == x))
-            .map(|(name, _)| name.clone())
-            .collect();
-        let mut favour = plan.versions();
-        let rest = Rest::new(resolver.registry, &favour, &xc.id);
-        favour.remove(x);
-        let mut keep = resolver.kept(base);
-        keep.remove(x);
+        let work = index.map(|(index, favour)| {
+            let mut keep = resolver.kept(base);
+            keep.remove(x);
+            Work {
+                dropped: stack
+                    .needs
+                    .iter()
+                    .filter(|(_, n)| matches!(n, Need::Component { id, .. } if id == x))
+                    .map(|(name, _)| name.clone())
+                    .collect(),
+                favour: Arc::clone(favour),
+                keep,
+                rest: Rest::new(index, &xc.id),
+            }
+        });
         Some(Replace {
             x: xc,
             xr,
             version: planned.version.clone(),
             used: uses(plan, stack, x, xr),
-            dropped,
-            favour,
-            keep,
-            rest,
             candidates: candidates(resolver, xc, xr),
+            work,
         })
     }
 
     /// The options of a resolution without the component (requiring `y`, if given), with
     /// a budget of its own.
-    fn options(&self, base: &Options, y: Option<&Component>, exempt: bool) -> Options {
-        let mut options = base.clone();
-        options.budget = Budget::default();
+    fn options(
+        &self,
+        work: &Work<'_>,
+        base: &Options,
+        y: Option<&Component>,
+        exempt: bool,
+    ) -> Options {
+        let mut options = Options {
+            // Kept versions come as `keep`; the lock is not resolved again.
+            locked: BTreeMap::new(),
+            forbid: base.forbid.clone(),
+            require: base.require.clone(),
+            favour: Arc::clone(&work.favour),
+            policy_exempt: base.policy_exempt.clone(),
+            drop_needs: base.drop_needs.clone(),
+            universe: base.universe.clone(),
+            max_steps: base.max_steps,
+            budget: Budget::default(),
+            outline: true,
+            exhaustive: base.exhaustive,
+        };
         options.forbid.insert(self.x.id.clone());
-        options.drop_needs.extend(self.dropped.iter().cloned());
-        options.favour = self.favour.clone();
-        options.outline = true;
+        options.drop_needs.extend(work.dropped.iter().cloned());
         if let Some(y) = y {
             options.require.push((y.id.clone(), VersionReq::STAR));
             if exempt {
@@ -460,12 +506,17 @@ impl<'a> Replace<'a> {
     /// problem) — one resolution answers for all of them, except candidates exempted from
     /// the policy, which may bring what the policy kept out. `None` when it has one, or
     /// when the resolution gave up. With the steps spent.
-    fn without(&self, resolver: &Resolver<'_>, base: &Options) -> (Option<String>, u64) {
-        let options = self.options(base, None, false);
+    fn without(
+        &self,
+        work: &Work<'_>,
+        resolver: &Resolver<'_>,
+        base: &Options,
+    ) -> (Option<String>, u64) {
+        let options = self.options(work, base, None, false);
         let mut narrow = options.clone();
-        narrow.universe = Some(neighbourhood(resolver, &self.rest, self.x, None));
-        let answer = match resolver.resolve_with(&narrow, &self.keep) {
-            Ok(Resolution::Unsatisfiable(_)) => match resolver.resolve_with(&options, &self.keep) {
+        narrow.universe = Some(neighbourhood(resolver, &work.rest, self.x, None));
+        let answer = match resolver.resolve_with(&narrow, &work.keep) {
+            Ok(Resolution::Unsatisfiable(_)) => match resolver.resolve_with(&options, &work.keep) {
                 Ok(Resolution::Unsatisfiable(why)) => Some(why.one_line()),
                 _ => None,
             },
@@ -480,8 +531,10 @@ impl<'a> Replace<'a> {
     /// The answer for candidate `y` (or `Err` with its id when the policy hides it), with
     /// the steps spent. `without` is `Some(reason)` when the stack has no plan without the
     /// component.
+    #[allow(clippy::too_many_arguments)]
     fn examine(
         &self,
+        work: &Work<'_>,
         resolver: &Resolver<'_>,
         plan: &Plan,
         base: &Options,
@@ -497,19 +550,19 @@ impl<'a> Replace<'a> {
             let alt = self.without_plan(y, Fit::NotViable, reason.to_owned(), None, None);
             return (Ok(alt), 0);
         }
-        let options = self.options(base, Some(y), rule.is_some());
+        let options = self.options(work, base, Some(y), rule.is_some());
         let spent = |options: &Options| options.budget.spent();
         // SPEC §5: a drop-in whenever some release makes the rest of the plan plus it a
         // plan, at the highest such release; only when none does is the stack resolved.
-        if let Some(r) = drop_in(resolver, &options, &self.keep, &self.rest, y) {
+        if let Some(r) = drop_in(resolver, &options, &work.keep, &work.rest, y) {
             return (
                 Ok(self.with_plan(y, Some(r), Vec::new(), rule)),
                 spent(&options),
             );
         }
-        let first = first_choice(y, &self.rest, &self.keep);
+        let first = first_choice(y, &work.rest, &work.keep);
         let resolution = if base.exhaustive {
-            resolver.resolve_with(&options, &self.keep)
+            resolver.resolve_with(&options, &work.keep)
         } else {
             // Most answers need only the plan, the candidate and what the candidate
             // brings: that small problem first; only a miss needs the whole registry. The
@@ -517,8 +570,8 @@ impl<'a> Replace<'a> {
             // registry's resolution would try first: settling for an older one means the
             // neighbourhood lacked what the newer one needs.
             let mut narrow = options.clone();
-            narrow.universe = Some(neighbourhood(resolver, &self.rest, self.x, Some(y)));
-            match resolver.resolve_with(&narrow, &self.keep) {
+            narrow.universe = Some(neighbourhood(resolver, &work.rest, self.x, Some(y)));
+            match resolver.resolve_with(&narrow, &work.keep) {
                 Ok(Resolution::Resolved(new))
                     if first.is_some_and(|r| {
                         new.get(y.id.as_str())
@@ -527,7 +580,7 @@ impl<'a> Replace<'a> {
                 {
                     Ok(Resolution::Resolved(new))
                 }
-                _ => resolver.resolve_with(&options, &self.keep),
+                _ => resolver.resolve_with(&options, &work.keep),
             }
         };
         let alt = match resolution {
@@ -576,97 +629,121 @@ fn budgeted<T: Sync, R: Send>(
 }
 
 /// The alternatives to each of `xs` in `plan` (those in it), and what the work spent.
+/// Candidates the budget leaves unexamined are listed as undecided when `list_unexamined`
+/// (one component: as many as the registry has), else only counted (a whole plan: as
+/// many as its components times the registry's, which no report should hold).
 fn report(
     resolver: &Resolver<'_>,
     plan: &Plan,
     base: &Options,
     xs: &[&Id],
     ignore_policy: bool,
-) -> (Vec<(Alternatives, Spent)>, Spent) {
-    let jobs: Vec<Replace<'_>> = xs
-        .iter()
-        .filter_map(|x| Replace::new(resolver, plan, base, x))
-        .collect();
+    list_unexamined: bool,
+) -> (Vec<Alternatives>, Spent) {
     let limit = base.max_steps.saturating_mul(ALTERNATIVES_STEPS_FACTOR);
+    let unexamined_reason =
+        format!("not examined: the report's budget of {limit} solver steps ran out");
     let mut spent = 0u64;
-    // One resolution without each component first: where there is no plan without it,
-    // that answers for every candidate.
-    let withouts: Vec<Option<Option<String>>> = if base.exhaustive {
-        jobs.iter().map(|_| Some(None)).collect()
-    } else {
-        budgeted(&jobs, &mut spent, limit, |job| job.without(resolver, base))
-    };
-    let mut each: Vec<(usize, &Component)> = Vec::new();
-    for (i, job) in jobs.iter().enumerate() {
-        if withouts[i].is_some() {
-            each.extend(job.candidates.iter().map(|&y| (i, y)));
-        }
-    }
-    let mut answers = budgeted(&each, &mut spent, limit, |&(i, y)| {
-        let without = withouts[i].as_ref().and_then(|w| w.as_deref());
-        jobs[i].examine(resolver, plan, base, without, y, ignore_policy)
-    })
-    .into_iter();
-    let unexamined = format!("not examined: the report's budget of {limit} solver steps ran out");
     let mut total = Spent {
-        steps: spent,
         budget: limit,
         ..Spent::default()
     };
-    let mut out = Vec::with_capacity(jobs.len());
-    for (i, job) in jobs.iter().enumerate() {
-        let mut alternatives = Vec::new();
-        let mut hidden = Vec::new();
-        for &y in &job.candidates {
-            let answer = if withouts[i].is_some() {
-                answers.next().flatten()
-            } else {
-                None
-            };
-            let answer = answer.unwrap_or_else(|| {
-                let rule = resolver.stack.policy.check(y);
-                if rule.is_some() && !ignore_policy {
-                    return Err(y.id.clone());
-                }
-                let alt = job.without_plan(
-                    y,
-                    Fit::Undecided,
-                    unexamined.clone(),
-                    Some(Bound::Budget),
-                    rule,
-                );
-                Ok(alt)
-            });
-            match answer {
-                Ok(alt) => alternatives.push(alt),
-                Err(id) => hidden.push(id),
+    let index = PlanIndex::new(resolver.registry, plan.versions());
+    let favour = Arc::new(plan.versions());
+    let mut out = Vec::with_capacity(xs.len());
+    // Components go a batch at a time, so that what replacing each involves is held for a
+    // few of them at once.
+    for group in xs.chunks(BATCH) {
+        let live = spent <= limit;
+        let jobs: Vec<Replace<'_>> = group
+            .iter()
+            .filter_map(|x| {
+                Replace::new(resolver, plan, base, x, live.then_some((&index, &favour)))
+            })
+            .collect();
+        // One resolution without each component first: where there is no plan without
+        // it, that answers for every candidate.
+        let withouts: Vec<Option<Option<String>>> = if !live {
+            jobs.iter().map(|_| None).collect()
+        } else if base.exhaustive {
+            jobs.iter().map(|_| Some(None)).collect()
+        } else {
+            budgeted(&jobs, &mut spent, limit, |job| match &job.work {
+                Some(work) => job.without(work, resolver, base),
+                None => (None, 0),
+            })
+        };
+        let mut each: Vec<(usize, &Component, &Work<'_>)> = Vec::new();
+        for (i, job) in jobs.iter().enumerate() {
+            if let (Some(_), Some(work)) = (&withouts[i], &job.work) {
+                each.extend(job.candidates.iter().map(|&y| (i, y, work)));
             }
         }
-        alternatives.sort_by(|a, b| {
-            (a.fit, a.changes.len(), &a.component).cmp(&(b.fit, b.changes.len(), &b.component))
-        });
-        let mine = Spent {
-            steps: 0,
-            budget: limit,
-            examined: alternatives.len(),
-            undecided: alternatives
+        let mut answers = budgeted(&each, &mut spent, limit, |&(i, y, work)| {
+            let without = withouts[i].as_ref().and_then(|w| w.as_deref());
+            let (answer, steps) =
+                jobs[i].examine(work, resolver, plan, base, without, y, ignore_policy);
+            let cost = match &answer {
+                Ok(alt) => CANDIDATE_STEPS + CHANGE_STEPS * alt.changes.len() as u64,
+                Err(_) => 0,
+            };
+            (answer, steps.saturating_add(cost))
+        })
+        .into_iter();
+        for (i, job) in jobs.iter().enumerate() {
+            let mut alternatives = Vec::new();
+            let mut hidden = Vec::new();
+            let mut unexamined = 0;
+            for &y in &job.candidates {
+                let answer = if withouts[i].is_some() && job.work.is_some() {
+                    answers.next().flatten()
+                } else {
+                    None
+                };
+                match answer {
+                    Some(Ok(alt)) => alternatives.push(alt),
+                    Some(Err(id)) => hidden.push(id),
+                    None => {
+                        let rule = resolver.stack.policy.check(y);
+                        if rule.is_some() && !ignore_policy {
+                            hidden.push(y.id.clone());
+                        } else if list_unexamined {
+                            alternatives.push(job.without_plan(
+                                y,
+                                Fit::Undecided,
+                                unexamined_reason.clone(),
+                                Some(Bound::Budget),
+                                rule,
+                            ));
+                        } else {
+                            unexamined += 1;
+                        }
+                    }
+                }
+            }
+            alternatives.sort_by(|a, b| {
+                (a.fit, a.changes.len(), &a.component).cmp(&(b.fit, b.changes.len(), &b.component))
+            });
+            total.examined += alternatives
                 .iter()
-                .filter(|a| a.fit == Fit::Undecided)
-                .count(),
-        };
-        total.examined += mine.examined;
-        total.undecided += mine.undecided;
-        out.push((
-            Alternatives {
+                .filter(|a| a.bound != Some(Bound::Budget))
+                .count();
+            total.undecided += unexamined
+                + alternatives
+                    .iter()
+                    .filter(|a| a.fit == Fit::Undecided)
+                    .count();
+            out.push(Alternatives {
                 component: job.x.id.clone(),
                 version: job.version.clone(),
                 alternatives,
+                unexamined,
                 uses: job.used.clone(),
                 hidden_by_policy: hidden,
-            },
-            mine,
-        ));
+            });
+        }
     }
+    total.steps = spent;
     (out, total)
 }
 
@@ -691,7 +768,7 @@ fn neighbourhood(
     let mut within = vec![false; components.len()];
     let mut provided: HashSet<&str> = HashSet::new();
     let mut queue: Vec<&str> = Vec::new();
-    for (c, r) in &rest.planned {
+    for (c, r) in rest.planned() {
         if let Some(&ci) = resolver.index.get(c.id.as_str()) {
             within[ci as usize] = true;
         }
@@ -789,7 +866,7 @@ fn first_choice<'c>(
     rest: &Rest<'_>,
     keep: &BTreeMap<Id, Version>,
 ) -> Option<&'c Release> {
-    if let Some(v) = rest.versions.get(&y.id) {
+    if let Some(v) = rest.version(&y.id) {
         return y.release(v);
     }
     if let Some(r) = keep.get(&y.id).and_then(|v| y.release(v)) {
@@ -838,9 +915,9 @@ pub fn lock_in(
     ignore_policy: bool,
 ) -> LockIn {
     let xs: Vec<&Id> = plan.releases.iter().map(|p| &p.component).collect();
-    let (found, spent) = report(resolver, plan, base, &xs, ignore_policy);
+    let (components, spent) = report(resolver, plan, base, &xs, ignore_policy, false);
     LockIn {
-        components: found.into_iter().map(|(a, _)| a).collect(),
+        components,
         single_supply: single_supply(resolver, plan),
         spent,
     }

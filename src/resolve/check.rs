@@ -278,9 +278,9 @@ pub(crate) fn check_members(
     Ok(())
 }
 
-/// The least preferred member of `chosen` (releases by component and release index, every
-/// one reached from a need) that rule 6 takes out, with what only it keeps reachable; `None`
-/// when `chosen` is minimal.
+/// The least preferred member of `chosen` (releases by component and release index) that
+/// rule 6 takes out, with what only it keeps reachable; `None` when `chosen` is minimal.
+/// Members no need reaches are not part of the plan, and not considered.
 pub(crate) fn least_wanted(
     resolver: &Resolver<'_>,
     options: &Options,
@@ -403,6 +403,11 @@ impl PlanGraph {
 
     /// A member no root reaches, if there is one.
     pub(crate) fn unreached(&self) -> Option<usize> {
+        self.reached().iter().position(|s| !s)
+    }
+
+    /// Which members a root reaches.
+    fn reached(&self) -> Vec<bool> {
         let mut seen = vec![false; self.edges.len()];
         let mut queue: Vec<usize> = (0..self.edges.len()).filter(|&i| self.roots[i]).collect();
         while let Some(i) = queue.pop() {
@@ -411,12 +416,13 @@ impl PlanGraph {
             }
             queue.extend(self.edges[i].iter().copied().filter(|&j| !seen[j]));
         }
-        seen.iter().position(|s| !s)
+        seen
     }
 
     /// Every member that `protected` does not name and that can be taken out with what
     /// only it keeps reachable (the members it dominates from the roots), leaving a plan:
-    /// each with that group, in member order. Assumes every member is reached.
+    /// each with that group, in member order. Members no root reaches are not part of the
+    /// plan (rule 5), and are left out of the question.
     ///
     /// Taking out a group never breaks a `conflicts`, the policy or a yank, and every need
     /// stays met unless the member is the only one meeting it. A member left behind still
@@ -425,10 +431,15 @@ impl PlanGraph {
     /// cannot do without the one taken out.
     pub(crate) fn removable(&self, protected: &dyn Fn(usize) -> bool) -> Vec<(usize, Vec<usize>)> {
         let n = self.edges.len();
+        let reached = self.reached();
         // Cheap tests first: a root never belongs to another member's group.
         let candidates: Vec<usize> = (0..n)
-            .filter(|&i| !self.sole[i] && !protected(i))
-            .filter(|&i| self.hard_in[i].iter().all(|&m| m == i || !self.roots[m]))
+            .filter(|&i| reached[i] && !self.sole[i] && !protected(i))
+            .filter(|&i| {
+                self.hard_in[i]
+                    .iter()
+                    .all(|&m| m == i || !reached[m] || !self.roots[m])
+            })
             .collect();
         if candidates.is_empty() {
             return Vec::new();
@@ -436,7 +447,10 @@ impl PlanGraph {
         let tree = DominatorTree::new(self);
         let mut out = Vec::new();
         for c in candidates {
-            if self.hard_in[c].iter().all(|&m| tree.dominates(c, m)) {
+            if self.hard_in[c]
+                .iter()
+                .all(|&m| !reached[m] || tree.dominates(c, m))
+            {
                 let group = (0..n).filter(|&x| tree.dominates(c, x)).collect();
                 out.push((c, group));
             }

@@ -12,57 +12,84 @@ use super::{Options, Resolver};
 use crate::model::{Component, Id, Release};
 use crate::registry::Registry;
 
-/// A plan without the component being replaced, indexed for the questions each candidate
-/// asks of it.
-pub struct Rest<'a> {
-    /// Component → planned version, without the replaced component.
+/// A plan, indexed for the questions replacing one of its components asks; built once
+/// for all the components of a report.
+pub struct PlanIndex<'a> {
+    /// Component → planned version.
     pub versions: BTreeMap<Id, Version>,
-    /// The planned releases, without the replaced component.
+    /// The planned releases, in component order.
     pub planned: Vec<(&'a Component, &'a Release)>,
-    /// Interface → the versions of it the planned releases provide.
-    provides: HashMap<&'a str, Vec<&'a Version>>,
+    /// Interface → the members providing it, at the version they provide.
+    provides: HashMap<&'a str, Vec<(&'a Id, &'a Version)>>,
+    /// Component → the members that depend on it.
+    dependents: HashMap<&'a str, Vec<&'a Id>>,
+}
+
+impl<'a> PlanIndex<'a> {
+    /// `plan` (component → version); releases the registry does not have are left out.
+    pub fn new(registry: &'a Registry, plan: BTreeMap<Id, Version>) -> Self {
+        let planned: Vec<(&Component, &Release)> = plan
+            .iter()
+            .filter_map(|(id, v)| {
+                let c = registry.components.get(id)?;
+                Some((c, c.release(v)?))
+            })
+            .collect();
+        let mut provides: HashMap<&str, Vec<(&Id, &Version)>> = HashMap::new();
+        let mut dependents: HashMap<&str, Vec<&Id>> = HashMap::new();
+        for (c, r) in &planned {
+            for (iface, v) in &r.provides {
+                provides.entry(iface.as_str()).or_default().push((&c.id, v));
+            }
+            for d in r.depends.keys() {
+                dependents.entry(d.as_str()).or_default().push(&c.id);
+            }
+        }
+        PlanIndex {
+            versions: plan,
+            planned,
+            provides,
+            dependents,
+        }
+    }
+}
+
+/// A plan without the component being replaced.
+pub struct Rest<'a> {
+    index: &'a PlanIndex<'a>,
+    x: &'a Id,
     /// The replaced component and the members of the plan that depend on it, directly or
     /// through each other: they cannot stay as they are.
     pub lost: BTreeSet<&'a Id>,
 }
 
 impl<'a> Rest<'a> {
-    /// `plan` (component → version) without `x`.
-    pub fn new(registry: &'a Registry, plan: &BTreeMap<Id, Version>, x: &'a Id) -> Self {
-        let planned: Vec<(&Component, &Release)> = plan
+    /// The plan of `index` without `x`.
+    pub fn new(index: &'a PlanIndex<'a>, x: &'a Id) -> Self {
+        let mut lost: BTreeSet<&Id> = BTreeSet::new();
+        let mut queue = vec![x];
+        while let Some(id) = queue.pop() {
+            if lost.insert(id) {
+                queue.extend(index.dependents.get(id.as_str()).into_iter().flatten());
+            }
+        }
+        Rest { index, x, lost }
+    }
+
+    /// The planned version of `id`, unless it is the replaced component.
+    pub fn version(&self, id: &Id) -> Option<&'a Version> {
+        (id != self.x)
+            .then(|| self.index.versions.get(id))
+            .flatten()
+    }
+
+    /// The planned releases but the replaced component's.
+    pub fn planned(&self) -> impl Iterator<Item = (&'a Component, &'a Release)> + '_ {
+        self.index
+            .planned
             .iter()
-            .filter(|(id, _)| *id != x)
-            .filter_map(|(id, v)| {
-                let c = registry.components.get(id)?;
-                Some((c, c.release(v)?))
-            })
-            .collect();
-        let mut lost: BTreeSet<&Id> = BTreeSet::from([x]);
-        loop {
-            let before = lost.len();
-            for (c, r) in &planned {
-                if r.depends.keys().any(|d| lost.contains(d)) {
-                    lost.insert(&c.id);
-                }
-            }
-            if lost.len() == before {
-                break;
-            }
-        }
-        let mut provides: HashMap<&str, Vec<&Version>> = HashMap::new();
-        for (_, r) in &planned {
-            for (iface, v) in &r.provides {
-                provides.entry(iface.as_str()).or_default().push(v);
-            }
-        }
-        let mut versions = plan.clone();
-        versions.remove(x);
-        Rest {
-            versions,
-            planned,
-            provides,
-            lost,
-        }
+            .copied()
+            .filter(|(c, _)| &c.id != self.x)
     }
 
     /// Whether release `r` of a newcomer finds everything it depends on and requires in
@@ -70,11 +97,12 @@ impl<'a> Rest<'a> {
     pub fn supports(&self, r: &Release) -> bool {
         r.depends
             .iter()
-            .all(|(d, req)| self.versions.get(d).is_some_and(|v| req.matches(v)))
+            .all(|(d, req)| self.version(d).is_some_and(|v| req.matches(v)))
             && r.requires.iter().all(|(i, req)| {
-                self.provides
+                self.index
+                    .provides
                     .get(i.as_str())
-                    .is_some_and(|vs| vs.iter().any(|v| req.matches(v)))
+                    .is_some_and(|vs| vs.iter().any(|(p, v)| *p != self.x && req.matches(v)))
             })
     }
 }
@@ -95,13 +123,13 @@ pub fn drop_in<'c>(
     if rest.lost.len() > 1 {
         return None;
     }
-    let mut members: Vec<(&Component, &Release)> = Vec::with_capacity(rest.planned.len() + 1);
-    members.extend(rest.planned.iter().filter(|(c, _)| c.id != y.id).copied());
+    let mut members: Vec<(&Component, &Release)> =
+        rest.planned().filter(|(c, _)| c.id != y.id).collect();
     let cost = 1 + members.len() as u64 / 100;
     // A candidate already in the plan stays at its version, or it is a change.
-    let planned = rest.versions.get(&y.id);
+    let planned = rest.version(&y.id);
     for r in y.releases.iter().rev() {
-        if planned.is_some_and(|v| v != &r.version) || !rest.supports(r) {
+        if planned.is_some_and(|v| *v != r.version) || !rest.supports(r) {
             continue;
         }
         options.budget.spend(cost);

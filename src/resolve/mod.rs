@@ -83,8 +83,9 @@ pub struct Options {
     pub forbid: BTreeSet<Id>,
     /// Components that must be part of the plan, at a matching version.
     pub require: Vec<(Id, VersionReq)>,
-    /// Versions to try first, without insisting.
-    pub favour: BTreeMap<Id, Version>,
+    /// Versions to try first, without insisting (shared: a report resolves many times
+    /// favouring one plan).
+    pub favour: Arc<BTreeMap<Id, Version>>,
     /// Components the stack's policy does not apply to.
     pub policy_exempt: BTreeSet<Id>,
     /// Stack needs to leave out (by need name).
@@ -111,7 +112,7 @@ impl Default for Options {
             locked: BTreeMap::new(),
             forbid: BTreeSet::new(),
             require: Vec::new(),
-            favour: BTreeMap::new(),
+            favour: Arc::default(),
             policy_exempt: BTreeSet::new(),
             drop_needs: BTreeSet::new(),
             universe: None,

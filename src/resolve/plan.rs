@@ -204,28 +204,6 @@ fn attribute_needs(needs_met: &mut BTreeMap<&Id, Vec<Id>>, edges: &[Edge]) {
     needs_met.retain(|_, v| !v.is_empty());
 }
 
-/// The releases of `chosen` (component and release index) reached from a need or a
-/// required component (SPEC §4 rule 5), in the order given.
-pub(crate) fn reachable(
-    resolver: &Resolver<'_>,
-    chosen: &[(u32, u32)],
-    options: &Options,
-) -> Vec<(u32, u32)> {
-    let mut all: BTreeMap<&Id, (&Component, &Release)> = BTreeMap::new();
-    for &(ci, ri) in chosen {
-        let c = resolver.components[ci as usize];
-        if let Some(r) = c.releases.get(ri as usize) {
-            all.insert(&c.id, (c, r));
-        }
-    }
-    let reached = reach(&all, roots(resolver, &all, options).into_keys());
-    chosen
-        .iter()
-        .copied()
-        .filter(|&(ci, _)| reached.contains(&resolver.components[ci as usize].id))
-        .collect()
-}
-
 /// The members of `all` meeting a need (with the needs each meets) or required.
 fn roots<'a>(
     resolver: &Resolver<'_>,

@@ -551,7 +551,7 @@ pub(crate) fn solve(
     pinned: &BTreeMap<Id, Version>,
 ) -> Result<Resolution, ResolveError> {
     let mut chosen = match solve_once(resolver, options, keep, pinned, None)? {
-        Ok(chosen) => plan::reachable(resolver, &chosen, options),
+        Ok(chosen) => chosen,
         Err(why) => return Ok(Resolution::Unsatisfiable(why)),
     };
     // Each round takes at least one component out, so this ends.
@@ -562,7 +562,7 @@ pub(crate) fn solve(
             within[ci as usize] = true;
         }
         if let Ok(again) = solve_once(resolver, options, keep, pinned, Some(within))? {
-            chosen = plan::reachable(resolver, &again, options);
+            chosen = again;
         }
     }
     Ok(Resolution::Resolved(plan::build(

@@ -1833,7 +1833,11 @@ fn lock_in_sections(h: &mut Html, links: &Links<'_>, found: &LockIn) {
                         );
                     });
                     for &fit in &fits {
-                        h.el_text("td", &[("class", "numeric")], &a.count(fit).to_string());
+                        let n = match fit {
+                            Fit::Undecided => a.undecided(),
+                            _ => a.count(fit),
+                        };
+                        h.el_text("td", &[("class", "numeric")], &n.to_string());
                     }
                     h.el("td", &[], |h| {
                         let best = a
@@ -1846,7 +1850,7 @@ fn lock_in_sections(h: &mut Html, links: &Links<'_>, found: &LockIn) {
                                 h.lit(" ");
                                 fit_tag(h, best.fit);
                             }
-                            None if a.count(Fit::Undecided) > 0 => fit_tag(h, Fit::Undecided),
+                            None if a.undecided() > 0 => fit_tag(h, Fit::Undecided),
                             None => {
                                 h.el_text(
                                     "strong",
