@@ -300,8 +300,10 @@ pub struct LockInRow {
     pub drop_in: usize,
     pub with_changes: usize,
     pub not_viable: usize,
-    /// Candidates a bound left undecided.
+    /// Candidates a bound left undecided (listed in `alternatives`, or unexamined).
     pub undecided: usize,
+    /// Candidates the report's budget left unexamined: counted here, not listed.
+    pub unexamined: usize,
     /// No candidate gives a plan, and none is undecided.
     pub lock_in: bool,
     pub alternatives: Vec<Alternative>,
@@ -328,6 +330,7 @@ impl LockInReport {
                 with_changes: a.count(Fit::WithChanges),
                 not_viable: a.count(Fit::NotViable),
                 undecided: a.undecided(),
+                unexamined: a.unexamined,
                 lock_in: a.is_lock_in(),
                 hidden_by_policy: a.hidden_by_policy.iter().map(ToString::to_string).collect(),
                 alternatives: a.alternatives,

@@ -165,7 +165,10 @@ fn lock_property(tape: &[u8]) -> Result<(), TestCaseError> {
     };
     prop_assert_eq!(&again, &plan, "the lock did not reproduce the plan");
     let fresh = write_and_read_lock(&reg, &s, &again)?;
-    prop_assert_eq!(lock.differences(&fresh), Vec::<String>::new());
+    prop_assert_eq!(
+        lock.differences(&fresh, &BTreeMap::new()),
+        Vec::<String>::new()
+    );
 
     // Change something, and resolve with the old lock.
     let what = change(&mut t, &mut reg, &mut s);
