@@ -14,6 +14,7 @@ pub mod moved;
 pub mod outdated;
 pub mod plan;
 mod provider;
+pub mod reference;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

@@ -575,3 +575,65 @@ fn alternatives_answer_within_the_budget_with_the_rest_undecided() {
         "{text}"
     );
 }
+
+/// A reference stack may ship its lock file next to it; `validate` checks that it is the
+/// plan `resolve` gives, from the stack file as it is.
+#[test]
+fn validate_checks_reference_stack_locks() {
+    let f = fixture();
+    f.file(
+        "stacks/district.toml",
+        "[stack]\nname = \"District\"\n\n[needs]\nweb = { component = \"portal\" }\n",
+    );
+    f.run(&["resolve", "registry/stacks/district.toml", "--lock"])
+        .ok();
+    let run = f.run(&["validate", "--format", "json"]);
+    run.ok();
+    assert_eq!(run.findings(), []);
+
+    // The stack changed since: stale, with how to fix it.
+    f.edit(
+        "stacks/district.toml",
+        "name = \"District\"",
+        "name = \"District council\"",
+    );
+    let run = f.run(&["validate"]);
+    run.code(1);
+    assert!(
+        run.stdout.contains(
+            "error[stale-lock]: the lock was written from another version of stacks/district.toml"
+        ) && run.stdout.contains(
+            "help: run `stackreg resolve --lock stacks/district.toml` and commit the lock"
+        ),
+        "{}",
+        run.stdout
+    );
+    f.run(&["resolve", "registry/stacks/district.toml", "--lock"])
+        .ok();
+    f.run(&["validate"]).ok();
+
+    // A lock edited by hand into something that is not a plan. (A yanked release would do:
+    // a lock may keep one.)
+    let lock = f.registry().join("stacks/district.lock");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    std::fs::write(
+        &lock,
+        text.replace(
+            "id = \"db\"\nversion = \"2.0.0\"",
+            "id = \"db\"\nversion = \"1.0.0\"",
+        ),
+    )
+    .unwrap();
+    let v = f.run(&["validate", "--format", "json"]).json();
+    assert_eq!(
+        v["errors"][0]["message"],
+        "the lock is not a plan for the stack: portal 1.1.0 depends on db >=2, not the 1.0.0 beside it"
+    );
+
+    // A lock with no stack next to it has no place in the registry.
+    std::fs::remove_file(&lock).unwrap();
+    f.file("stacks/orphan.lock", text);
+    let v = f.run(&["validate", "--format", "json"]).json();
+    assert_eq!(v["errors"][0]["code"], "unexpected-file");
+    assert_eq!(v["errors"][0]["file"], "stacks/orphan.lock");
+}
