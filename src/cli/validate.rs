@@ -196,17 +196,17 @@ fn reference_locks(
         }
         let read = |file: &str| {
             source.read(file, MAX_FILE_SIZE).map_err(|e| {
-                Diagnostic::error(
+                Box::new(Diagnostic::error(
                     file,
                     Code::ParseError,
                     format!("could not read the file: {}", crate::error::chain(&e)),
-                )
+                ))
             })
         };
         let (lock_bytes, stack_bytes) = match (read(&lock_file), read(&stack_file)) {
             (Ok(l), Ok(s)) => (l, s),
             (Err(d), _) | (_, Err(d)) => {
-                out.push(d);
+                out.push(*d);
                 continue;
             }
         };
