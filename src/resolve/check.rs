@@ -12,7 +12,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use semver::{Version, VersionReq};
 
 use super::{Options, Resolver};
-use crate::model::{Component, Id, PolicyRule, Release};
+use crate::model::{Component, Id, Need, PolicyRule, Release};
 
 /// Why a set of releases is not a plan, in the stack's words: the first rule it breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -370,26 +370,50 @@ impl PlanGraph {
                 }
             }
         }
+        // Who meets each need, through the indexes rather than by asking every member.
+        let mut serving: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, (c, _)) in members.iter().enumerate() {
+            for cap in &c.capabilities {
+                serving.entry(cap.as_str()).or_default().push(i);
+            }
+        }
+        let mut meeting: Vec<usize> = Vec::new();
         for (name, need) in &resolver.stack.needs {
             if options.drop_needs.contains(name) {
                 continue;
             }
-            let mut meeting = members
-                .iter()
-                .enumerate()
-                .filter(|(_, (c, r))| resolver.meets_release(need, c, r))
-                .map(|(i, _)| i);
-            let Some(first) = meeting.next() else {
-                return Err(Box::new(Violation::Need { need: name.clone() }));
-            };
-            graph.roots[first] = true;
-            let mut alone = true;
-            for other in meeting {
-                graph.roots[other] = true;
-                alone = false;
+            meeting.clear();
+            match need {
+                Need::Component { id, version } => meeting.extend(
+                    by_id
+                        .get(id.as_str())
+                        .filter(|&&i| version.matches(&members[i].1.version)),
+                ),
+                Need::Interface { id, version } => meeting.extend(
+                    providing
+                        .get(id.as_str())
+                        .into_iter()
+                        .flatten()
+                        .filter(|(_, v)| version.matches(v))
+                        .map(|(i, _)| *i),
+                ),
+                Need::Capability { id } => {
+                    meeting.extend(serving.get(id.as_str()).into_iter().flatten());
+                    // A capability listed twice is still one member.
+                    meeting.dedup();
+                }
             }
-            if alone {
-                graph.sole[first] = true;
+            match meeting.as_slice() {
+                [] => return Err(Box::new(Violation::Need { need: name.clone() })),
+                [only] => {
+                    graph.roots[*only] = true;
+                    graph.sole[*only] = true;
+                }
+                all => {
+                    for &i in all {
+                        graph.roots[i] = true;
+                    }
+                }
             }
         }
         for (id, _) in &options.require {
