@@ -11,6 +11,7 @@ pub mod dropin;
 mod explain;
 pub mod lock;
 pub mod moved;
+mod narrow;
 pub mod outdated;
 pub mod plan;
 mod provider;
