@@ -53,8 +53,13 @@ fn write_and_read_lock(reg: &Registry, s: &Stack, plan: &Plan) -> Result<LockFil
 /// Changes the stack or the registry the way a council or a registry maintainer might:
 /// a need added, dropped or narrowed, the policy tightened or loosened, `[current]`
 /// edited, a release yanked, a release added. Says what it did.
-fn change(t: &mut Tape<'_>, reg: &mut Registry, s: &mut Stack) -> String {
-    let comps: Vec<Id> = reg.components.keys().cloned().collect();
+/// Mostly a component of `planned`, so that the change can touch the lock.
+fn change(t: &mut Tape<'_>, reg: &mut Registry, s: &mut Stack, planned: &[Id]) -> String {
+    let comps: Vec<Id> = if !planned.is_empty() && t.chance(70) {
+        planned.to_vec()
+    } else {
+        reg.components.keys().cloned().collect()
+    };
     let comp = comps[t.below(comps.len())].clone();
     match t.below(9) {
         0 if s.needs.len() > 1 => {
@@ -170,8 +175,12 @@ fn lock_property(tape: &[u8]) -> Result<(), TestCaseError> {
         Vec::<String>::new()
     );
 
-    // Change something, and resolve with the old lock.
-    let what = change(&mut t, &mut reg, &mut s);
+    // Change one to three things, and resolve with the old lock.
+    let planned: Vec<Id> = plan.versions().into_keys().collect();
+    let what = (0..1 + t.below(3))
+        .map(|_| change(&mut t, &mut reg, &mut s, &planned))
+        .collect::<Vec<_>>()
+        .join("; ");
     let locked = lock.versions();
     let current = s.current.clone();
     let kept: [&Assignment; 2] = [&current, &locked];
@@ -376,4 +385,59 @@ fn no_drop_in_is_missed() {
     if let Err(e) = result {
         panic!("{e}");
     }
+}
+
+/// Guards the lock property against a generator whose changes never move a locked entry
+/// (or always do): both happen, and so do locks that stay the plan exactly.
+#[test]
+fn the_changes_sometimes_move_locked_entries() {
+    let (mut moved, mut kept, mut reasons) = (0, 0, BTreeSet::new());
+    let mut rng = 0x51f1_5ee5_d00d_f00du64;
+    for _ in 0..400 {
+        let tape: Vec<u8> = (0..400)
+            .map(|_| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                (rng >> 32) as u8
+            })
+            .collect();
+        let mut t = Tape {
+            bytes: &tape,
+            at: 0,
+        };
+        let (mut reg, mut s) = random_case(&mut t);
+        let Ok(Resolution::Resolved(plan)) = Resolver::new(&reg, &s).resolve(&Options::default())
+        else {
+            continue;
+        };
+        let planned: Vec<Id> = plan.versions().into_keys().collect();
+        for _ in 0..1 + t.below(3) {
+            change(&mut t, &mut reg, &mut s, &planned);
+        }
+        let options = Options {
+            locked: plan.versions(),
+            ..Options::default()
+        };
+        let resolver = Resolver::new(&reg, &s);
+        let Ok(Resolution::Resolved(after)) = resolver.resolve(&options) else {
+            continue;
+        };
+        let changes = lock_changes(&resolver, &options, &after);
+        if changes.is_empty() {
+            kept += 1;
+        } else {
+            moved += 1;
+        }
+        reasons.extend(changes.into_iter().map(|c| {
+            c.reason
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+        }));
+    }
+    eprintln!("{moved} moved, {kept} kept; reasons begin {reasons:?}");
+    assert!(moved >= 20 && kept >= 20, "{moved} moved, {kept} kept");
+    assert!(reasons.len() >= 4, "{reasons:?}");
 }
