@@ -121,6 +121,9 @@ codes! {
     ReleaseRemoved = "release-removed",
     /// A reference stack for which no plan exists.
     StackUnresolvable = "stack-unresolvable",
+    /// A reference stack's lock file that is not the plan `resolve` gives for the stack as
+    /// it is (written from another version of it, not a plan, or not the plan).
+    StaleLock = "stale-lock",
 }
 
 impl Serialize for Code {

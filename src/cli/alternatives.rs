@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::model::Id;
 use crate::report::alternatives::{AlternativesReport, LockInReport};
 use crate::resolve::Resolver;
-use crate::resolve::alternatives::{alternatives, lock_in};
+use crate::resolve::alternatives::{Spent, alternatives_spent, lock_in};
 
 pub fn run(ctx: &Ctx, args: AlternativesArgs) -> Result<Outcome, Error> {
     let format = ctx.format("alternatives", super::formats::ALTERNATIVES)?;
@@ -18,7 +18,8 @@ pub fn run(ctx: &Ctx, args: AlternativesArgs) -> Result<Outcome, Error> {
     };
     let name = &ws.input.stack.name;
     if args.all {
-        let found = lock_in(&resolver, &plan, &options, args.ignore_policy)?;
+        let found = lock_in(&resolver, &plan, &options, args.ignore_policy);
+        spent(ctx, &found.spent);
         ctx.emit(format, &LockInReport::new(name, found))?;
         return Ok(Outcome::Success);
     }
@@ -28,13 +29,14 @@ pub fn run(ctx: &Ctx, args: AlternativesArgs) -> Result<Outcome, Error> {
         ));
     };
     let found = match Id::parse(&id) {
-        Ok(id) => alternatives(&resolver, &plan, &options, &id, args.ignore_policy)?,
+        Ok(id) => alternatives_spent(&resolver, &plan, &options, &id, args.ignore_policy),
         Err(_) => None,
     };
-    let Some(found) = found else {
+    let Some((found, used)) = found else {
         ctx.fail(&ws.not_in_plan(&id));
         return Ok(Outcome::Negative);
     };
+    spent(ctx, &used);
     ctx.emit(
         format,
         &AlternativesReport {
@@ -43,4 +45,20 @@ pub fn run(ctx: &Ctx, args: AlternativesArgs) -> Result<Outcome, Error> {
         },
     )?;
     Ok(Outcome::Success)
+}
+
+/// With `--verbose`, what the report spent of its budget; a warning when a bound left
+/// candidates undecided.
+fn spent(ctx: &Ctx, spent: &Spent) {
+    ctx.status(&format!(
+        "alternatives: {} candidates examined, {} solver steps of a budget of {}",
+        spent.examined, spent.steps, spent.budget
+    ));
+    if spent.undecided > 0 {
+        ctx.warn(&format!(
+            "{} candidate{} left undecided by the bounds on the work; --max-steps raises them",
+            spent.undecided,
+            if spent.undecided == 1 { "" } else { "s" }
+        ));
+    }
 }

@@ -448,9 +448,58 @@ impl Ctx {
         strict: bool,
         scope: registry::cache::Scope,
     ) -> Result<Loaded, Error> {
+        self.load_reading(stack, strict, scope, |_, _, _| {})
+    }
+
+    /// Like `load`, with the text of each reference stack's lock file (`stacks/<id>.lock`,
+    /// a regular file within the size limit) read from the same source.
+    pub fn load_with_reference_locks(
+        &self,
+    ) -> Result<(Loaded, std::collections::BTreeMap<crate::model::Id, String>), Error> {
+        let mut locks = std::collections::BTreeMap::new();
+        let loaded = self.load_reading(
+            None,
+            false,
+            registry::cache::Scope::Everything,
+            |source, head, origins| {
+                for id in head.stacks.keys() {
+                    let file = origins.stack(id);
+                    let Some(lock) = file.strip_suffix(".toml").map(|s| format!("{s}.lock")) else {
+                        continue;
+                    };
+                    let max = crate::model::validate::MAX_FILE_SIZE;
+                    let is_file = source
+                        .entry(&lock)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|e| e.kind == registry::EntryKind::File && e.size <= max);
+                    if let Some(text) = is_file
+                        .then(|| source.read(&lock, max).ok())
+                        .flatten()
+                        .and_then(|b| String::from_utf8(b).ok())
+                    {
+                        locks.insert(id.clone(), text);
+                    }
+                }
+            },
+        )?;
+        Ok((loaded, locks))
+    }
+
+    /// `load_scoped`, with `also` given the source and the loaded registry to read more.
+    fn load_reading(
+        &self,
+        stack: Option<StackRef<'_>>,
+        strict: bool,
+        scope: registry::cache::Scope,
+        also: impl FnOnce(&dyn Source, &registry::Registry, &registry::Origins),
+    ) -> Result<Loaded, Error> {
         let source = self.open(stack)?;
         let cache = registry::cache::IndexCache::locate().map(|c| c.scoped(scope));
-        let loaded = registry::load_cached(source.as_ref(), cache.as_ref(), |_, _, _| Vec::new())?;
+        let loaded = registry::load_cached(source.as_ref(), cache.as_ref(), |head, origins, _| {
+            also(source.as_ref(), head, origins);
+            Vec::new()
+        })?;
         if loaded.from_cache {
             self.status("registry: read from the index cache");
         }

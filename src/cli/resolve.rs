@@ -10,10 +10,13 @@ use crate::interop::cyclonedx;
 use crate::model::Date;
 use crate::registry::discover;
 use crate::report::resolve::ResolveReport;
+use std::collections::BTreeMap;
+
+use crate::model::Id;
 use crate::report::whatif::WhatIfReport;
 use crate::resolve::lock::{self, LockFile};
 use crate::resolve::whatif::{WhatIf, WhatIfOutcome};
-use crate::resolve::{Resolution, Resolver};
+use crate::resolve::{Plan, Resolution, Resolver, lock_changes};
 
 pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
     if !args.upgrade.is_empty() || !args.with.is_empty() || !args.without.is_empty() {
@@ -29,7 +32,8 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
     let registry = &ws.loaded.registry;
     let existing = ws.lock()?;
     let options = ws.options(ctx.global.max_steps)?;
-    let resolution = Resolver::new(registry, &ws.input.stack).resolve(&options)?;
+    let resolver = Resolver::new(registry, &ws.input.stack);
+    let resolution = resolver.resolve(&options)?;
     let plan = match &resolution {
         Resolution::Resolved(plan) => plan,
         Resolution::Unsatisfiable(why) => {
@@ -45,6 +49,11 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
             return Ok(Outcome::Negative);
         }
     };
+    let moved = if existing.is_some() {
+        lock_changes(&resolver, &options, plan)
+    } else {
+        Vec::new()
+    };
     if format == Format::Cyclonedx {
         let serial = match args.serial_number {
             true => Some(cyclonedx::random_serial_number().map_err(Error::Output)?),
@@ -53,7 +62,8 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
         let bom = cyclonedx::bom(registry, &ws.input.stack, plan, serial);
         ctx.print(&crate::report::json(&bom))?;
     } else {
-        let report = ResolveReport::resolved(registry, &ws.input.stack, plan, Date::today());
+        let report = ResolveReport::resolved(registry, &ws.input.stack, plan, Date::today())
+            .with_lock_changes(moved.clone());
         ctx.emit(format, &report)?;
     }
     if !args.locked && !args.lock {
@@ -82,6 +92,12 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
             ));
             return Ok(Outcome::Negative);
         };
+        let mut why: BTreeMap<Id, String> =
+            moved.into_iter().map(|c| (c.component, c.reason)).collect();
+        for r in &plan.releases {
+            why.entry(r.component.clone())
+                .or_insert_with(|| needed_for(plan, &r.component));
+        }
         let mut differences = Vec::new();
         if !same_registry(
             &ctx.cwd,
@@ -94,7 +110,7 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
                 old.registry.source, registry.source.source
             ));
         }
-        differences.extend(old.differences(&fresh));
+        differences.extend(old.differences(&fresh, &why));
         if !differences.is_empty() {
             let mut message = format!("{} is stale:", lock_path.display());
             for d in &differences {
@@ -222,4 +238,21 @@ fn relative_path(from: &Path, to: &Path) -> String {
     } else {
         parts.join("/")
     }
+}
+
+/// Why a planned component is there: the needs it meets, else what requires it.
+fn needed_for(plan: &Plan, id: &Id) -> String {
+    let Some(r) = plan.get(id.as_str()) else {
+        return String::new();
+    };
+    if !r.needs.is_empty() {
+        let needs: Vec<String> = r.needs.iter().map(|n| format!("`{n}`")).collect();
+        return format!("it meets need {}", needs.join(", "));
+    }
+    let mut by: Vec<String> = plan
+        .required_by(id.as_str())
+        .map(|e| format!("{} {}", e.from, e.from_version))
+        .collect();
+    by.dedup();
+    format!("{} needs it", by.join(", "))
 }

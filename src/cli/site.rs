@@ -4,13 +4,26 @@ use super::args::SiteArgs;
 use super::{Ctx, Outcome, stack};
 use crate::error::Error;
 use crate::resolve::Resolution;
+use crate::resolve::lock::LockFile;
 use crate::site::{self, Settings, StackInput, StackOrigin};
 
 pub fn run(ctx: &Ctx, args: SiteArgs) -> Result<Outcome, Error> {
     ctx.format("site", super::formats::SITE)?;
-    let loaded = ctx.load(None, false)?;
+    let (loaded, locks) = ctx.load_with_reference_locks()?;
     let registry = &loaded.registry;
     let mut stacks = site::reference_stacks(registry);
+    // A reference stack's lock file is read as `resolve` reads it.
+    for s in &mut stacks {
+        if let Some(text) = locks.get(&s.slug) {
+            match LockFile::parse(text) {
+                Ok(lock) => s.options.locked = lock.versions(),
+                Err(e) => ctx.warn(&format!(
+                    "the lock file of {} is not readable ({}); its page shows the plan without it",
+                    s.stack.name, e.message
+                )),
+            }
+        }
+    }
     for path in &args.stack {
         let (input, options) = stack::read_against(ctx, path, registry)?;
         if stacks.iter().any(|s| s.stack == input.stack) {

@@ -196,9 +196,14 @@ impl Workspace {
 
     /// Resolution options from the lock file and the environment.
     pub fn options(&self, max_steps: Option<u64>) -> Result<Options, Error> {
-        let locked = self.lock()?.map(|l| l.versions()).unwrap_or_default();
+        let lock = self.lock()?;
+        let lock_fits_stack = lock
+            .as_ref()
+            .is_some_and(|l| l.stack_hash == crate::resolve::lock::stack_hash(&self.input.bytes));
+        let locked = lock.map(|l| l.versions()).unwrap_or_default();
         Ok(Options {
             locked,
+            lock_fits_stack,
             max_steps: max_steps.unwrap_or(DEFAULT_MAX_STEPS),
             ..Options::default()
         })

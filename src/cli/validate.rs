@@ -43,6 +43,10 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
                 Ok(found) => more.extend(found),
                 Err(e) => gave_up = Some(e),
             }
+            match reference_locks(source.as_ref(), head, origins, &options) {
+                Ok(found) => more.extend(found),
+                Err(e) => gave_up = gave_up.take().or(Some(e)),
+            }
         }
         more
     })?;
@@ -197,4 +201,66 @@ fn check_outside(
     let stem = path.file_stem().and_then(|s| s.to_str());
     let found = cross::check_file(registry, shown, stem, kind, &text);
     (found, Some(text))
+}
+
+/// The findings on the lock files of the registry's reference stacks (`stacks/<id>.lock`
+/// next to `stacks/<id>.toml`). A lock that is not a regular file, or too large, is
+/// already a finding of the registry walk.
+fn reference_locks(
+    source: &dyn registry::Source,
+    head: &registry::Registry,
+    origins: &registry::Origins,
+    options: &crate::resolve::Options,
+) -> Result<Vec<Diagnostic>, crate::resolve::ResolveError> {
+    let mut out = Vec::new();
+    for (id, stack) in &head.stacks {
+        let stack_file = origins.stack(id);
+        let Some(lock_file) = stack_file
+            .strip_suffix(".toml")
+            .map(|stem| format!("{stem}.lock"))
+        else {
+            continue;
+        };
+        let is_file = source
+            .entry(&lock_file)
+            .ok()
+            .flatten()
+            .is_some_and(|e| e.kind == registry::EntryKind::File && e.size <= MAX_FILE_SIZE);
+        if !is_file {
+            continue;
+        }
+        let read = |file: &str| {
+            source.read(file, MAX_FILE_SIZE).map_err(|e| {
+                Box::new(Diagnostic::error(
+                    file,
+                    Code::ParseError,
+                    format!("could not read the file: {}", crate::error::chain(&e)),
+                ))
+            })
+        };
+        let (lock_bytes, stack_bytes) = match (read(&lock_file), read(&stack_file)) {
+            (Ok(l), Ok(s)) => (l, s),
+            (Err(d), _) | (_, Err(d)) => {
+                out.push(*d);
+                continue;
+            }
+        };
+        let lock_text = match check::decode(&lock_file, &lock_bytes) {
+            Ok(t) => t,
+            Err(d) => {
+                out.push(*d);
+                continue;
+            }
+        };
+        out.extend(crate::resolve::reference::check_lock(
+            head,
+            stack,
+            &stack_file,
+            &stack_bytes,
+            &lock_file,
+            lock_text,
+            options,
+        )?);
+    }
+    Ok(out)
 }

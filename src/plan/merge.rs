@@ -368,7 +368,7 @@ fn verdict(
     y: &Id,
     file: &str,
 ) -> Result<Verdict, ResolveError> {
-    let Some(found) = alternatives(resolver, plan, options, x, false)? else {
+    let Some(found) = alternatives(resolver, plan, options, x, false) else {
         return Ok(Verdict {
             fit: Fit::NotViable,
             changes: Vec::new(),

@@ -99,10 +99,13 @@ pub fn renewals(
         if ends.is_empty() {
             continue;
         }
-        let found = alternatives(resolver, plan, options, &p.component, false)?;
+        let found = alternatives(resolver, plan, options, &p.component, false);
         let (counts, open) = match &found {
             Some(a) => {
-                let viable = a.alternatives.iter().filter(|x| x.fit != Fit::NotViable);
+                let viable = a
+                    .alternatives
+                    .iter()
+                    .filter(|x| matches!(x.fit, Fit::DropIn | Fit::WithChanges));
                 let open = viable
                     .clone()
                     .find(|x| {

@@ -303,8 +303,30 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, HashMap<String, String
             )]));
             continue;
         }
-        for entry in source.list(folder)? {
+        let entries = source.list(folder)?;
+        for entry in &entries {
             let path = format!("{folder}/{}", entry.name);
+            // A reference stack's lock file sits next to it (`validate` checks it).
+            if folder == "stacks"
+                && entry.kind == EntryKind::File
+                && let Some(stem) = entry.name.strip_suffix(".lock")
+            {
+                let stack = format!("{stem}.toml");
+                if !entries
+                    .iter()
+                    .any(|e| e.name == stack && e.kind == EntryKind::File)
+                {
+                    jobs.push(Job::Findings(vec![
+                        Diagnostic::error(
+                            &path,
+                            Code::UnexpectedFile,
+                            format!("a lock file with no stack file next to it (expected {folder}/{stack})"),
+                        )
+                        .with_hint("delete it, or put the stack it was written from next to it"),
+                    ]));
+                }
+                continue;
+            }
             let Some(stem) = entry
                 .name
                 .strip_suffix(".toml")
@@ -318,7 +340,7 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, HashMap<String, String
                 continue;
             };
             let mut found = Vec::new();
-            let Some(text) = read_entry(source, folder, &entry, &mut found)? else {
+            let Some(text) = read_entry(source, folder, entry, &mut found)? else {
                 jobs.push(Job::Findings(found));
                 continue;
             };

@@ -114,6 +114,7 @@ impl AlternativesReport {
             (Fit::DropIn, "Drop-in"),
             (Fit::WithChanges, "With changes"),
             (Fit::NotViable, "Not viable"),
+            (Fit::Undecided, "Undecided"),
         ]
         .into_iter()
         .map(|(fit, title)| {
@@ -131,7 +132,7 @@ impl AlternativesReport {
 
     fn rows(fit: Fit, items: &[&Alternative]) -> (Vec<&'static str>, Vec<Vec<String>>) {
         match fit {
-            Fit::NotViable => (
+            Fit::NotViable | Fit::Undecided => (
                 vec!["component", "reason"],
                 items
                     .iter()
@@ -308,7 +309,7 @@ impl fmt::Display for AlternativesReport {
             writeln!(f, "\n{title}:")?;
             for a in items {
                 let mut head = match fit {
-                    Fit::NotViable => a.component.to_string(),
+                    Fit::NotViable | Fit::Undecided => a.component.to_string(),
                     _ => format!("{} {}", a.component, version(a)),
                 };
                 if let Some(rule) = &a.excluded_by {
@@ -320,7 +321,12 @@ impl fmt::Display for AlternativesReport {
                     lines.push(format!("changes: {}", changes_text(a)));
                 }
                 if let Some(reason) = &a.reason {
-                    lines.push(format!("why not: {reason}"));
+                    let label = if fit == Fit::Undecided {
+                        "undecided"
+                    } else {
+                        "why not"
+                    };
+                    lines.push(format!("{label}: {reason}"));
                 }
                 if !a.covers.is_empty() || !a.missing.is_empty() {
                     lines.push(format!("interfaces: {}", covers_text(a)));
@@ -349,7 +355,11 @@ pub struct LockInRow {
     pub drop_in: usize,
     pub with_changes: usize,
     pub not_viable: usize,
-    /// No candidate gives a plan.
+    /// Candidates a bound left undecided (listed in `alternatives`, or unexamined).
+    pub undecided: usize,
+    /// Candidates the report's budget left unexamined: counted here, not listed.
+    pub unexamined: usize,
+    /// No candidate gives a plan, and none is undecided.
     pub lock_in: bool,
     pub alternatives: Vec<Alternative>,
     pub hidden_by_policy: Vec<String>,
@@ -374,6 +384,8 @@ impl LockInReport {
                 drop_in: a.count(Fit::DropIn),
                 with_changes: a.count(Fit::WithChanges),
                 not_viable: a.count(Fit::NotViable),
+                undecided: a.undecided(),
+                unexamined: a.unexamined,
                 lock_in: a.is_lock_in(),
                 hidden_by_policy: a.hidden_by_policy.iter().map(ToString::to_string).collect(),
                 alternatives: a.alternatives,
@@ -391,36 +403,56 @@ impl LockInReport {
         self.components.iter().filter(|c| c.lock_in).collect()
     }
 
+    /// Whether any candidate is undecided (the table then counts them in a column).
+    fn any_undecided(&self) -> bool {
+        self.components.iter().any(|c| c.undecided > 0)
+    }
+
     fn rows(&self) -> Vec<Vec<String>> {
+        let undecided = self.any_undecided();
         self.components
             .iter()
             .map(|c| {
                 let best = c
                     .alternatives
                     .iter()
-                    .find(|a| a.fit != Fit::NotViable)
-                    .map(|a| format!("{} ({})", a.component, a.fit.as_str()))
-                    .unwrap_or_else(|| "-".into());
-                vec![
+                    .find(|a| matches!(a.fit, Fit::DropIn | Fit::WithChanges))
+                    .map(|a| format!("{} ({})", a.component, a.fit.as_str()));
+                let mut row = vec![
                     c.component.clone(),
                     c.version.clone(),
                     c.drop_in.to_string(),
                     c.with_changes.to_string(),
                     c.not_viable.to_string(),
-                    if c.lock_in { "LOCK-IN".into() } else { best },
-                ]
+                ];
+                if undecided {
+                    row.push(c.undecided.to_string());
+                }
+                row.push(match best {
+                    Some(best) => best,
+                    None if c.lock_in => "LOCK-IN".into(),
+                    None if c.undecided > 0 => "UNDECIDED".into(),
+                    None => "-".into(),
+                });
+                row
             })
             .collect()
     }
 
-    const HEADER: [&'static str; 6] = [
-        "component",
-        "version",
-        "drop-in",
-        "with changes",
-        "not viable",
-        "best alternative",
-    ];
+    fn header(&self) -> Vec<&'static str> {
+        let mut header = vec![
+            "component",
+            "version",
+            "drop-in",
+            "with changes",
+            "not viable",
+        ];
+        if self.any_undecided() {
+            header.push("undecided");
+        }
+        header.push("best alternative");
+        header
+    }
 
     fn supply_rows(&self) -> Vec<Vec<String>> {
         self.single_supply
@@ -437,23 +469,45 @@ impl LockInReport {
 
     fn summary(&self) -> String {
         let risks = self.risks();
-        if risks.is_empty() {
+        let undecided: Vec<&str> = self
+            .components
+            .iter()
+            .filter(|c| c.undecided > 0 && c.drop_in + c.with_changes == 0)
+            .map(|c| c.component.as_str())
+            .collect();
+        let mut out = if risks.is_empty() && undecided.is_empty() {
             format!(
                 "every one of the {} components has a viable alternative",
                 self.components.len()
             )
         } else {
             format!(
-                "{} of {} components have no viable alternative: {}",
+                "{} of {} components have no viable alternative{}",
                 risks.len(),
                 self.components.len(),
-                risks
-                    .iter()
-                    .map(|r| r.component.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                if risks.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ": {}",
+                        risks
+                            .iter()
+                            .map(|r| r.component.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
             )
+        };
+        if !undecided.is_empty() {
+            out.push_str(&format!(
+                "; {} {} only undecided candidates (a bound on the work stopped it): {}",
+                undecided.len(),
+                if undecided.len() == 1 { "has" } else { "have" },
+                undecided.join(", ")
+            ));
         }
+        out
     }
 
     /// One row per component of the plan.
@@ -493,7 +547,7 @@ impl LockInReport {
             super::md(&self.stack),
             super::md(&self.summary())
         );
-        out.push_str(&super::md_table(&Self::HEADER, self.rows()));
+        out.push_str(&super::md_table(&self.header(), self.rows()));
         if !self.single_supply.is_empty() {
             out.push_str("\n#### Single points of supply\n\nInterfaces the plan uses that only one component in the registry provides.\n\n");
             out.push_str(&super::md_table(
@@ -513,7 +567,12 @@ impl fmt::Display for LockInReport {
             escape(&self.stack),
             escape(&self.summary())
         )?;
-        f.write_str(&super::table_fitted(&Self::HEADER, self.rows(), &[5]))?;
+        let header = self.header();
+        f.write_str(&super::table_fitted(
+            &header,
+            self.rows(),
+            &[header.len() - 1],
+        ))?;
         if !self.single_supply.is_empty() {
             writeln!(
                 f,

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::model::{Date, Lifecycle, Stack};
 use crate::registry::{Registry, SourceInfo};
-use crate::resolve::{ExplainNode, Explanation, Plan};
+use crate::resolve::{ExplainNode, Explanation, LockChange, Plan};
 use crate::text::escape;
 
 /// Where the registry came from, as reported.
@@ -59,6 +59,10 @@ pub struct ResolveReport {
     pub plan: Vec<PlanRow>,
     /// Differences from `[current]` (empty when the stack has no `[current]`).
     pub changes: Vec<Change>,
+    /// Locked components the plan leaves out or moves, each with why (empty without a
+    /// lock file, or when the plan is the lock's).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lock_changes: Vec<LockChange>,
     pub warnings: Vec<String>,
     /// Why no plan exists (only when unsatisfiable).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,6 +103,7 @@ impl ResolveReport {
             registry: (&registry.source).into(),
             plan: rows,
             changes: changes(stack, plan),
+            lock_changes: Vec::new(),
             warnings: warnings(registry, stack, plan, today),
             explanation: None,
             conflict: None,
@@ -112,10 +117,28 @@ impl ResolveReport {
             registry: (&registry.source).into(),
             plan: Vec::new(),
             changes: Vec::new(),
+            lock_changes: Vec::new(),
             warnings: Vec::new(),
             explanation: Some(why.text()),
             conflict: Some(why.clone()),
         }
+    }
+
+    /// The report, with what moved from the lock file.
+    pub fn with_lock_changes(mut self, changes: Vec<LockChange>) -> ResolveReport {
+        self.lock_changes = changes;
+        self
+    }
+
+    /// One line per locked component that moved: `x 1.0.0 → 2.0.0: why`.
+    fn lock_lines(&self) -> Vec<String> {
+        self.lock_changes
+            .iter()
+            .map(|c| match &c.to {
+                Some(to) => format!("{} {} → {to}: {}", c.component, c.from, c.reason),
+                None => format!("{} {} removed: {}", c.component, c.from, c.reason),
+            })
+            .collect()
     }
 
     fn rows(&self) -> Vec<Vec<String>> {
@@ -235,6 +258,13 @@ impl ResolveReport {
                 super::md(c.from.as_deref().unwrap_or_default())
             ));
         }
+        let moved = self.lock_lines();
+        if !moved.is_empty() {
+            out.push_str("\n**Changed from the lock file**\n\n");
+            for line in moved {
+                out.push_str(&format!("- {}\n", super::md(&line)));
+            }
+        }
         if !self.warnings.is_empty() {
             out.push_str("\n**Warnings**\n\n");
             for w in &self.warnings {
@@ -299,6 +329,13 @@ impl fmt::Display for ResolveReport {
                 escape(&c.component),
                 escape(c.from.as_deref().unwrap_or_default())
             )?;
+        }
+        let moved = self.lock_lines();
+        if !moved.is_empty() {
+            writeln!(f, "\nchanged from the lock file:")?;
+            for line in moved {
+                writeln!(f, "  {}", escape(&line))?;
+            }
         }
         if !self.warnings.is_empty() {
             writeln!(f, "\nwarnings:")?;

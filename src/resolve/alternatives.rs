@@ -1,15 +1,38 @@
 //! Swap-in alternatives (SPEC §5): for a component of a plan, every other component that
-//! could take its place, each re-resolved with the component forbidden and the candidate
-//! required, and classified drop-in, with-changes or not-viable. Over a whole plan this
-//! gives the lock-in report.
+//! could take its place, classified drop-in (checked directly, release by release: see
+//! `dropin`), with-changes or not-viable (the stack resolved again with the component
+//! forbidden and the candidate required), or undecided when a bound stopped the work.
+//! Over a whole plan this gives the lock-in report.
+//!
+//! The work is bounded as a whole: every resolution by `max_steps`, and the report by
+//! `ALTERNATIVES_STEPS_FACTOR` times as many steps in all. Candidates are examined in
+//! fixed batches (in parallel within a batch), and the steps each spends are its own, so
+//! the same inputs give the same answer, down to which candidates the budget left out.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use semver::{Version, VersionReq};
 use serde::Serialize;
 
-use super::{Edge, EdgeKind, Options, Plan, Resolution, ResolveError, Resolver};
+use super::dropin::{PlanIndex, Rest, drop_in};
+use super::narrow::{first_choice, neighbourhood};
+use super::{Budget, Edge, EdgeKind, Options, Plan, Resolution, Resolver};
 use crate::model::{Component, Date, Id, Kind, Lifecycle, Need, PolicyRule, Release, Stack};
+
+/// The budget of solver steps of one `alternatives` report (one component, or a whole
+/// plan's lock-in report), as a multiple of the bound on one resolution.
+pub const ALTERNATIVES_STEPS_FACTOR: u64 = 500;
+
+/// How many candidates are examined together, in parallel, between two looks at the
+/// budget. Fixed, so that where the budget runs out does not depend on the machine.
+const BATCH: usize = 16;
+
+/// What answering one candidate costs beyond its solver steps, in steps, and what each
+/// change it lists costs: so that the budget bounds how much a report holds (memory), not
+/// only how long its resolutions run.
+const CANDIDATE_STEPS: u64 = 100;
+const CHANGE_STEPS: u64 = 20;
 
 /// How a candidate fits in place of the component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -22,6 +45,8 @@ pub enum Fit {
     WithChanges,
     /// No plan exists.
     NotViable,
+    /// A bound stopped the work before an answer (`bound` says which).
+    Undecided,
 }
 
 impl Fit {
@@ -30,8 +55,19 @@ impl Fit {
             Fit::DropIn => "drop-in",
             Fit::WithChanges => "with-changes",
             Fit::NotViable => "not-viable",
+            Fit::Undecided => "undecided",
         }
     }
+}
+
+/// The bound that left a candidate undecided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bound {
+    /// Its own resolution gave up (`max_steps` for one resolution).
+    Resolution,
+    /// The report's budget ran out before it was examined.
+    Budget,
 }
 
 /// One component's change between two plans; `from`/`to` are `None` when it is added or
@@ -107,8 +143,11 @@ pub struct Alternative {
     pub covers: Vec<Id>,
     /// Those it does not.
     pub missing: Vec<Id>,
-    /// Why there is no plan, for `not-viable`.
+    /// Why there is no plan, for `not-viable`; what stopped the work, for `undecided`.
     pub reason: Option<String>,
+    /// For `undecided`, the bound that stopped the work.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
     /// The policy rule that excludes the candidate (shown only with `--ignore-policy`).
     pub excluded_by: Option<PolicyRule>,
     pub differences: Differences,
@@ -133,6 +172,9 @@ pub struct Alternatives {
     #[serde(serialize_with = "ser_version")]
     pub version: Version,
     pub alternatives: Vec<Alternative>,
+    /// Candidates the report's budget left unexamined, counted but not listed (a lock-in
+    /// report lists none of them; one component's report lists each as undecided).
+    pub unexamined: usize,
     /// What the rest of the plan uses from the component.
     pub uses: Vec<UsedInterface>,
     /// Candidates the stack's policy excludes (listed only with `--ignore-policy`).
@@ -144,10 +186,28 @@ impl Alternatives {
         self.alternatives.iter().filter(|a| a.fit == fit).count()
     }
 
-    /// No candidate gives a plan.
-    pub fn is_lock_in(&self) -> bool {
-        self.count(Fit::DropIn) + self.count(Fit::WithChanges) == 0
+    /// Candidates left undecided, listed or not.
+    pub fn undecided(&self) -> usize {
+        self.count(Fit::Undecided) + self.unexamined
     }
+
+    /// No candidate gives a plan, and none is undecided.
+    pub fn is_lock_in(&self) -> bool {
+        self.count(Fit::DropIn) + self.count(Fit::WithChanges) + self.undecided() == 0
+    }
+}
+
+/// What a report spent, and could have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Spent {
+    /// Solver steps (and drop-in checks, one step per hundred members each).
+    pub steps: u64,
+    /// The report's budget.
+    pub budget: u64,
+    /// Candidates examined (not hidden by the policy).
+    pub examined: usize,
+    /// Candidates left undecided.
+    pub undecided: usize,
 }
 
 /// Every other component that shares a capability with `x` or provides an interface that
@@ -262,479 +322,431 @@ fn changes(old: &Plan, new: &Plan, x: &Id, y: &Id) -> Vec<Change> {
         .collect()
 }
 
-/// The alternatives to `x` in `plan`. With `ignore_policy`, candidates the policy excludes
-/// are included (and exempted from it while resolving), marked with the rule.
+/// The alternatives to `x` in `plan`, or `None` when `x` is not in it. With
+/// `ignore_policy`, candidates the policy excludes are included (and exempted from it
+/// while resolving), marked with the rule.
 pub fn alternatives(
     resolver: &Resolver<'_>,
     plan: &Plan,
     base: &Options,
     x: &Id,
     ignore_policy: bool,
-) -> Result<Option<Alternatives>, ResolveError> {
-    let Some(planned) = plan.get(x.as_str()) else {
-        return Ok(None);
-    };
-    let Some(xc) = resolver.registry.components.get(x) else {
-        return Ok(None);
-    };
-    let Some(xr) = xc.release(&planned.version) else {
-        return Ok(None);
-    };
-    let stack = resolver.stack;
-    let used = uses(plan, stack, x, xr);
-    // The command's budget of solver steps counts per component replaced: a lock-in
-    // report resolves once or twice per candidate of every component of the plan.
-    let base = &Options {
-        budget: super::Budget::default(),
-        ..base.clone()
-    };
-    // Needs that name the component itself: the candidate takes their place.
-    let dropped: BTreeSet<Id> = stack
-        .needs
-        .iter()
-        .filter(|(_, n)| matches!(n, Need::Component { id, .. } if id == x))
-        .map(|(name, _)| name.clone())
-        .collect();
-    let mut favour = plan.versions();
-    favour.remove(x);
-    // Versions a plan may keep even if yanked: `[current]` and the lock file.
-    let mut keep = stack.current.clone();
-    keep.extend(base.locked.clone());
-    keep.remove(x);
-    let rest = Rest::new(resolver.registry, &favour, x);
+) -> Option<Alternatives> {
+    alternatives_spent(resolver, plan, base, x, ignore_policy).map(|(a, _)| a)
+}
 
-    // If the stack has no plan without X at all, no candidate can give one (requiring the
-    // candidate only adds to the problem): one resolution answers for all of them, except
-    // candidates exempted from the policy, which may bring what the policy kept out.
-    let without = if base.exhaustive {
-        None
-    } else {
-        let mut options = base.clone();
-        options.forbid.insert(x.clone());
-        options.drop_needs.extend(dropped.iter().cloned());
-        options.favour = favour.clone();
-        options.outline = true;
-        let mut narrow = options.clone();
-        narrow.universe = Some(neighbourhood(resolver, &rest, xc, None));
-        match resolver.resolve_with(&narrow, &keep)? {
-            Resolution::Resolved(_) => None,
-            Resolution::Unsatisfiable(_) => match resolver.resolve_with(&options, &keep)? {
-                Resolution::Resolved(_) => None,
-                Resolution::Unsatisfiable(why) => Some(why.one_line()),
-            },
-        }
-    };
+/// `alternatives`, with what the work spent.
+pub fn alternatives_spent(
+    resolver: &Resolver<'_>,
+    plan: &Plan,
+    base: &Options,
+    x: &Id,
+    ignore_policy: bool,
+) -> Option<(Alternatives, Spent)> {
+    let (mut found, spent) = report(resolver, plan, base, &[x], ignore_policy, true);
+    found.pop().map(|a| (a, spent))
+}
 
-    // Each candidate is one resolution of its own: they run in parallel, and are taken
-    // in candidate order, so the answer (and the first error) is the same.
-    let each = |y: &&Component| -> Result<Result<Alternative, Id>, ResolveError> {
-        let y = *y;
-        let rule = stack.policy.check(y);
-        if rule.is_some() && !ignore_policy {
-            return Ok(Err(y.id.clone()));
-        }
-        if let (Some(reason), None) = (&without, &rule) {
-            return Ok(Ok(not_viable(xc, xr, y, &used, reason.clone(), None)));
-        }
-        let mut options = base.clone();
-        options.forbid.insert(x.clone());
-        options.require.push((y.id.clone(), VersionReq::STAR));
-        options.drop_needs.extend(dropped.iter().cloned());
-        options.favour = favour.clone();
-        options.outline = true;
-        if rule.is_some() {
-            options.policy_exempt.insert(y.id.clone());
-        }
-        // A drop-in is the old plan minus X plus one release of Y: when such a plan holds,
-        // it is the answer, and checking it is far cheaper than solving again.
-        let first = first_choice(y, &rest, &keep);
-        let fast = match first {
-            Some(r) if !base.exhaustive && drop_in(resolver, &options, &keep, &rest, y, r) => {
-                Some(r.version.clone())
+/// What replacing one component of a plan involves, worked out once for all its
+/// candidates.
+struct Replace<'a> {
+    x: &'a Component,
+    xr: &'a Release,
+    version: Version,
+    used: Vec<UsedInterface>,
+    candidates: Vec<&'a Component>,
+    /// What examining the candidates needs: left out when the budget is already spent.
+    work: Option<Work<'a>>,
+}
+
+/// What examining the candidates for one component needs.
+struct Work<'a> {
+    /// Needs that name the component itself: the candidate takes their place.
+    dropped: BTreeSet<Id>,
+    /// The plan's versions, favoured (the component's too: it is forbidden).
+    favour: Arc<BTreeMap<Id, Version>>,
+    /// What `[current]` and the lock hold, less the component.
+    keep: BTreeMap<Id, Version>,
+    rest: Rest<'a>,
+}
+
+impl<'a> Replace<'a> {
+    /// What replacing `x` involves; with `index`, also what examining its candidates
+    /// needs.
+    fn new(
+        resolver: &Resolver<'a>,
+        plan: &Plan,
+        base: &Options,
+        x: &Id,
+        index: Option<(&'a PlanIndex<'a>, &Arc<BTreeMap<Id, Version>>)>,
+    ) -> Option<Self> {
+        let planned = plan.get(x.as_str())?;
+        let xc = resolver.registry.components.get(x)?;
+        let xr = xc.release(&planned.version)?;
+        let stack = resolver.stack;
+        let work = index.map(|(index, favour)| {
+            let mut keep = resolver.kept(base);
+            keep.remove(x);
+            Work {
+                dropped: stack
+                    .needs
+                    .iter()
+                    .filter(|(_, n)| matches!(n, Need::Component { id, .. } if id == x))
+                    .map(|(name, _)| name.clone())
+                    .collect(),
+                favour: Arc::clone(favour),
+                keep,
+                rest: Rest::new(index, &xc.id),
             }
+        });
+        Some(Replace {
+            x: xc,
+            xr,
+            version: planned.version.clone(),
+            used: uses(plan, stack, x, xr),
+            candidates: candidates(resolver, xc, xr),
+            work,
+        })
+    }
+
+    /// The options of a resolution without the component (requiring `y`, if given), with
+    /// a budget of its own.
+    fn options(
+        &self,
+        work: &Work<'_>,
+        base: &Options,
+        y: Option<&Component>,
+        exempt: bool,
+    ) -> Options {
+        let mut options = Options {
+            // Kept versions come as `keep`; the lock is not resolved again.
+            locked: BTreeMap::new(),
+            lock_fits_stack: false,
+            forbid: base.forbid.clone(),
+            require: base.require.clone(),
+            favour: Arc::clone(&work.favour),
+            policy_exempt: base.policy_exempt.clone(),
+            drop_needs: base.drop_needs.clone(),
+            universe: base.universe.clone(),
+            max_steps: base.max_steps,
+            budget: Budget::default(),
+            outline: true,
+            exhaustive: base.exhaustive,
+        };
+        options.forbid.insert(self.x.id.clone());
+        options.drop_needs.extend(work.dropped.iter().cloned());
+        if let Some(y) = y {
+            options.require.push((y.id.clone(), VersionReq::STAR));
+            if exempt {
+                options.policy_exempt.insert(y.id.clone());
+            }
+        }
+        options
+    }
+
+    /// The answer for a candidate with no plan, or none found: its newest release, and the
+    /// interfaces its best release covers.
+    fn without_plan(
+        &self,
+        y: &Component,
+        fit: Fit,
+        reason: String,
+        bound: Option<Bound>,
+        rule: Option<PolicyRule>,
+    ) -> Alternative {
+        let yr = y.latest();
+        let best = y
+            .releases
+            .iter()
+            .rev()
+            .filter(|r| !r.is_yanked())
+            .max_by_key(|r| self.used.iter().filter(|u| covers(r, u)).count());
+        let (covers, missing) = split_covers(&self.used, best.or(yr));
+        Alternative {
+            component: y.id.clone(),
+            version: yr.map(|r| r.version.clone()),
+            fit,
+            changes: Vec::new(),
+            covers,
+            missing,
+            reason: Some(reason),
+            bound,
+            excluded_by: rule,
+            differences: differences(self.x, self.xr, y, yr),
+        }
+    }
+
+    /// The answer for a candidate that gives a plan, at release `yr`.
+    fn with_plan(
+        &self,
+        y: &Component,
+        yr: Option<&Release>,
+        changes: Vec<Change>,
+        rule: Option<PolicyRule>,
+    ) -> Alternative {
+        let (covers, missing) = split_covers(&self.used, yr);
+        Alternative {
+            component: y.id.clone(),
+            version: yr.map(|r| r.version.clone()),
+            fit: if changes.is_empty() {
+                Fit::DropIn
+            } else {
+                Fit::WithChanges
+            },
+            changes,
+            covers,
+            missing,
+            reason: None,
+            bound: None,
+            excluded_by: rule,
+            differences: differences(self.x, self.xr, y, yr),
+        }
+    }
+
+    /// Whether the stack has a plan at all without the component: `Some(reason)` when it
+    /// has none, so that no candidate can give one (requiring a candidate only adds to the
+    /// problem) — one resolution answers for all of them, except candidates exempted from
+    /// the policy, which may bring what the policy kept out. `None` when it has one, or
+    /// when the resolution gave up. With the steps spent.
+    fn without(
+        &self,
+        work: &Work<'_>,
+        resolver: &Resolver<'_>,
+        base: &Options,
+    ) -> (Option<String>, u64) {
+        let options = self.options(work, base, None, false);
+        let mut narrow = options.clone();
+        narrow.universe = Some(neighbourhood(resolver, &work.rest, self.x, None));
+        let answer = match resolver.resolve_with(&narrow, &work.keep) {
+            Ok(Resolution::Unsatisfiable(_)) => match resolver.resolve_with(&options, &work.keep) {
+                Ok(Resolution::Unsatisfiable(why)) => Some(why.one_line()),
+                _ => None,
+            },
             _ => None,
         };
-        if let Some(v) = fast {
-            let yr = y.release(&v);
-            let (covers, missing) = split_covers(&used, yr);
-            return Ok(Ok(Alternative {
-                component: y.id.clone(),
-                version: Some(v),
-                fit: Fit::DropIn,
-                changes: Vec::new(),
-                covers,
-                missing,
-                reason: None,
-                excluded_by: rule,
-                differences: differences(xc, xr, y, yr),
-            }));
+        (
+            answer,
+            narrow.budget.spent().saturating_add(options.budget.spent()),
+        )
+    }
+
+    /// The answer for candidate `y` (or `Err` with its id when the policy hides it), with
+    /// the steps spent. `without` is `Some(reason)` when the stack has no plan without the
+    /// component.
+    #[allow(clippy::too_many_arguments)]
+    fn examine(
+        &self,
+        work: &Work<'_>,
+        resolver: &Resolver<'_>,
+        plan: &Plan,
+        base: &Options,
+        without: Option<&str>,
+        y: &Component,
+        ignore_policy: bool,
+    ) -> (Result<Alternative, Id>, u64) {
+        let rule = resolver.stack.policy.check(y);
+        if rule.is_some() && !ignore_policy {
+            return (Err(y.id.clone()), 0);
         }
-        // Most other answers need only the plan, the candidate and what the candidate
-        // brings: try that small problem first; only a miss needs the whole registry.
+        if let (Some(reason), None) = (without, &rule) {
+            let alt = self.without_plan(y, Fit::NotViable, reason.to_owned(), None, None);
+            return (Ok(alt), 0);
+        }
+        let options = self.options(work, base, Some(y), rule.is_some());
+        let spent = |options: &Options| options.budget.spent();
+        // SPEC §5: a drop-in whenever some release makes the rest of the plan plus it a
+        // plan, at the highest such release; only when none does is the stack resolved.
+        if let Some(r) = drop_in(resolver, &options, &work.keep, &work.rest, y) {
+            return (
+                Ok(self.with_plan(y, Some(r), Vec::new(), rule)),
+                spent(&options),
+            );
+        }
+        let first = first_choice(y, &work.rest, &work.keep);
         let resolution = if base.exhaustive {
-            resolver.resolve_with(&options, &keep)?
+            resolver.resolve_with(&options, &work.keep)
         } else {
-            let mut narrow = options.clone();
-            narrow.universe = Some(neighbourhood(resolver, &rest, xc, Some(y)));
-            // The narrow plan stands only with the release of the candidate the whole
+            // Most answers need only the plan, the candidate and what the candidate
+            // brings: that small problem first; only a miss needs the whole registry. The
+            // narrow plan stands only with the release of the candidate the whole
             // registry's resolution would try first: settling for an older one means the
             // neighbourhood lacked what the newer one needs.
-            match resolver.resolve_with(&narrow, &keep)? {
-                Resolution::Resolved(new)
+            let mut narrow = options.clone();
+            narrow.universe = Some(neighbourhood(resolver, &work.rest, self.x, Some(y)));
+            match resolver.resolve_with(&narrow, &work.keep) {
+                Ok(Resolution::Resolved(new))
                     if first.is_some_and(|r| {
                         new.get(y.id.as_str())
                             .is_some_and(|p| p.version == r.version)
                     }) =>
                 {
-                    Resolution::Resolved(new)
+                    Ok(Resolution::Resolved(new))
                 }
-                _ => resolver.resolve_with(&options, &keep)?,
+                _ => resolver.resolve_with(&options, &work.keep),
             }
         };
         let alt = match resolution {
-            Resolution::Resolved(new) => {
-                let yv = new.get(y.id.as_str()).map(|r| r.version.clone());
-                let yr = yv.as_ref().and_then(|v| y.release(v));
-                let changes = changes(plan, &new, x, &y.id);
-                let (covers, missing) = split_covers(&used, yr);
-                Alternative {
-                    component: y.id.clone(),
-                    version: yv,
-                    fit: if changes.is_empty() {
-                        Fit::DropIn
-                    } else {
-                        Fit::WithChanges
-                    },
-                    changes,
-                    covers,
-                    missing,
-                    reason: None,
-                    excluded_by: rule,
-                    differences: differences(xc, xr, y, yr),
-                }
+            Ok(Resolution::Resolved(new)) => {
+                let yr = new.get(y.id.as_str()).and_then(|p| y.release(&p.version));
+                self.with_plan(y, yr, changes(plan, &new, &self.x.id, &y.id), rule)
             }
-            Resolution::Unsatisfiable(why) => not_viable(xc, xr, y, &used, why.one_line(), rule),
+            Ok(Resolution::Unsatisfiable(why)) => {
+                self.without_plan(y, Fit::NotViable, why.one_line(), None, rule)
+            }
+            Err(e) => self.without_plan(
+                y,
+                Fit::Undecided,
+                e.to_string(),
+                Some(Bound::Resolution),
+                rule,
+            ),
         };
-        Ok(Ok(alt))
-    };
-    let found: Vec<_> = {
-        use rayon::prelude::*;
-        candidates(resolver, xc, xr).par_iter().map(each).collect()
-    };
-    let mut out = Vec::new();
-    let mut hidden = Vec::new();
-    for result in found {
-        match result? {
-            Ok(alt) => out.push(alt),
-            Err(id) => hidden.push(id),
+        (Ok(alt), spent(&options))
+    }
+}
+
+/// Runs `work` on each of `items` in fixed batches (in parallel within a batch), adding
+/// the steps each spends to `spent`; once `spent` passes `limit`, the rest are not run
+/// (`None`).
+fn budgeted<T: Sync, R: Send>(
+    items: &[T],
+    spent: &mut u64,
+    limit: u64,
+    work: impl Fn(&T) -> (R, u64) + Sync,
+) -> Vec<Option<R>> {
+    use rayon::prelude::*;
+    let mut out = Vec::with_capacity(items.len());
+    for batch in items.chunks(BATCH) {
+        if *spent > limit {
+            out.extend(batch.iter().map(|_| None));
+            continue;
+        }
+        let done: Vec<(R, u64)> = batch.par_iter().map(&work).collect();
+        for (r, steps) in done {
+            *spent = spent.saturating_add(steps);
+            out.push(Some(r));
         }
     }
-    out.sort_by(|a, b| {
-        (a.fit, a.changes.len(), &a.component).cmp(&(b.fit, b.changes.len(), &b.component))
-    });
-    Ok(Some(Alternatives {
-        component: x.clone(),
-        version: planned.version.clone(),
-        alternatives: out,
-        uses: used,
-        hidden_by_policy: hidden,
-    }))
+    out
 }
 
-/// The answer for a candidate that gives no plan.
-fn not_viable(
-    xc: &Component,
-    xr: &Release,
-    y: &Component,
-    used: &[UsedInterface],
-    reason: String,
-    rule: Option<PolicyRule>,
-) -> Alternative {
-    let yr = y.latest();
-    let best = y
-        .releases
-        .iter()
-        .rev()
-        .filter(|r| !r.is_yanked())
-        .max_by_key(|r| used.iter().filter(|u| covers(r, u)).count());
-    let (covers, missing) = split_covers(used, best.or(yr));
-    Alternative {
-        component: y.id.clone(),
-        version: yr.map(|r| r.version.clone()),
-        fit: Fit::NotViable,
-        changes: Vec::new(),
-        covers,
-        missing,
-        reason: Some(reason),
-        excluded_by: rule,
-        differences: differences(xc, xr, y, yr),
-    }
-}
-
-/// How many providers of an interface the first, narrow try of a replacement considers
-/// (in the solver's order of preference) when nothing else at hand provides it.
-const STAND_INS: usize = 4;
-
-/// The plan without the component being replaced, indexed for the questions each
-/// candidate asks of it.
-struct Rest<'a> {
-    /// Component → planned version.
-    versions: &'a BTreeMap<Id, Version>,
-    /// The planned releases.
-    planned: Vec<(&'a Component, &'a Release)>,
-    /// Interface → the versions of it the planned releases provide.
-    provides: HashMap<&'a str, Vec<&'a Version>>,
-    /// The replaced component and the members of the plan that depend on it, directly or
-    /// through each other: they cannot stay as they are.
-    lost: BTreeSet<&'a Id>,
-}
-
-impl<'a> Rest<'a> {
-    fn new(
-        registry: &'a crate::registry::Registry,
-        versions: &'a BTreeMap<Id, Version>,
-        x: &'a Id,
-    ) -> Self {
-        let planned: Vec<(&Component, &Release)> = versions
+/// The alternatives to each of `xs` in `plan` (those in it), and what the work spent.
+/// Candidates the budget leaves unexamined are listed as undecided when `list_unexamined`
+/// (one component: as many as the registry has), else only counted (a whole plan: as
+/// many as its components times the registry's, which no report should hold).
+fn report(
+    resolver: &Resolver<'_>,
+    plan: &Plan,
+    base: &Options,
+    xs: &[&Id],
+    ignore_policy: bool,
+    list_unexamined: bool,
+) -> (Vec<Alternatives>, Spent) {
+    let limit = base.max_steps.saturating_mul(ALTERNATIVES_STEPS_FACTOR);
+    let unexamined_reason =
+        format!("not examined: the report's budget of {limit} solver steps ran out");
+    let mut spent = 0u64;
+    let mut total = Spent {
+        budget: limit,
+        ..Spent::default()
+    };
+    let index = PlanIndex::new(resolver.registry, plan.versions());
+    let favour = Arc::new(plan.versions());
+    let mut out = Vec::with_capacity(xs.len());
+    // Components go a batch at a time, so that what replacing each involves is held for a
+    // few of them at once.
+    for group in xs.chunks(BATCH) {
+        let live = spent <= limit;
+        let jobs: Vec<Replace<'_>> = group
             .iter()
-            .filter_map(|(id, v)| {
-                let c = registry.components.get(id)?;
-                Some((c, c.release(v)?))
+            .filter_map(|x| {
+                Replace::new(resolver, plan, base, x, live.then_some((&index, &favour)))
             })
             .collect();
-        let mut lost: BTreeSet<&Id> = BTreeSet::from([x]);
-        loop {
-            let before = lost.len();
-            for (c, r) in &planned {
-                if r.depends.keys().any(|d| lost.contains(d)) {
-                    lost.insert(&c.id);
-                }
-            }
-            if lost.len() == before {
-                break;
-            }
-        }
-        let mut provides: HashMap<&str, Vec<&Version>> = HashMap::new();
-        for (_, r) in &planned {
-            for (iface, v) in &r.provides {
-                provides.entry(iface.as_str()).or_default().push(v);
-            }
-        }
-        Rest {
-            versions,
-            planned,
-            provides,
-            lost,
-        }
-    }
-
-    /// Whether release `r` of a newcomer finds everything it depends on and requires in
-    /// the rest of the plan as it stands (a necessary condition for a drop-in).
-    fn supports(&self, r: &Release) -> bool {
-        r.depends
-            .iter()
-            .all(|(d, req)| self.versions.get(d).is_some_and(|v| req.matches(v)))
-            && r.requires.iter().all(|(i, req)| {
-                self.provides
-                    .get(i.as_str())
-                    .is_some_and(|vs| vs.iter().any(|v| req.matches(v)))
-            })
-    }
-}
-
-/// The components a replacement of `x` by `y` is likely to need: the rest of the plan, `y`,
-/// providers standing in for what `x` provided, and for what the members of the plan that
-/// depend on `x` provided (they may have to go with it); then, closed over, what each
-/// component brought in depends on, and the providers of each interface it requires that
-/// nothing in the set provides. A guess that keeps the first try small: when it holds no
-/// plan, the whole registry is tried.
-fn neighbourhood(
-    resolver: &Resolver<'_>,
-    rest: &Rest<'_>,
-    x: &Component,
-    y: Option<&Component>,
-) -> BTreeSet<Id> {
-    let components = &resolver.components;
-    let lost = &rest.lost;
-    let mut within = vec![false; components.len()];
-    let mut provided: HashSet<&str> = HashSet::new();
-    let mut queue: Vec<&str> = Vec::new();
-    for (c, r) in &rest.planned {
-        if let Some(&ci) = resolver.index.get(c.id.as_str()) {
-            within[ci as usize] = true;
-        }
-        let provides = r.provides.keys().map(Id::as_str);
-        if lost.contains(&c.id) {
-            queue.extend(provides);
+        // One resolution without each component first: where there is no plan without
+        // it, that answers for every candidate.
+        let withouts: Vec<Option<Option<String>>> = if !live {
+            jobs.iter().map(|_| None).collect()
+        } else if base.exhaustive {
+            jobs.iter().map(|_| Some(None)).collect()
         } else {
-            provided.extend(provides);
-        }
-    }
-    for r in &x.releases {
-        queue.extend(r.provides.keys().map(Id::as_str));
-    }
-    let mut work: Vec<u32> = Vec::new();
-    let bring = |ci: u32, within: &mut Vec<bool>, work: &mut Vec<u32>| {
-        if let Some(seen) = within.get_mut(ci as usize)
-            && !*seen
-        {
-            *seen = true;
-            work.push(ci);
-        }
-    };
-    if let Some(&ci) = y.and_then(|y| resolver.index.get(y.id.as_str())) {
-        bring(ci, &mut within, &mut work);
-    }
-    for need in resolver.stack.needs.values() {
-        if let Need::Capability { id } = need
-            && lost.iter().any(|l| {
-                resolver
-                    .registry
-                    .components
-                    .get(*l)
-                    .is_some_and(|c| c.has_capability(id.as_str()))
+            budgeted(&jobs, &mut spent, limit, |job| match &job.work {
+                Some(work) => job.without(work, resolver, base),
+                None => (None, 0),
             })
-        {
-            for &ci in resolver.serving.get(id.as_str()).into_iter().flatten() {
-                bring(ci, &mut within, &mut work);
+        };
+        let mut each: Vec<(usize, &Component, &Work<'_>)> = Vec::new();
+        for (i, job) in jobs.iter().enumerate() {
+            if let (Some(_), Some(work)) = (&withouts[i], &job.work) {
+                each.extend(job.candidates.iter().map(|&y| (i, y, work)));
             }
         }
-    }
-    // Components first, so that an interface one of them provides is not looked for.
-    loop {
-        if let Some(ci) = work.pop() {
-            let c = components[ci as usize];
-            for r in &c.releases {
-                provided.extend(r.provides.keys().map(Id::as_str));
-            }
-            for r in &c.releases {
-                for dep in r.depends.keys() {
-                    if let Some(&di) = resolver.index.get(dep.as_str()) {
-                        bring(di, &mut within, &mut work);
+        let mut answers = budgeted(&each, &mut spent, limit, |&(i, y, work)| {
+            let without = withouts[i].as_ref().and_then(|w| w.as_deref());
+            let (answer, steps) =
+                jobs[i].examine(work, resolver, plan, base, without, y, ignore_policy);
+            let cost = match &answer {
+                Ok(alt) => CANDIDATE_STEPS + CHANGE_STEPS * alt.changes.len() as u64,
+                Err(_) => 0,
+            };
+            (answer, steps.saturating_add(cost))
+        })
+        .into_iter();
+        for (i, job) in jobs.iter().enumerate() {
+            let mut alternatives = Vec::new();
+            let mut hidden = Vec::new();
+            let mut unexamined = 0;
+            for &y in &job.candidates {
+                let answer = if withouts[i].is_some() && job.work.is_some() {
+                    answers.next().flatten()
+                } else {
+                    None
+                };
+                match answer {
+                    Some(Ok(alt)) => alternatives.push(alt),
+                    Some(Err(id)) => hidden.push(id),
+                    None => {
+                        let rule = resolver.stack.policy.check(y);
+                        if rule.is_some() && !ignore_policy {
+                            hidden.push(y.id.clone());
+                        } else if list_unexamined {
+                            alternatives.push(job.without_plan(
+                                y,
+                                Fit::Undecided,
+                                unexamined_reason.clone(),
+                                Some(Bound::Budget),
+                                rule,
+                            ));
+                        } else {
+                            unexamined += 1;
+                        }
                     }
                 }
-                queue.extend(r.requires.keys().map(Id::as_str));
             }
-        } else if let Some(iface) = queue.pop() {
-            if provided.insert(iface) {
-                let mut by: Vec<u32> = resolver
-                    .providers
-                    .get(iface)
-                    .into_iter()
-                    .flatten()
-                    .map(|(ci, _, _)| *ci)
-                    .collect();
-                by.dedup();
-                by.sort_by_cached_key(|&ci| {
-                    let c = components[ci as usize];
-                    (
-                        resolver.preferred.get(&ci).copied().unwrap_or(usize::MAX),
-                        c.lifecycle.preference(),
-                        ci,
-                    )
-                });
-                for ci in by.into_iter().take(STAND_INS) {
-                    bring(ci, &mut within, &mut work);
-                }
-            }
-        } else {
-            break;
-        }
-    }
-    within
-        .iter()
-        .zip(components)
-        .filter(|(w, _)| **w)
-        .map(|(_, c)| c.id.clone())
-        .collect()
-}
-
-/// The release of `y` a resolution tries first: its planned version when it is already in
-/// the plan, else its kept (`[current]` or locked) version, else its newest release that is
-/// not yanked.
-fn first_choice<'c>(
-    y: &'c Component,
-    rest: &Rest<'_>,
-    keep: &BTreeMap<Id, Version>,
-) -> Option<&'c Release> {
-    if let Some(v) = rest.versions.get(&y.id) {
-        return y.release(v);
-    }
-    if let Some(r) = keep.get(&y.id).and_then(|v| y.release(v)) {
-        return Some(r);
-    }
-    y.releases.iter().rev().find(|r| !r.is_yanked())
-}
-
-/// Whether `rest` (the plan without the replaced component) plus `first` (the release of
-/// `y` a resolution tries first) is the plan the resolution finds: it must be a plan, and
-/// every member must be there for a reason that leaves the solver no choice — a need only
-/// it meets, a `depends`, or a `requires` only it provides. Where two members could serve
-/// one need or requirement, the resolution may leave one out, so the answer is left to it.
-fn drop_in(
-    resolver: &Resolver<'_>,
-    options: &Options,
-    keep: &BTreeMap<Id, Version>,
-    rest: &Rest<'_>,
-    y: &Component,
-    first: &Release,
-) -> bool {
-    // A member of the plan that depends on the replaced component cannot stay as it is.
-    if rest.lost.len() > 1 || !rest.supports(first) {
-        return false;
-    }
-    let mut plan = rest.versions.clone();
-    plan.insert(y.id.clone(), first.version.clone());
-    if !super::check::is_plan(resolver, options, keep, &plan) {
-        return false;
-    }
-    let mut chosen: BTreeMap<&Id, (&Component, &Release)> = BTreeMap::new();
-    for (c, r) in &rest.planned {
-        chosen.insert(&c.id, (c, r));
-    }
-    chosen.insert(&y.id, (y, first));
-    let mut queue: Vec<&Id> = vec![&y.id];
-    for (name, need) in &resolver.stack.needs {
-        if options.drop_needs.contains(name) {
-            continue;
-        }
-        let mut meeting = chosen
-            .iter()
-            .filter(|(_, (c, r))| resolver.meets_release(need, c, r))
-            .map(|(id, _)| *id);
-        match (meeting.next(), meeting.next()) {
-            (Some(only), None) => queue.push(only),
-            _ => return false,
-        }
-    }
-    let mut reached: BTreeSet<&Id> = BTreeSet::new();
-    while let Some(id) = queue.pop() {
-        if !reached.insert(id) {
-            continue;
-        }
-        let Some((_, r)) = chosen.get(id) else {
-            return false;
-        };
-        for dep in r.depends.keys() {
-            match chosen.get_key_value(dep) {
-                Some((key, _)) => queue.push(key),
-                None => return false,
-            }
-        }
-        for (iface, range) in &r.requires {
-            let mut providers = chosen
+            alternatives.sort_by(|a, b| {
+                (a.fit, a.changes.len(), &a.component).cmp(&(b.fit, b.changes.len(), &b.component))
+            });
+            total.examined += alternatives
                 .iter()
-                .filter(|(other, (_, o))| {
-                    **other != id && o.provides.get(iface).is_some_and(|v| range.matches(v))
-                })
-                .map(|(other, _)| *other);
-            match (providers.next(), providers.next()) {
-                (Some(only), None) => queue.push(only),
-                _ => return false,
-            }
+                .filter(|a| a.bound != Some(Bound::Budget))
+                .count();
+            total.undecided += unexamined
+                + alternatives
+                    .iter()
+                    .filter(|a| a.fit == Fit::Undecided)
+                    .count();
+            out.push(Alternatives {
+                component: job.x.id.clone(),
+                version: job.version.clone(),
+                alternatives,
+                unexamined,
+                uses: job.used.clone(),
+                hidden_by_policy: hidden,
+            });
         }
     }
-    reached.len() == chosen.len()
+    total.steps = spent;
+    (out, total)
 }
 
 fn split_covers(used: &[UsedInterface], release: Option<&Release>) -> (Vec<Id>, Vec<Id>) {
@@ -764,6 +776,9 @@ pub struct SingleSupply {
 pub struct LockIn {
     pub components: Vec<Alternatives>,
     pub single_supply: Vec<SingleSupply>,
+    /// What the report spent.
+    #[serde(skip)]
+    pub spent: Spent,
 }
 
 /// Alternatives for every component of the plan, and the interfaces with one supplier.
@@ -772,22 +787,14 @@ pub fn lock_in(
     plan: &Plan,
     base: &Options,
     ignore_policy: bool,
-) -> Result<LockIn, ResolveError> {
-    let found: Vec<_> = {
-        use rayon::prelude::*;
-        plan.releases
-            .par_iter()
-            .map(|p| alternatives(resolver, plan, base, &p.component, ignore_policy))
-            .collect()
-    };
-    let mut components = Vec::new();
-    for a in found {
-        components.extend(a?);
-    }
-    Ok(LockIn {
+) -> LockIn {
+    let xs: Vec<&Id> = plan.releases.iter().map(|p| &p.component).collect();
+    let (components, spent) = report(resolver, plan, base, &xs, ignore_policy, false);
+    LockIn {
         components,
         single_supply: single_supply(resolver, plan),
-    })
+        spent,
+    }
 }
 
 fn single_supply(resolver: &Resolver<'_>, plan: &Plan) -> Vec<SingleSupply> {

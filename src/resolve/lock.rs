@@ -135,24 +135,28 @@ impl LockFile {
     }
 
     /// How `fresh` differs from this lock, one line each; empty when the lock is current.
-    /// A new registry commit alone does not make a lock stale.
-    pub fn differences(&self, fresh: &LockFile) -> Vec<String> {
+    /// A new registry commit alone does not make a lock stale. `why` gives the reason a
+    /// component moves, is added or is removed, where known.
+    pub fn differences(&self, fresh: &LockFile, why: &BTreeMap<Id, String>) -> Vec<String> {
         let mut out = Vec::new();
         if self.stack_hash != fresh.stack_hash {
             out.push("the stack file changed since the lock was written".to_owned());
         }
         let old = self.versions();
         let new = fresh.versions();
+        let because = |id: &Id| why.get(id).map(|w| format!(": {w}")).unwrap_or_default();
         for (id, v) in &old {
             match new.get(id) {
-                None => out.push(format!("{id} {v} would be removed")),
-                Some(n) if n != v => out.push(format!("{id} would change from {v} to {n}")),
+                None => out.push(format!("{id} {v} would be removed{}", because(id))),
+                Some(n) if n != v => {
+                    out.push(format!("{id} would change from {v} to {n}{}", because(id)));
+                }
                 Some(_) => {}
             }
         }
         for (id, v) in &new {
             if !old.contains_key(id) {
-                out.push(format!("{id} {v} would be added"));
+                out.push(format!("{id} {v} would be added{}", because(id)));
             }
         }
         out
@@ -187,14 +191,15 @@ mod tests {
             id: "b".into(),
             version: "2.0.0".into(),
         });
+        let why = BTreeMap::from([(Id::parse("a").unwrap(), "need `x` asks for a ^1.1".into())]);
         assert_eq!(
-            lock.differences(&fresh),
+            lock.differences(&fresh, &why),
             [
-                "a would change from 1.0.0 to 1.1.0",
+                "a would change from 1.0.0 to 1.1.0: need `x` asks for a ^1.1",
                 "b 2.0.0 would be added"
             ]
         );
-        assert!(lock.differences(&lock).is_empty());
+        assert!(lock.differences(&lock, &BTreeMap::new()).is_empty());
     }
 
     #[test]

@@ -6,12 +6,16 @@
 //! `Stack`, `Options`, `Plan`, `Explanation`.
 
 pub mod alternatives;
-mod check;
+pub mod check;
+pub mod dropin;
 mod explain;
 pub mod lock;
+pub mod moved;
+mod narrow;
 pub mod outdated;
 pub mod plan;
 mod provider;
+pub mod reference;
 pub mod whatif;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -23,7 +27,9 @@ use semver::{Version, VersionReq};
 use crate::model::{Component, Id, Need, Release, Stack};
 use crate::registry::Registry;
 
+pub use check::{Violation, check_plan};
 pub use explain::{ExplainNode, Explanation};
+pub use moved::{LockChange, lock_changes};
 pub use plan::{Chain, Edge, EdgeKind, Plan, PlannedRelease, Step};
 
 /// The default bound on the solver steps of one resolution. Realistic stacks take a few
@@ -76,12 +82,17 @@ pub struct Options {
     /// Versions from the stack's lock file: kept where a plan allows, and allowed even if
     /// yanked.
     pub locked: BTreeMap<Id, Version>,
+    /// The lock was written from the stack file as it is now (its hash matches): a lock
+    /// that is still a plan is then the plan even where `[current]` names other versions,
+    /// as the lock is the later decision (an upgrade locked before it runs).
+    pub lock_fits_stack: bool,
     /// Components that may not be part of the plan.
     pub forbid: BTreeSet<Id>,
     /// Components that must be part of the plan, at a matching version.
     pub require: Vec<(Id, VersionReq)>,
-    /// Versions to try first, without insisting.
-    pub favour: BTreeMap<Id, Version>,
+    /// Versions to try first, without insisting (shared: a report resolves many times
+    /// favouring one plan).
+    pub favour: Arc<BTreeMap<Id, Version>>,
     /// Components the stack's policy does not apply to.
     pub policy_exempt: BTreeSet<Id>,
     /// Stack needs to leave out (by need name).
@@ -106,9 +117,10 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             locked: BTreeMap::new(),
+            lock_fits_stack: false,
             forbid: BTreeSet::new(),
             require: Vec::new(),
-            favour: BTreeMap::new(),
+            favour: Arc::default(),
             policy_exempt: BTreeSet::new(),
             drop_needs: BTreeSet::new(),
             universe: None,
@@ -216,28 +228,189 @@ impl<'r> Resolver<'r> {
         self.stack
     }
 
-    /// Resolves the stack: first keeping every `[current]` and locked version, then
-    /// relaxing them to preferences if that has no plan.
+    /// Resolves the stack. A lock that is still a plan (SPEC §4) is the plan, exactly,
+    /// unless the stack file changed since the lock was written and `[current]` now names
+    /// other versions than the lock and a plan can keep them.
+    /// Otherwise, in turn: pinning every `[current]` and locked version (`[current]`'s
+    /// where they differ); pinning `[current]` only; pinning nothing — each favouring what
+    /// `[current]` and the lock hold. Then each locked entry the plan moved is put back
+    /// where a plan keeps it without losing another (see `put_back`).
     pub fn resolve(&self, options: &Options) -> Result<Resolution, ResolveError> {
-        let mut keep: BTreeMap<Id, Version> = self.stack.current.clone();
-        keep.extend(options.locked.clone());
-        keep.retain(|id, _| !options.forbid.contains(id));
-        if !keep.is_empty() {
-            let strict = provider::solve(self, options, &keep, true)?;
-            if let Resolution::Resolved(plan) = strict {
-                return Ok(Resolution::Resolved(plan));
+        let keep = self.kept(options);
+        let current: BTreeMap<Id, Version> = self
+            .stack
+            .current
+            .iter()
+            .filter(|(id, _)| !options.forbid.contains(*id))
+            .map(|(id, v)| (id.clone(), v.clone()))
+            .collect();
+        let locked = &options.locked;
+        let lock_plan =
+            if locked.is_empty() || check::check_plan(self, options, &keep, locked).is_err() {
+                None
+            } else {
+                plan::from_versions(self, locked, options)
+            };
+        let agrees = locked
+            .iter()
+            .all(|(id, v)| current.get(id).is_none_or(|c| c == v));
+        if let (Some(plan), true) = (&lock_plan, agrees || options.lock_fits_stack) {
+            return Ok(Resolution::Resolved(plan.clone()));
+        }
+        let mut both = locked.clone();
+        both.extend(current.clone());
+        both.retain(|id, _| !options.forbid.contains(id));
+        let mut pinned_passes: Vec<BTreeMap<Id, Version>> = Vec::new();
+        if !both.is_empty() {
+            pinned_passes.push(both);
+        }
+        if !locked.is_empty() && !current.is_empty() {
+            pinned_passes.push(current);
+        }
+        for pinned in &pinned_passes {
+            if let Resolution::Resolved(plan) = provider::solve(self, options, &keep, pinned)? {
+                return Ok(Resolution::Resolved(
+                    self.put_back(options, &keep, pinned, plan),
+                ));
             }
         }
-        provider::solve(self, options, &keep, false)
+        if let Some(plan) = lock_plan {
+            return Ok(Resolution::Resolved(plan));
+        }
+        let none = BTreeMap::new();
+        Ok(match provider::solve(self, options, &keep, &none)? {
+            Resolution::Resolved(plan) => {
+                Resolution::Resolved(self.put_back(options, &keep, &none, plan))
+            }
+            unsatisfiable => unsatisfiable,
+        })
     }
 
-    /// Resolves once with exactly these kept versions favoured (no strict pass).
+    /// What `[current]` and the lock file hold (the lock's version where they differ), less
+    /// forbidden components: versions allowed though yanked, favoured, and never taken out
+    /// as unneeded (SPEC §4 rules 4 and 6).
+    pub fn kept(&self, options: &Options) -> BTreeMap<Id, Version> {
+        let mut keep = self.stack.current.clone();
+        keep.extend(options.locked.clone());
+        keep.retain(|id, _| !options.forbid.contains(id));
+        keep
+    }
+
+    /// `plan`, with each locked entry it moved (left out, or at another version) put back
+    /// where that still gives a plan: first as it is (the plan with that one entry put
+    /// back, checked directly), then, once per entry, by solving with it and everything
+    /// else the plan holds of the lock and `[current]` required — taken only if that is a
+    /// plan without being told (each of them needed) and keeps all the plan kept. Until
+    /// nothing more can be put back as it is, in component order, so the answer is the
+    /// same every time. Entries `[current]` names at another version are left to it; a
+    /// resolution that gives up leaves the plan as it is.
+    fn put_back(
+        &self,
+        options: &Options,
+        keep: &BTreeMap<Id, Version>,
+        pinned: &BTreeMap<Id, Version>,
+        mut plan: Plan,
+    ) -> Plan {
+        let held = |plan: &Plan, of: &BTreeMap<Id, Version>| -> BTreeSet<Id> {
+            of.iter()
+                .filter(|(id, v)| plan.get(id.as_str()).is_some_and(|p| &p.version == *v))
+                .map(|(id, _)| id.clone())
+                .collect()
+        };
+        let mut solved: BTreeSet<Id> = BTreeSet::new();
+        loop {
+            let moved: Vec<(Id, Version)> = options
+                .locked
+                .iter()
+                .filter(|(id, v)| {
+                    !options.forbid.contains(*id)
+                        && self.stack.current.get(*id).is_none_or(|c| c == *v)
+                        && plan.get(id.as_str()).is_none_or(|p| &p.version != *v)
+                })
+                .map(|(id, v)| (id.clone(), v.clone()))
+                .collect();
+            let mut changed = false;
+            for (id, v) in moved {
+                let mut as_is = plan.versions();
+                as_is.insert(id.clone(), v.clone());
+                if check::check_plan(self, options, keep, &as_is).is_ok()
+                    && let Some(back) = plan::from_versions(self, &as_is, options)
+                {
+                    plan = back;
+                    changed = true;
+                    continue;
+                }
+                if !solved.insert(id.clone()) {
+                    continue;
+                }
+                let locked_before = held(&plan, &options.locked);
+                let current_before = held(&plan, &self.stack.current);
+                let mut pins = pinned.clone();
+                let mut with = options.clone();
+                for (h, of) in locked_before
+                    .iter()
+                    .map(|h| (h, &options.locked))
+                    .chain(current_before.iter().map(|h| (h, &self.stack.current)))
+                {
+                    if let Some(v) = of.get(h) {
+                        pins.insert(h.clone(), v.clone());
+                        with.require.push((h.clone(), exactly(v)));
+                    }
+                }
+                pins.insert(id.clone(), v.clone());
+                with.require.push((id.clone(), exactly(&v)));
+                let Ok(Resolution::Resolved(again)) = provider::solve(self, &with, keep, &pins)
+                else {
+                    continue;
+                };
+                let versions = again.versions();
+                if held(&again, &options.locked).is_superset(&locked_before)
+                    && held(&again, &self.stack.current).is_superset(&current_before)
+                    && versions.get(&id) == Some(&v)
+                    && check::check_plan(self, options, keep, &versions).is_ok()
+                    && let Some(back) = plan::from_versions(self, &versions, options)
+                {
+                    plan = back;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return plan;
+            }
+        }
+    }
+
+    /// Whether `keep` or `[current]` holds exactly this version (SPEC §4 rule 4).
+    pub(crate) fn keeps(&self, keep: &BTreeMap<Id, Version>, id: &Id, version: &Version) -> bool {
+        keep.get(id) == Some(version) || self.stack.current.get(id) == Some(version)
+    }
+
+    /// Whether `keep` or `[current]` names the component (SPEC §4 rule 6).
+    pub(crate) fn protects(&self, keep: &BTreeMap<Id, Version>, id: &Id) -> bool {
+        keep.contains_key(id) || self.stack.current.contains_key(id)
+    }
+
+    /// How much a resolution wants component `ci` among providers (lower first): kept or
+    /// favoured components, then `[prefer]`, then lifecycle, then id.
+    pub(crate) fn rank(
+        &self,
+        ci: u32,
+        keep: &BTreeMap<Id, Version>,
+        options: &Options,
+    ) -> (u8, usize, u8, u32) {
+        let c = self.components[ci as usize];
+        let kept = u8::from(!keep.contains_key(&c.id) && !options.favour.contains_key(&c.id));
+        let preferred = self.preferred.get(&ci).copied().unwrap_or(usize::MAX);
+        (kept, preferred, c.lifecycle.preference(), ci)
+    }
+
+    /// Resolves once with exactly these kept versions favoured (none pinned).
     pub fn resolve_with(
         &self,
         options: &Options,
         keep: &BTreeMap<Id, Version>,
     ) -> Result<Resolution, ResolveError> {
-        provider::solve(self, options, keep, false)
+        provider::solve(self, options, keep, &BTreeMap::new())
     }
 
     /// Whether release `r` of component `c` satisfies `need`.
@@ -249,6 +422,19 @@ impl<'r> Resolver<'r> {
             }
             Need::Capability { id } => c.has_capability(id.as_str()),
         }
+    }
+}
+
+/// The range holding `v` and nothing else.
+fn exactly(v: &Version) -> VersionReq {
+    VersionReq {
+        comparators: vec![semver::Comparator {
+            op: semver::Op::Exact,
+            major: v.major,
+            minor: Some(v.minor),
+            patch: Some(v.patch),
+            pre: v.pre.clone(),
+        }],
     }
 }
 

@@ -113,7 +113,7 @@ fn try_release(
     let mut options = base.clone();
     let mut favour = plan.clone();
     favour.remove(id);
-    options.favour = favour;
+    options.favour = std::sync::Arc::new(favour);
     options.locked = BTreeMap::new();
     let exact = VersionReq::parse(&format!("={version}")).unwrap_or(VersionReq::STAR);
     options.require.push((id.clone(), exact));

@@ -204,6 +204,49 @@ fn attribute_needs(needs_met: &mut BTreeMap<&Id, Vec<Id>>, edges: &[Edge]) {
     needs_met.retain(|_, v| !v.is_empty());
 }
 
+/// The members of `all` meeting a need (with the needs each meets) or required.
+fn roots<'a>(
+    resolver: &Resolver<'_>,
+    all: &BTreeMap<&'a Id, (&Component, &Release)>,
+    options: &Options,
+) -> BTreeMap<&'a Id, Vec<Id>> {
+    let mut needs_met: BTreeMap<&Id, Vec<Id>> = BTreeMap::new();
+    for (name, need) in &resolver.stack.needs {
+        if options.drop_needs.contains(name) {
+            continue;
+        }
+        for (id, (c, r)) in all {
+            if resolver.meets_release(need, c, r) {
+                needs_met.entry(id).or_default().push(name.clone());
+            }
+        }
+    }
+    for (id, _) in &options.require {
+        if let Some((k, _)) = all.get_key_value(id) {
+            needs_met.entry(k).or_default();
+        }
+    }
+    needs_met
+}
+
+/// The plan of `versions` (component → version), if the registry has every release.
+pub(crate) fn from_versions(
+    resolver: &Resolver<'_>,
+    versions: &BTreeMap<Id, Version>,
+    options: &Options,
+) -> Option<Plan> {
+    let mut chosen = Vec::with_capacity(versions.len());
+    for (id, v) in versions {
+        let ci = *resolver.index.get(id.as_str())?;
+        let ri = resolver.components[ci as usize]
+            .releases
+            .iter()
+            .position(|r| &r.version == v)?;
+        chosen.push((ci, ri as u32));
+    }
+    Some(build(resolver, &chosen, options))
+}
+
 /// Builds the plan from the solver's choice, keeping only releases reachable from a need
 /// (SPEC §4 rule 5).
 pub(crate) fn build(resolver: &Resolver<'_>, chosen: &[(u32, u32)], options: &Options) -> Plan {
@@ -214,27 +257,10 @@ pub(crate) fn build(resolver: &Resolver<'_>, chosen: &[(u32, u32)], options: &Op
             all.insert(&c.id, (c, r));
         }
     }
-    let stack = resolver.stack;
-    // Roots: every release meeting a need, and components the options require.
-    let mut needs_met: BTreeMap<&Id, Vec<Id>> = BTreeMap::new();
-    for (name, need) in &stack.needs {
-        if options.drop_needs.contains(name) {
-            continue;
-        }
-        for (id, (c, r)) in &all {
-            if resolver.meets_release(need, c, r) {
-                needs_met.entry(id).or_default().push(name.clone());
-            }
-        }
-    }
-    let roots = needs_met.keys().copied().chain(
-        options
-            .require
-            .iter()
-            .filter_map(|(id, _)| all.get_key_value(id).map(|(k, _)| *k)),
-    );
-    let reachable = reach(&all, roots);
+    let mut needs_met = roots(resolver, &all, options);
+    let reachable = reach(&all, needs_met.keys().copied());
     all.retain(|id, _| reachable.contains(id));
+    needs_met.retain(|_, needs| !needs.is_empty());
     if options.outline {
         let releases = all
             .iter()

@@ -87,9 +87,10 @@ type InterfaceKey = (Id, VersionReq, Option<u32>);
 pub(crate) struct Provider<'a, 'r> {
     pub(crate) resolver: &'a Resolver<'r>,
     options: &'a Options,
-    /// Versions to keep: locked when `strict`, favoured otherwise.
+    /// Versions that may be planned though yanked (`[current]` and the lock), favoured.
     keep: &'a BTreeMap<Id, Version>,
-    strict: bool,
+    /// Versions a component must be at if it is planned.
+    pinned: &'a BTreeMap<Id, Version>,
     pub(crate) pool: Pool<Set, Name>,
     solvables: RefCell<HashMap<u32, Vec<SolvableId>>>,
     pub(crate) unions: RefCell<HashMap<VersionSetUnionId, UnionMeaning>>,
@@ -108,27 +109,30 @@ impl<'a, 'r> Provider<'a, 'r> {
         resolver: &'a Resolver<'r>,
         options: &'a Options,
         keep: &'a BTreeMap<Id, Version>,
-        strict: bool,
+        pinned: &'a BTreeMap<Id, Version>,
+        within: Option<Vec<bool>>,
     ) -> Self {
         Provider {
             resolver,
             options,
             keep,
-            strict,
+            pinned,
             pool: Pool::new(),
             solvables: RefCell::new(HashMap::new()),
             unions: RefCell::new(HashMap::new()),
             missing: RefCell::new(Vec::new()),
             interface_reqs: RefCell::new(HashMap::new()),
             steps: Cell::new(0),
-            universe: options.universe.as_ref().map(|u| {
-                let mut within = vec![false; resolver.components.len()];
-                for id in u {
-                    if let Some(&ci) = resolver.index.get(id.as_str()) {
-                        within[ci as usize] = true;
+            universe: within.or_else(|| {
+                options.universe.as_ref().map(|u| {
+                    let mut within = vec![false; resolver.components.len()];
+                    for id in u {
+                        if let Some(&ci) = resolver.index.get(id.as_str()) {
+                            within[ci as usize] = true;
+                        }
                     }
-                }
-                within
+                    within
+                })
             }),
             over_budget: Cell::new(false),
         }
@@ -166,16 +170,7 @@ impl<'a, 'r> Provider<'a, 'r> {
 
     /// Orders providers: kept components, then `[prefer]`, then lifecycle, then id.
     fn preference(&self, ci: u32) -> (u8, usize, u8, u32) {
-        let c = self.resolver.components[ci as usize];
-        let kept =
-            u8::from(!self.keep.contains_key(&c.id) && !self.options.favour.contains_key(&c.id));
-        let preferred = self
-            .resolver
-            .preferred
-            .get(&ci)
-            .copied()
-            .unwrap_or(usize::MAX);
-        (kept, preferred, c.lifecycle.preference(), ci)
+        self.resolver.rank(ci, self.keep, self.options)
     }
 
     /// Whether component `ci` may take part in this resolution at all.
@@ -315,7 +310,7 @@ impl<'a, 'r> Provider<'a, 'r> {
         let c = self.resolver.components[rel.component as usize];
         let r = c.releases.get(rel.release as usize)?;
         if let Some(reason) = &r.yanked {
-            let allowed = self.keep.get(&c.id) == Some(&r.version);
+            let allowed = self.resolver.keeps(self.keep, &c.id, &r.version);
             if !allowed {
                 return Some(format!("it is yanked ({reason})"));
             }
@@ -427,8 +422,9 @@ impl DependencyProvider for Provider<'_, '_> {
             ..Candidates::default()
         };
         let keep = self
-            .keep
+            .pinned
             .get(&c.id)
+            .or_else(|| self.keep.get(&c.id))
             .or_else(|| self.options.favour.get(&c.id));
         // The component's own exclusion is decided once, not once per release.
         let whole = self
@@ -450,7 +446,7 @@ impl DependencyProvider for Provider<'_, '_> {
                 continue;
             }
             if keep.is_some_and(|v| c.releases.get(ri).is_some_and(|r| &r.version == v)) {
-                if self.strict && self.keep.contains_key(&c.id) {
+                if self.pinned.contains_key(&c.id) {
                     candidates.locked = Some(s);
                 } else {
                     candidates.favored = Some(s);
@@ -521,7 +517,6 @@ impl DependencyProvider for Provider<'_, '_> {
     }
 }
 
-/// One solve: `strict` locks the kept versions, otherwise they are only favoured.
 /// The stack's needs (less those `options` drops) in the order the solver takes them. It
 /// decides root requirements in order, so needs that name a component go first: the
 /// components they bring are then "already in the plan" when an interface or capability
@@ -543,14 +538,49 @@ pub(crate) fn needs_in_order<'s>(stack: &'s Stack, options: &Options) -> Vec<(&'
     needs
 }
 
+/// One resolution: `keep` holds the versions `[current]` and the lock allow though yanked
+/// (and favours them); a component in `pinned` may only be planned at that version. The
+/// plan is made minimal (SPEC §4 rule 6): while some component that `keep` does not name
+/// can be taken out, with what only it kept reachable, leaving a plan, the least preferred
+/// such component goes, and the solver runs again among what is left (so that what it
+/// held back may move up).
 pub(crate) fn solve(
     resolver: &Resolver<'_>,
     options: &Options,
     keep: &BTreeMap<Id, Version>,
-    strict: bool,
+    pinned: &BTreeMap<Id, Version>,
 ) -> Result<Resolution, ResolveError> {
+    let mut chosen = match solve_once(resolver, options, keep, pinned, None)? {
+        Ok(chosen) => chosen,
+        Err(why) => return Ok(Resolution::Unsatisfiable(why)),
+    };
+    // Each round takes at least one component out, so this ends.
+    while let Some(group) = super::check::least_wanted(resolver, options, keep, &chosen) {
+        chosen.retain(|m| !group.contains(m));
+        let mut within = vec![false; resolver.components.len()];
+        for &(ci, _) in &chosen {
+            within[ci as usize] = true;
+        }
+        if let Ok(again) = solve_once(resolver, options, keep, pinned, Some(within))? {
+            chosen = again;
+        }
+    }
+    Ok(Resolution::Resolved(plan::build(
+        resolver, &chosen, options,
+    )))
+}
+
+/// One run of the solver: the releases it chose (component and release index), or why
+/// there is no plan. `within`, when given, is the only components it may choose.
+fn solve_once(
+    resolver: &Resolver<'_>,
+    options: &Options,
+    keep: &BTreeMap<Id, Version>,
+    pinned: &BTreeMap<Id, Version>,
+    within: Option<Vec<bool>>,
+) -> Result<Result<Vec<(u32, u32)>, explain::Explanation>, ResolveError> {
     options.budget.start();
-    let provider = Provider::new(resolver, options, keep, strict);
+    let provider = Provider::new(resolver, options, keep, pinned, within);
     let mut roots: Vec<(Requirement, Vec<Id>)> = Vec::new();
     for (name, need) in needs_in_order(resolver.stack, options) {
         let req = provider.need_requirement(need);
@@ -574,20 +604,16 @@ pub(crate) fn solve(
     match solver.solve(Problem::new().requirements(requirements)) {
         Ok(solvables) => {
             let provider = solver.provider();
-            let chosen: Vec<(u32, u32)> = solvables
+            Ok(Ok(solvables
                 .into_iter()
                 .map(|s| {
                     let rel = provider.rel(s);
                     (rel.component, rel.release)
                 })
-                .collect();
-            Ok(Resolution::Resolved(plan::build(
-                resolver, &chosen, options,
-            )))
+                .collect()))
         }
         Err(UnsolvableOrCancelled::Unsolvable(conflict)) => {
-            let explanation = explain::explain(&solver, &conflict, &roots, &forced);
-            Ok(Resolution::Unsatisfiable(explanation))
+            Ok(Err(explain::explain(&solver, &conflict, &roots, &forced)))
         }
         Err(UnsolvableOrCancelled::Cancelled(_)) if solver.provider().over_budget.get() => {
             Err(ResolveError::GaveUpInAll {

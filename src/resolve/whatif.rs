@@ -85,7 +85,7 @@ pub fn what_if(
         .collect();
     let mut options = base.clone();
     options.locked = BTreeMap::new();
-    options.favour = BTreeMap::new();
+    options.favour = Default::default();
     options.forbid.extend(request.without.iter().cloned());
     for (id, v) in &request.with {
         options.require.push((id.clone(), exact_or_any(v.as_ref())));
@@ -369,7 +369,7 @@ impl Attempt<'_, '_> {
         }
         let mut allowed = self.allowed.clone();
         allowed.extend(pins.clone());
-        super::check::is_plan(self.resolver, &self.options, &allowed, &versions)
+        super::check::check_plan(self.resolver, &self.options, &allowed, &versions).is_ok()
     }
 
     /// Takes back, one at a time in id order, each baseline version the plan changed,

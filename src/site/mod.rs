@@ -52,7 +52,7 @@ pub struct ResolvedStack {
     pub input: StackInput,
     pub outcome: Result<Resolution, ResolveError>,
     /// `None` when there is no plan.
-    pub lock_in: Option<Result<LockIn, ResolveError>>,
+    pub lock_in: Option<LockIn>,
 }
 
 /// The whole site: relative path → file contents.

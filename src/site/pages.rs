@@ -1256,7 +1256,7 @@ fn stacks_index(stacks: &[ResolvedStack]) -> Page {
                             }
                         });
                         h.el("td", &[], |h| match &s.lock_in {
-                            Some(Ok(found)) => {
+                            Some(found) => {
                                 let risks = found.components.iter().filter(|a| a.is_lock_in());
                                 let text = format!(
                                     "{} of {} components",
@@ -1386,18 +1386,8 @@ fn stack(registry: &Registry, s: &ResolvedStack) -> Page {
     if let Some(plan) = plan {
         plan_sections(&mut h, &links, registry, s, plan);
     }
-    match &s.lock_in {
-        Some(Ok(found)) => lock_in_sections(&mut h, &links, found),
-        Some(Err(e)) => {
-            h.el_text("h2", &[("id", "lock-in")], "Lock-in").nl();
-            h.el_text(
-                "p",
-                &[],
-                &format!("The alternatives could not be worked out: {e}."),
-            )
-            .nl();
-        }
-        None => {}
+    if let Some(found) = &s.lock_in {
+        lock_in_sections(&mut h, &links, found);
     }
 
     // Policy.
@@ -1748,6 +1738,7 @@ fn fit_tag(h: &mut Html, fit: Fit) {
         Fit::DropIn => ("tag tag-dropin", "drop-in"),
         Fit::WithChanges => ("tag tag-changes", "with changes"),
         Fit::NotViable => ("tag tag-notviable", "not viable"),
+        Fit::Undecided => ("tag tag-warning", "undecided"),
     };
     h.el_text("strong", &[("class", class)], text);
 }
@@ -1802,17 +1793,34 @@ fn lock_in_sections(h: &mut Html, links: &Links<'_>, found: &LockIn) {
          version; one that is not viable gives no plan.",
     )
     .nl();
+    let undecided = found.spent.undecided > 0;
+    if undecided {
+        h.el_text(
+            "p",
+            &[("class", "hint")],
+            &format!(
+                "{} candidate{} could not be decided within the bounds on the work (a \
+                 resolution that gave up, or the report's budget of solver steps): they are \
+                 marked undecided, and a component with undecided candidates is not counted \
+                 as lock-in.",
+                found.spent.undecided,
+                if found.spent.undecided == 1 { "" } else { "s" }
+            ),
+        )
+        .nl();
+    }
+    let mut header = vec!["Component", "Drop-in", "With changes", "Not viable"];
+    let mut fits = vec![Fit::DropIn, Fit::WithChanges, Fit::NotViable];
+    if undecided {
+        header.push("Undecided");
+        fits.push(Fit::Undecided);
+    }
+    header.push("Best alternative");
     table(
         h,
         "lock-in-table",
         "Alternatives for each component of the plan",
-        &[
-            "Component",
-            "Drop-in",
-            "With changes",
-            "Not viable",
-            "Best alternative",
-        ],
+        &header,
         |h| {
             for a in &found.components {
                 h.el("tr", &[], |h| {
@@ -1823,16 +1831,25 @@ fn lock_in_sections(h: &mut Html, links: &Links<'_>, found: &LockIn) {
                             &format!("{} {}", a.component, a.version),
                         );
                     });
-                    for fit in [Fit::DropIn, Fit::WithChanges, Fit::NotViable] {
-                        h.el_text("td", &[("class", "numeric")], &a.count(fit).to_string());
+                    for &fit in &fits {
+                        let n = match fit {
+                            Fit::Undecided => a.undecided(),
+                            _ => a.count(fit),
+                        };
+                        h.el_text("td", &[("class", "numeric")], &n.to_string());
                     }
                     h.el("td", &[], |h| {
-                        match a.alternatives.iter().find(|x| x.fit != Fit::NotViable) {
+                        let best = a
+                            .alternatives
+                            .iter()
+                            .find(|x| matches!(x.fit, Fit::DropIn | Fit::WithChanges));
+                        match best {
                             Some(best) => {
                                 links.component(h, &best.component, best.component.as_str());
                                 h.lit(" ");
                                 fit_tag(h, best.fit);
                             }
+                            None if a.undecided() > 0 => fit_tag(h, Fit::Undecided),
                             None => {
                                 h.el_text(
                                     "strong",
@@ -1947,6 +1964,9 @@ fn lock_in_sections(h: &mut Html, links: &Links<'_>, found: &LockIn) {
                         h.el("td", &[], |h| match alt.fit {
                             Fit::NotViable => {
                                 h.text(alt.reason.as_deref().unwrap_or("no plan exists"));
+                            }
+                            Fit::Undecided => {
+                                h.text(alt.reason.as_deref().unwrap_or("not worked out"));
                             }
                             Fit::DropIn => {
                                 h.text("nothing");

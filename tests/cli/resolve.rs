@@ -173,9 +173,44 @@ fn lock_writes_and_locked_detects_staleness() {
     run.code(1);
     assert!(
         run.stderr
-            .contains("portal would change from 1.0.0 to 1.1.0"),
+            .contains("portal would change from 1.0.0 to 1.1.0: need `web` asks for portal >=1.1"),
         "{}",
         run.stderr
+    );
+    // The plan says what moved from the lock, and why.
+    let out = f
+        .run(&["resolve", "stacks/council.toml"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(
+        out.contains(
+            "changed from the lock file:\n  \
+             db 1.0.0 → 2.0.0: portal 1.1.0 depends on db >=2, not the 1.0.0 beside it\n  \
+             portal 1.0.0 → 1.1.0: need `web` asks for portal >=1.1\n"
+        ),
+        "{out}"
+    );
+    let v = f
+        .run(&["resolve", "stacks/council.toml", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(
+        v["lock_changes"],
+        serde_json::json!([
+            {
+                "component": "db",
+                "from": "1.0.0",
+                "to": "2.0.0",
+                "reason": "portal 1.1.0 depends on db >=2, not the 1.0.0 beside it"
+            },
+            {
+                "component": "portal",
+                "from": "1.0.0",
+                "to": "1.1.0",
+                "reason": "need `web` asks for portal >=1.1"
+            }
+        ])
     );
     f.run(&["resolve", "stacks/council.toml", "--lock"]).ok();
     f.run(&["resolve", "stacks/council.toml", "--locked"]).ok();
@@ -341,4 +376,264 @@ fn every_reference_stack_of_the_sample_registry_resolves() {
         run.ok();
         assert_eq!(run.json()["status"], "resolved", "{}", path.display());
     }
+}
+
+/// SPEC §4 stable locks, on every stack the project ships: locked, then checked with
+/// `--locked`, and resolved again with the lock in place, each gives the plan the lock
+/// holds. Copies in a folder of their own, so the lock files are written there.
+#[test]
+fn every_sample_stack_locks_and_stays_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = sample_registry();
+    let registry = registry.to_str().unwrap();
+    let mut stacks = Vec::new();
+    for folder in [
+        sample_registry().join("stacks"),
+        project_root().join("examples/stacks"),
+    ] {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|x| x == "toml") {
+                stacks.push(path);
+            }
+        }
+    }
+    stacks.sort();
+    let mut locked = 0;
+    for path in &stacks {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let copy = dir.path().join(name);
+        std::fs::copy(path, &copy).unwrap();
+        let copy = copy.to_str().unwrap();
+        let first = stackreg(
+            dir.path(),
+            &["--registry", registry, "resolve", copy, "--format", "json"],
+        );
+        if first.json()["status"] == "unsatisfiable" {
+            // Nothing to lock: `--lock` says so and writes nothing.
+            first.code(1);
+            stackreg(
+                dir.path(),
+                &["--registry", registry, "resolve", copy, "--lock"],
+            )
+            .code(1);
+            continue;
+        }
+        first.ok();
+        stackreg(
+            dir.path(),
+            &["--registry", registry, "resolve", copy, "--lock"],
+        )
+        .ok();
+        let lock = std::fs::read_to_string(dir.path().join(name).with_extension("lock")).unwrap();
+        let run = stackreg(
+            dir.path(),
+            &["--registry", registry, "resolve", copy, "--locked"],
+        );
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        let again = stackreg(
+            dir.path(),
+            &["--registry", registry, "resolve", copy, "--format", "json"],
+        )
+        .ok()
+        .json();
+        assert_eq!(again["plan"], first.json()["plan"], "{name}");
+        assert!(again.get("lock_changes").is_none(), "{name}: {again}");
+        // The lock holds exactly the plan.
+        let planned: Vec<String> = again["plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| format!("id = {}\nversion = {}", r["component"], r["version"]))
+            .collect();
+        for p in &planned {
+            assert!(lock.contains(p.as_str()), "{name}: {p} not in\n{lock}");
+        }
+        assert_eq!(
+            lock.matches("[[component]]").count(),
+            planned.len(),
+            "{name}"
+        );
+        locked += 1;
+    }
+    assert!(
+        locked >= 5,
+        "only {locked} of {} stacks have a plan",
+        stacks.len()
+    );
+}
+
+/// Issue 19 item 11 through the binary: a chain of components sharing one capability,
+/// each depending on the next. The report's budget (a multiple of --max-steps) leaves
+/// most candidates undecided; the command still answers, exit 0, and calls nothing
+/// adversarial.
+#[test]
+fn alternatives_answer_within_the_budget_with_the_rest_undecided() {
+    let f = Fixture::new();
+    let n = 200;
+    for i in 0..n {
+        let mut c = component(&format!("c{i}"))
+            .capabilities(&["links"])
+            .release("1.0.0");
+        if i + 1 < n {
+            c = c.depends(&format!("c{}", i + 1), "*");
+        }
+        f.component(&c);
+    }
+    f.repo_file(
+        "stacks/chain.toml",
+        "[stack]\nname = \"Chain\"\n\n[needs]\nfirst = { component = \"c0\" }\n",
+    );
+    f.commit("chain");
+    let bound = ["--max-steps", "800"];
+
+    let run = f.run(&[&bound[..], &["alternatives", "stacks/chain.toml", "--all"]].concat());
+    run.ok();
+    assert!(!run.stderr.contains("adversarial"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("candidates left undecided by the bounds on the work"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains(
+            "COMPONENT  VERSION  DROP-IN  WITH CHANGES  NOT VIABLE  UNDECIDED  BEST ALTERNATIVE"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("have only undecided candidates"),
+        "{}",
+        run.stdout
+    );
+    let v = f
+        .run(
+            &[
+                &bound[..],
+                &[
+                    "--format",
+                    "json",
+                    "alternatives",
+                    "stacks/chain.toml",
+                    "--all",
+                ],
+            ]
+            .concat(),
+        )
+        .ok()
+        .json();
+    let rows = v["components"].as_array().unwrap();
+    assert_eq!(rows.len(), n);
+    let last = rows.last().unwrap();
+    assert_eq!(last["undecided"], n - 1);
+    assert_eq!(last["unexamined"], n - 1);
+    assert_eq!(last["lock_in"], false);
+    assert_eq!(last["alternatives"].as_array().unwrap().len(), 0);
+
+    // One component: each candidate the budget left is listed, undecided, with the bound.
+    let v = f
+        .run(
+            &[
+                &bound[..],
+                &[
+                    "--format",
+                    "json",
+                    "alternatives",
+                    "stacks/chain.toml",
+                    "c0",
+                ],
+            ]
+            .concat(),
+        )
+        .ok()
+        .json();
+    let alts = v["alternatives"].as_array().unwrap();
+    assert_eq!(alts.len(), n - 1);
+    assert_eq!(alts[0]["component"], "c1");
+    assert_eq!(alts[0]["fit"], "drop-in");
+    let undecided: Vec<&serde_json::Value> =
+        alts.iter().filter(|a| a["fit"] == "undecided").collect();
+    assert!(!undecided.is_empty());
+    for a in &undecided {
+        assert_eq!(a["bound"], "budget");
+        assert_eq!(
+            a["reason"],
+            "not examined: the report's budget of 400000 solver steps ran out"
+        );
+    }
+    let text = f
+        .run(&[&bound[..], &["alternatives", "stacks/chain.toml", "c0"]].concat())
+        .ok()
+        .stdout
+        .clone();
+    assert!(
+        text.contains(
+            "\nUndecided:\n  c"
+        ) && text.contains("      undecided: not examined: the report's budget of 400000 solver steps ran out\n"),
+        "{text}"
+    );
+}
+
+/// A reference stack may ship its lock file next to it; `validate` checks that it is the
+/// plan `resolve` gives, from the stack file as it is.
+#[test]
+fn validate_checks_reference_stack_locks() {
+    let f = fixture();
+    f.file(
+        "stacks/district.toml",
+        "[stack]\nname = \"District\"\n\n[needs]\nweb = { component = \"portal\" }\n",
+    );
+    f.run(&["resolve", "registry/stacks/district.toml", "--lock"])
+        .ok();
+    let run = f.run(&["validate", "--format", "json"]);
+    run.ok();
+    assert_eq!(run.findings(), []);
+
+    // The stack changed since: stale, with how to fix it.
+    f.edit(
+        "stacks/district.toml",
+        "name = \"District\"",
+        "name = \"District council\"",
+    );
+    let run = f.run(&["validate"]);
+    run.code(1);
+    assert!(
+        run.stdout.contains(
+            "error[stale-lock]: the lock was written from another version of stacks/district.toml"
+        ) && run.stdout.contains(
+            "help: run `stackreg resolve --lock stacks/district.toml` and commit the lock"
+        ),
+        "{}",
+        run.stdout
+    );
+    f.run(&["resolve", "registry/stacks/district.toml", "--lock"])
+        .ok();
+    f.run(&["validate"]).ok();
+
+    // A lock edited by hand into something that is not a plan. (A yanked release would do:
+    // a lock may keep one.)
+    let lock = f.registry().join("stacks/district.lock");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    std::fs::write(
+        &lock,
+        text.replace(
+            "id = \"db\"\nversion = \"2.0.0\"",
+            "id = \"db\"\nversion = \"1.0.0\"",
+        ),
+    )
+    .unwrap();
+    let v = f.run(&["validate", "--format", "json"]).json();
+    assert_eq!(
+        v["errors"][0]["message"],
+        "the lock is not a plan for the stack: portal 1.1.0 depends on db >=2, not the 1.0.0 beside it"
+    );
+
+    // A lock with no stack next to it has no place in the registry.
+    std::fs::remove_file(&lock).unwrap();
+    f.file("stacks/orphan.lock", text);
+    let v = f.run(&["validate", "--format", "json"]).json();
+    assert_eq!(v["errors"][0]["code"], "unexpected-file");
+    assert_eq!(v["errors"][0]["file"], "stacks/orphan.lock");
 }

@@ -400,6 +400,20 @@ fn cases() -> Vec<Case> {
             );
             stack_with_need(f, need);
         }),
+        // A reference stack's lock holding a release the registry does not have.
+        Case::error("stale-lock", File("stacks/council.lock"), |f, v| {
+            baseline(f);
+            stack_with_need(f, "{ component = \"portal\" }");
+            f.run(&["resolve", "registry/stacks/council.toml", "--lock"])
+                .ok();
+            if v == Variant::Bad {
+                f.edit(
+                    "stacks/council.lock",
+                    "version = \"1.0.0\"",
+                    "version = \"9.0.0\"",
+                );
+            }
+        }),
         // Only the registry's folders are checked for strays.
         Case::error("unexpected-file", File("components/notes.md"), |f, v| {
             baseline(f);
@@ -524,6 +538,7 @@ macro_rules! code_tests {
 }
 
 code_tests! {
+    stale_lock,
     parse_error,
     duplicate_key,
     unknown_field,

@@ -13,9 +13,7 @@ fn alts(reg: &Registry, s: &stackreg::model::Stack, x: &str, ignore_policy: bool
     let Resolution::Resolved(plan) = resolver.resolve(&Options::default()).unwrap() else {
         panic!("no plan")
     };
-    alternatives(&resolver, &plan, &Options::default(), &id(x), ignore_policy)
-        .unwrap()
-        .expect("in the plan")
+    alternatives(&resolver, &plan, &Options::default(), &id(x), ignore_policy).expect("in the plan")
 }
 
 fn fits(a: &Alternatives) -> Vec<(String, Fit)> {
@@ -224,7 +222,7 @@ fn lock_in_report_flags_components_without_alternatives_and_single_supply() {
     let Resolution::Resolved(plan) = resolver.resolve(&Options::default()).unwrap() else {
         panic!()
     };
-    let report = lock_in(&resolver, &plan, &Options::default(), false).unwrap();
+    let report = lock_in(&resolver, &plan, &Options::default(), false);
     let locked: Vec<String> = report
         .components
         .iter()

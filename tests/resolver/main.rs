@@ -9,3 +9,4 @@ mod bound;
 mod model_support;
 mod properties;
 mod rules;
+mod stable;

@@ -148,15 +148,46 @@ pub fn passes_policy(policy: &Policy, c: &Component) -> bool {
 }
 
 /// Checks SPEC §4 rules 1–4 (and rule 5 when `minimal`), independently of the resolver.
-/// `allowed_yanked` is `[current]` plus the lock file.
+/// `allowed_yanked` is `[current]` and the lock file: a yanked release may be planned
+/// when one of them holds exactly that version.
 pub fn check(
     reg: &Registry,
     stack: &Stack,
     plan: &Assignment,
-    allowed_yanked: &Assignment,
+    allowed_yanked: &[&Assignment],
     minimal: bool,
 ) -> Result<(), String> {
     check_with(reg, stack, plan, allowed_yanked, minimal, None, None)
+}
+
+/// SPEC §4 rules 1–6, independently of the resolver: `check_with` (with rule 5), then rule
+/// 6 by brute force — for each component that neither `kept` (`[current]` and the lock)
+/// names nor is `extra_root`, take it out together with whatever only it kept reachable,
+/// and the rest must not be a plan.
+pub fn check_all(
+    reg: &Registry,
+    stack: &Stack,
+    plan: &Assignment,
+    kept: &[&Assignment],
+    exempt: Option<&Id>,
+    extra_root: Option<&Id>,
+) -> Result<(), String> {
+    check_with(reg, stack, plan, kept, true, exempt, extra_root)?;
+    for c in plan.keys() {
+        if kept.iter().any(|k| k.contains_key(c)) || Some(c) == extra_root {
+            continue;
+        }
+        let mut rest = plan.clone();
+        rest.remove(c);
+        let reached = reachable(reg, stack, &rest, extra_root);
+        rest.retain(|k, _| reached.contains(k));
+        if check_with(reg, stack, &rest, kept, true, exempt, extra_root).is_ok() {
+            return Err(format!(
+                "rule 6: without {c} (and what only it reached) {rest:?} is still a plan"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `check`, with one component exempt from the policy and one that is a root of the plan
@@ -165,7 +196,7 @@ pub fn check_with(
     reg: &Registry,
     stack: &Stack,
     plan: &Assignment,
-    allowed_yanked: &Assignment,
+    allowed_yanked: &[&Assignment],
     minimal: bool,
     exempt: Option<&Id>,
     extra_root: Option<&Id>,
@@ -207,7 +238,7 @@ pub fn check_with(
         if exempt != Some(cid) && !passes_policy(&stack.policy, c) {
             return Err(format!("rule 3: {cid} fails the policy"));
         }
-        if r.yanked.is_some() && allowed_yanked.get(cid) != Some(ver) {
+        if r.yanked.is_some() && !allowed_yanked.iter().any(|a| a.get(cid) == Some(ver)) {
             return Err(format!("rule 4: {cid} {ver} is yanked"));
         }
     }

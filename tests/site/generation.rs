@@ -404,3 +404,51 @@ fn assets_are_local_and_load_nothing_from_elsewhere() {
     }
     assert!(Path::new(&site.root.join(".stackreg-site")).is_file());
 }
+
+/// A reference stack's lock file is read as `resolve` reads it: the stack page shows the
+/// locked plan, not a fresh one.
+#[test]
+fn a_reference_stack_page_shows_its_locked_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = dir.path().join("registry");
+    let copy = std::process::Command::new("cp")
+        .args(["-r"])
+        .arg(project_root().join("registry"))
+        .arg(&registry)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let reg = registry.to_str().unwrap();
+    stackreg(
+        dir.path(),
+        &[
+            "--registry",
+            reg,
+            "resolve",
+            "registry/stacks/district-council.toml",
+            "--lock",
+        ],
+    )
+    .ok();
+    // An older keycloak, which is still a plan: the lock holds it.
+    let lock = registry.join("stacks/district-council.lock");
+    let text = std::fs::read_to_string(&lock).unwrap();
+    let older = text.replace(
+        "id = \"keycloak\"\nversion = \"26.2.0\"",
+        "id = \"keycloak\"\nversion = \"26.0.0\"",
+    );
+    assert_ne!(older, text);
+    std::fs::write(&lock, older).unwrap();
+    stackreg(dir.path(), &["--registry", reg, "validate"]).ok();
+    stackreg(dir.path(), &["--registry", reg, "site", "--out", "site"]).ok();
+    let page =
+        std::fs::read_to_string(dir.path().join("site/stacks/district-council.html")).unwrap();
+    assert!(
+        page.contains("keycloak@26.0.0"),
+        "the locked release is not shown"
+    );
+    assert!(
+        !page.contains("keycloak@26.2.0"),
+        "the fresh release is shown"
+    );
+}
