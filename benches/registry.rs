@@ -19,10 +19,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use stackreg::model::Stack;
 use stackreg::registry::cache::{CacheKey, IndexCache};
 use stackreg::registry::memory::MemorySource;
-use stackreg::registry::synth::{self, Params};
 use stackreg::registry::{self, Loaded};
 use stackreg::resolve::alternatives::lock_in;
 use stackreg::resolve::{Options, Resolution, Resolver};
+use stackreg_testkit::synth::{self, Params};
 
 fn sizes() -> Vec<usize> {
     std::env::var("STACKREG_BENCH_SIZES")

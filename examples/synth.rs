@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use stackreg::registry::synth::{self, Params};
+use stackreg_testkit::synth::{self, Params};
 
 #[derive(Parser)]
 #[command(about = "Generate a synthetic stackreg registry")]

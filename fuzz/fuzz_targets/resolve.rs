@@ -15,30 +15,8 @@ use libfuzzer_sys::fuzz_target;
 use stackreg::model::validate as check;
 use stackreg::registry::{self, memory::MemorySource, validate as cross};
 use stackreg::resolve::{Options, Resolution, Resolver};
-
-/// The fuzzer's bytes as a stream of small choices; past the end, zeros.
-struct Tape<'a>(&'a [u8]);
-
-impl Tape<'_> {
-    fn byte(&mut self) -> u8 {
-        match self.0.split_first() {
-            Some((&b, rest)) => {
-                self.0 = rest;
-                b
-            }
-            None => 0,
-        }
-    }
-    fn below(&mut self, n: usize) -> usize {
-        usize::from(self.byte()) % n.max(1)
-    }
-    fn chance(&mut self, percent: u8) -> bool {
-        self.byte() % 100 < percent
-    }
-    fn pick<'s>(&mut self, items: &[&'s str]) -> &'s str {
-        items[self.below(items.len())]
-    }
-}
+use stackreg_testkit::Tape;
+use stackreg_testkit::oracle::{any_plan, check};
 
 const VERSIONS: [&str; 6] = ["1.0.0", "1.1.0", "1.2.0-beta.1", "2.0.0", "2.5.0", "3.0.0"];
 const IFACE_VERSIONS: [&str; 3] = ["1.0.0", "1.1.0", "2.0.0"];
@@ -197,7 +175,7 @@ fn build(t: &mut Tape<'_>) -> MemorySource {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let mut tape = Tape(data);
+    let mut tape = Tape::zero_padded(data);
     let source = build(&mut tape);
     let Ok(loaded) = registry::load(&source) else {
         return;
@@ -220,14 +198,14 @@ fuzz_target!(|data: &[u8]| {
     match (&first, &again) {
         (Ok(Resolution::Resolved(a)), Ok(Resolution::Resolved(b))) => {
             assert_eq!(a.versions(), b.versions(), "not deterministic");
-            if let Err(e) = stackreg_fuzz::check_plan(reg, stack, &a.versions(), true) {
+            if let Err(e) = check(reg, stack, &a.versions(), &[&stack.current], true) {
                 panic!("a plan that breaks SPEC §4 ({e}): {:?}", a.versions());
             }
         }
         (Ok(Resolution::Unsatisfiable(a)), Ok(Resolution::Unsatisfiable(b))) => {
             assert_eq!(a.text(), b.text(), "not deterministic");
             stackreg_fuzz::printable("explanation", &a.text());
-            if let Some(exists) = stackreg_fuzz::any_plan(reg, stack, 4_000) {
+            if let Some(exists) = any_plan(reg, stack, 4_000) {
                 assert!(
                     !exists,
                     "no plan, says the resolver, but one exists:\n{}",

@@ -12,7 +12,6 @@ pub mod discover;
 pub mod git;
 pub mod memory;
 pub mod source;
-pub mod synth;
 pub mod validate;
 // Git-backed registries: remote copies, history, and changes committed through git.
 pub mod files;

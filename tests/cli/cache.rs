@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use stackreg::registry::synth::{self, Params};
+use stackreg_testkit::synth::{self, Params};
 
 use crate::support::*;
 

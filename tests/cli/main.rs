@@ -26,4 +26,5 @@ mod remote;
 mod resolve;
 mod schemas;
 mod signed;
+mod snapshots;
 mod validate_codes;

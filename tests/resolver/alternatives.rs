@@ -6,7 +6,7 @@ use stackreg::registry::Registry;
 use stackreg::resolve::alternatives::{Alternatives, Fit, alternatives, lock_in};
 use stackreg::resolve::{Options, Resolution, Resolver};
 
-use crate::model_support::*;
+use crate::support::*;
 
 fn alts(reg: &Registry, s: &stackreg::model::Stack, x: &str, ignore_policy: bool) -> Alternatives {
     let resolver = Resolver::new(reg, s);

@@ -9,7 +9,7 @@ use stackreg::model::Stack;
 use stackreg::registry::Registry;
 use stackreg::resolve::{COMMAND_STEPS_FACTOR, Options, Resolution, ResolveError, Resolver};
 
-use crate::model_support::*;
+use crate::support::*;
 
 /// `n + 1` pigeons and `n` holes, through interface unions: pigeon `i` requires interface
 /// `nest{i}`, which each `h{i}-{j}` ("pigeon i in hole j") provides, and the `h` components

@@ -6,7 +6,7 @@
 
 mod alternatives;
 mod bound;
-mod model_support;
 mod properties;
 mod rules;
 mod stable;
+mod support;

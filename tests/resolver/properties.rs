@@ -5,158 +5,13 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use stackreg::model::{Kind, Licence, Lifecycle, Need};
-use stackreg::registry::Registry;
 use stackreg::resolve::{Resolution, resolve};
 
-use crate::model_support::*;
+use crate::support::*;
 use stackreg::model::Id;
-
-/// Reads a byte tape as a stream of small random choices, so proptest can shrink a
-/// failing registry by shrinking its tape.
-pub(crate) struct Tape<'a> {
-    pub(crate) bytes: &'a [u8],
-    pub(crate) at: usize,
-}
-
-impl Tape<'_> {
-    pub(crate) fn byte(&mut self) -> u8 {
-        // Past the end of the tape, a fixed cycle keeps choices varied but reproducible.
-        let b = self
-            .bytes
-            .get(self.at)
-            .copied()
-            .unwrap_or((self.at % 251) as u8);
-        self.at += 1;
-        b
-    }
-    pub(crate) fn below(&mut self, n: usize) -> usize {
-        usize::from(self.byte()) % n
-    }
-    pub(crate) fn chance(&mut self, percent: u8) -> bool {
-        self.byte() % 100 < percent
-    }
-    pub(crate) fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
-
-pub(crate) const VERSIONS: [&str; 4] = ["1.0.0", "1.1.0", "2.0.0", "3.0.0"];
-pub(crate) const IFACE_VERSIONS: [&str; 2] = ["1.0.0", "2.0.0"];
-pub(crate) const RANGES: [&str; 6] = ["^1", "^2", ">=1.1", "*", "<2", "*"];
-pub(crate) const CAPS: [&str; 3] = ["cap-a", "cap-b", "cap-c"];
-
-pub fn random_case(t: &mut Tape<'_>) -> (Registry, stackreg::model::Stack) {
-    let mut reg = empty_registry();
-    let ifaces = 1 + t.below(3);
-    let comps = 2 + t.below(5);
-    for k in 0..comps {
-        // Each version with even odds, and at least one.
-        let mut versions: Vec<&str> = VERSIONS.iter().copied().filter(|_| t.chance(50)).collect();
-        if versions.is_empty() {
-            versions.push(t.pick(&VERSIONS));
-        }
-        let mut releases = Vec::new();
-        for ver in versions {
-            let mut r = release(ver);
-            for i in 0..ifaces {
-                if t.chance(45) {
-                    r.provides
-                        .insert(id(&format!("i{i}")), v(t.pick(&IFACE_VERSIONS)));
-                }
-                if t.chance(15) {
-                    r.requires
-                        .insert(id(&format!("i{i}")), req(t.pick(&RANGES)));
-                }
-            }
-            for other in 0..comps {
-                if other != k && t.chance(10) {
-                    r.depends
-                        .insert(id(&format!("c{other}")), req(t.pick(&RANGES)));
-                }
-                if other != k && t.chance(6) {
-                    r.conflicts
-                        .insert(id(&format!("c{other}")), req(t.pick(&RANGES)));
-                }
-            }
-            if t.chance(10) {
-                r.yanked = Some("broken".into());
-            }
-            releases.push(r);
-        }
-        let mut c = component(&format!("c{k}"), releases);
-        if t.chance(20) {
-            c.licence = Licence::parse("LicenseRef-Proprietary").unwrap();
-        }
-        c.kind = t.pick(&[Kind::Saas, Kind::SelfHosted, Kind::PlatformService]);
-        c.lifecycle = t.pick(&[
-            Lifecycle::Live,
-            Lifecycle::Live,
-            Lifecycle::Live,
-            Lifecycle::Live,
-            Lifecycle::Live,
-            Lifecycle::Beta,
-            Lifecycle::Beta,
-            Lifecycle::Alpha,
-            Lifecycle::Deprecated,
-            Lifecycle::Retired,
-        ]);
-        c.capabilities = vec![id(CAPS[k % CAPS.len()])];
-        if t.chance(30) {
-            let extra = id(t.pick(&CAPS));
-            if !c.capabilities.contains(&extra) {
-                c.capabilities.push(extra);
-                c.capabilities.sort();
-            }
-        }
-        c.supplier = format!("Supplier {}", k % 3);
-        if t.chance(30) {
-            c.assurances = vec!["wcag-2.2-aa".into()];
-        }
-        add(&mut reg, c);
-    }
-    let mut needs = Vec::new();
-    for n in 0..1 + t.below(3) {
-        let need = match t.below(3) {
-            0 => need_component(
-                &format!("c{}", t.below(comps)),
-                t.pick(&["*", "*", ">=1.1", "^1", "^2", "<2"]),
-            ),
-            1 => need_interface(&format!("i{}", t.below(ifaces)), t.pick(&RANGES)),
-            _ => need_capability(CAPS[t.below(comps.min(CAPS.len()))]),
-        };
-        needs.push((["a", "b", "c"][n], need));
-    }
-    let mut s = stack(needs);
-    if t.chance(30) {
-        s.policy.open_source = true;
-    }
-    if t.chance(20) {
-        s.policy.lifecycle = Some(vec![Lifecycle::Beta, Lifecycle::Live]);
-    }
-    if t.chance(15) {
-        s.policy.kinds = Some(vec![Kind::Saas, Kind::SelfHosted]);
-    }
-    if t.chance(10) {
-        s.policy.assurances = vec!["wcag-2.2-aa".into()];
-    }
-    if t.chance(10) {
-        s.policy.exclude_components = vec![id(&format!("c{}", t.below(comps)))];
-    }
-    if t.chance(10) {
-        s.policy.exclude_suppliers = vec![format!("supplier {}", t.below(3))];
-    }
-    for c in reg.components.values() {
-        if t.chance(30) {
-            let r = &c.releases[t.below(c.releases.len())];
-            s.current.insert(c.id.clone(), r.version.clone());
-        }
-    }
-    if t.chance(30) {
-        s.prefer = vec![id(&format!("c{}", t.below(comps)))];
-    }
-    (reg, s)
-}
+use stackreg_testkit::Tape;
+use stackreg_testkit::random::{compact, random_case};
+use stackreg_testkit::tape::xorshift_bytes;
 
 pub(crate) fn cases() -> u32 {
     std::env::var("STACKREG_PROPTEST_CASES")
@@ -166,7 +21,7 @@ pub(crate) fn cases() -> u32 {
 }
 
 fn property(tape: &[u8]) -> Result<(), TestCaseError> {
-    let mut t = Tape { bytes: tape, at: 0 };
+    let mut t = Tape::new(tape);
     let (reg, s) = random_case(&mut t);
     let first = resolve(&reg, &s).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let again = resolve(&reg, &s).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -233,18 +88,8 @@ fn the_generator_produces_both_answers() {
     let mut unsatisfiable = 0;
     let mut rng = 0x2545_f491_4f6c_dd1du64;
     for _ in 0..300 {
-        let tape: Vec<u8> = (0..400)
-            .map(|_| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                (rng >> 32) as u8
-            })
-            .collect();
-        let (reg, s) = random_case(&mut Tape {
-            bytes: &tape,
-            at: 0,
-        });
+        let tape = xorshift_bytes(&mut rng, 400);
+        let (reg, s) = random_case(&mut Tape::new(&tape));
         match resolve(&reg, &s).unwrap() {
             Resolution::Resolved(p) if p.releases.len() > 1 => resolved += 1,
             Resolution::Resolved(_) => {}
@@ -264,9 +109,6 @@ fn the_generator_produces_both_answers() {
     );
 }
 
-#[allow(dead_code)]
-fn _unused(_: Need) {}
-
 /// SPEC §5 checked on random registries: the candidate set, the plan implied by every
 /// viable answer (old plan − X + candidate + listed changes) against SPEC §4, and every
 /// not-viable answer against brute force.
@@ -275,7 +117,7 @@ fn alternatives_property(tape: &[u8]) -> Result<(), TestCaseError> {
     use stackreg::resolve::alternatives::{Fit, alternatives};
     use stackreg::resolve::{Options, Resolver};
 
-    let mut t = Tape { bytes: tape, at: 0 };
+    let mut t = Tape::new(tape);
     let (reg, s) = random_case(&mut t);
     let ignore_policy = t.chance(50);
     let resolver = Resolver::new(&reg, &s);
@@ -399,7 +241,7 @@ fn shortcuts_property(tape: &[u8]) -> Result<(), TestCaseError> {
     use stackreg::resolve::alternatives::{Fit, alternatives};
     use stackreg::resolve::{Options, Resolver};
 
-    let mut t = Tape { bytes: tape, at: 0 };
+    let mut t = Tape::new(tape);
     let (reg, s) = random_case(&mut t);
     let ignore_policy = t.chance(50);
     let resolver = Resolver::new(&reg, &s);
@@ -486,18 +328,8 @@ fn the_generator_produces_every_fit() {
     let mut counts = [0usize; 3];
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
     for _ in 0..300 {
-        let tape: Vec<u8> = (0..400)
-            .map(|_| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                (rng >> 32) as u8
-            })
-            .collect();
-        let (reg, s) = random_case(&mut Tape {
-            bytes: &tape,
-            at: 0,
-        });
+        let tape = xorshift_bytes(&mut rng, 400);
+        let (reg, s) = random_case(&mut Tape::new(&tape));
         let resolver = Resolver::new(&reg, &s);
         let Ok(Resolution::Resolved(plan)) = resolver.resolve(&Options::default()) else {
             continue;
@@ -530,7 +362,7 @@ fn upgrade_property(tape: &[u8]) -> Result<(), TestCaseError> {
     use stackreg::resolve::whatif::{WhatIf, WhatIfOutcome, what_if};
     use stackreg::resolve::{Options, Resolver};
 
-    let mut t = Tape { bytes: tape, at: 0 };
+    let mut t = Tape::new(tape);
     let (reg, s) = random_case(&mut t);
     let Resolution::Resolved(plan) = Resolver::new(&reg, &s)
         .resolve(&Options::default())
@@ -627,55 +459,4 @@ fn upgrade_moves_only_what_it_must_checked_by_brute_force() {
     if let Err(e) = result {
         panic!("{e}");
     }
-}
-
-/// A registry and stack on a few lines, for failure messages.
-fn compact(reg: &Registry, s: &stackreg::model::Stack) -> String {
-    let mut out = String::new();
-    for c in reg.components.values() {
-        out.push_str(&format!(
-            "{} {:?} {} {}:",
-            c.id,
-            c.capabilities
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>(),
-            c.lifecycle,
-            c.licence
-        ));
-        for r in &c.releases {
-            let mut parts = Vec::new();
-            for (i, v) in &r.provides {
-                parts.push(format!("prov {i}={v}"));
-            }
-            for (i, v) in &r.requires {
-                parts.push(format!("req {i} {v}"));
-            }
-            for (i, v) in &r.depends {
-                parts.push(format!("dep {i} {v}"));
-            }
-            for (i, v) in &r.conflicts {
-                parts.push(format!("conf {i} {v}"));
-            }
-            if r.yanked.is_some() {
-                parts.push("YANKED".into());
-            }
-            out.push_str(&format!(" {}{{{}}}", r.version, parts.join("; ")));
-        }
-        out.push('\n');
-    }
-    out.push_str(&format!(
-        "needs {:?}\npolicy {:?}\ncurrent {:?}\nprefer {:?}\n",
-        s.needs
-            .iter()
-            .map(|(k, n)| format!("{k}: {n}"))
-            .collect::<Vec<_>>(),
-        s.policy,
-        s.current
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>(),
-        s.prefer
-    ));
-    out
 }

@@ -5,7 +5,7 @@ use stackreg::model::{Kind, Licence, Lifecycle};
 use stackreg::registry::Registry;
 use stackreg::resolve::{Options, Resolution, Resolver, resolve};
 
-use crate::model_support::*;
+use crate::support::*;
 
 fn plan_of(reg: &Registry, s: &stackreg::model::Stack) -> Vec<String> {
     match resolve(reg, s).unwrap() {

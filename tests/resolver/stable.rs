@@ -1,6 +1,6 @@
 //! Answers that stay put (SPEC §4 stable locks and rule 6, SPEC §5 drop-ins), as property
 //! tests on thousands of small random registries, each checked by this test's own reading
-//! of the rules (`model_support`) and by brute force:
+//! of the rules (`stackreg_testkit::oracle`) and by brute force:
 //!
 //! - a lock written from a plan, read back as the CLI reads it, gives exactly that plan,
 //!   and `--locked` finds nothing stale;
@@ -15,14 +15,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use stackreg::model::{Id, Kind, Lifecycle, Need, Stack};
+use stackreg::model::{Id, Need, Stack};
 use stackreg::registry::Registry;
 use stackreg::resolve::alternatives::{Fit, alternatives};
 use stackreg::resolve::lock::LockFile;
 use stackreg::resolve::{Options, Plan, Resolution, Resolver, lock_changes};
 
-use crate::model_support::*;
-use crate::properties::{CAPS, RANGES, Tape, cases, random_case};
+use crate::properties::cases;
+use crate::support::*;
+use stackreg_testkit::Tape;
+use stackreg_testkit::random::{change, random_case};
+use stackreg_testkit::tape::xorshift_bytes;
 
 fn fail(message: String) -> TestCaseError {
     TestCaseError::fail(message)
@@ -50,110 +53,8 @@ fn write_and_read_lock(reg: &Registry, s: &Stack, plan: &Plan) -> Result<LockFil
     LockFile::parse(&text).map_err(|e| fail(format!("the lock does not read back: {e}\n{text}")))
 }
 
-/// Changes the stack or the registry the way a council or a registry maintainer might:
-/// a need added, dropped or narrowed, the policy tightened or loosened, `[current]`
-/// edited, a release yanked, a release added. Says what it did.
-/// Mostly a component of `planned`, so that the change can touch the lock.
-fn change(t: &mut Tape<'_>, reg: &mut Registry, s: &mut Stack, planned: &[Id]) -> String {
-    let comps: Vec<Id> = if !planned.is_empty() && t.chance(70) {
-        planned.to_vec()
-    } else {
-        reg.components.keys().cloned().collect()
-    };
-    let comp = comps[t.below(comps.len())].clone();
-    match t.below(9) {
-        0 if s.needs.len() > 1 => {
-            let name = s.needs.keys().nth(t.below(s.needs.len())).cloned();
-            if let Some(name) = name {
-                s.needs.remove(&name);
-                return format!("dropped need {name}");
-            }
-            "nothing".into()
-        }
-        0 | 1 => {
-            let need = match t.below(3) {
-                0 => need_component(comp.as_str(), t.pick(&["*", ">=1.1", "^1", "^2", "<2"])),
-                1 => need_interface(&format!("i{}", t.below(3)), t.pick(&RANGES)),
-                _ => need_capability(t.pick(&CAPS)),
-            };
-            s.needs.insert(id("added"), need.clone());
-            format!("added need {need:?}")
-        }
-        2 => {
-            let name = s.needs.keys().nth(t.below(s.needs.len())).cloned();
-            let range = req(t.pick(&["^1", "^2", ">=1.1", "<2", "*"]));
-            match name.and_then(|n| s.needs.get_mut(&n).map(|need| (n, need))) {
-                Some((n, Need::Component { version, .. } | Need::Interface { version, .. })) => {
-                    *version = range.clone();
-                    format!("need {n} now asks for {range}")
-                }
-                _ => "nothing".into(),
-            }
-        }
-        3 => {
-            s.policy.open_source = !s.policy.open_source;
-            format!("open-source policy now {}", s.policy.open_source)
-        }
-        4 => {
-            if s.policy.exclude_components.contains(&comp) {
-                s.policy.exclude_components.retain(|c| c != &comp);
-                format!("{comp} no longer excluded")
-            } else {
-                s.policy.exclude_components.push(comp.clone());
-                format!("{comp} now excluded")
-            }
-        }
-        5 => {
-            let c = &reg.components[&comp];
-            let v = c.releases[t.below(c.releases.len())].version.clone();
-            if t.chance(30) {
-                s.current.remove(&comp);
-                format!("{comp} no longer in [current]")
-            } else {
-                s.current.insert(comp.clone(), v.clone());
-                format!("[current] {comp} = {v}")
-            }
-        }
-        6 => {
-            s.policy.lifecycle = match s.policy.lifecycle {
-                Some(_) => None,
-                None => Some(vec![Lifecycle::Live]),
-            };
-            s.policy.kinds = if t.chance(30) {
-                Some(vec![Kind::Saas])
-            } else {
-                s.policy.kinds.take()
-            };
-            "lifecycle or kind policy changed".into()
-        }
-        7 => {
-            let c = reg.components.get_mut(&comp).expect("listed");
-            let i = t.below(c.releases.len());
-            c.releases[i].yanked = Some("broken".into());
-            format!("{comp} {} yanked", c.releases[i].version)
-        }
-        _ => {
-            let c = reg.components.get_mut(&comp).expect("listed");
-            let mut r = release("4.0.0");
-            if c.releases.iter().any(|x| x.version == r.version) {
-                return "nothing".into();
-            }
-            if let Some(last) = c.releases.last() {
-                r.provides = last.provides.clone();
-                r.requires = last.requires.clone();
-                r.depends = last.depends.clone();
-            }
-            if t.chance(50) {
-                r.provides.insert(id("i0"), v(t.pick(&["1.0.0", "2.0.0"])));
-            }
-            c.releases.push(r);
-            format!("{comp} 4.0.0 published")
-        }
-    }
-}
-
 fn lock_property(tape: &[u8]) -> Result<(), TestCaseError> {
-    let mut t = Tape { bytes: tape, at: 0 };
+    let mut t = Tape::new(tape);
     let (mut reg, mut s) = random_case(&mut t);
     let Resolution::Resolved(plan) = resolve(&reg, &s, None)? else {
         return Ok(());
@@ -296,7 +197,7 @@ fn locks_reproduce_and_move_only_what_must() {
 /// is at the highest release that is one. Half the time with the plan locked, as the CLI
 /// resolves a stack with a lock file.
 fn drop_in_property(tape: &[u8]) -> Result<(), TestCaseError> {
-    let mut t = Tape { bytes: tape, at: 0 };
+    let mut t = Tape::new(tape);
     let (reg, s) = random_case(&mut t);
     let ignore_policy = t.chance(50);
     let with_lock = t.chance(50);
@@ -394,18 +295,8 @@ fn the_changes_sometimes_move_locked_entries() {
     let (mut moved, mut kept, mut reasons) = (0, 0, BTreeSet::new());
     let mut rng = 0x51f1_5ee5_d00d_f00du64;
     for _ in 0..400 {
-        let tape: Vec<u8> = (0..400)
-            .map(|_| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                (rng >> 32) as u8
-            })
-            .collect();
-        let mut t = Tape {
-            bytes: &tape,
-            at: 0,
-        };
+        let tape = xorshift_bytes(&mut rng, 400);
+        let mut t = Tape::new(&tape);
         let (mut reg, mut s) = random_case(&mut t);
         let Ok(Resolution::Resolved(plan)) = Resolver::new(&reg, &s).resolve(&Options::default())
         else {

@@ -17,9 +17,10 @@ use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository, RepositoryInitOptions, Signature, Time};
 
-use super::memory::MemorySource;
-use crate::model::Stack;
-use crate::resolve::{Options, Resolution, Resolver};
+use stackreg::model::Stack;
+use stackreg::registry::memory::MemorySource;
+use stackreg::registry::{self, Registry};
+use stackreg::resolve::{Options, Resolution, Resolver};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -542,13 +543,13 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
             let _ = write!(
                 out,
                 "\n[[release]]\nversion = \"{v}\"\nreleased = {}\n",
-                crate::model::Date::from_days(day)
+                stackreg::model::Date::from_days(day)
             );
             if rng.chance(30) {
                 let _ = writeln!(
                     out,
                     "support-ends = {}",
-                    crate::model::Date::from_days(day + 700 + rng.below(700) as i64)
+                    stackreg::model::Date::from_days(day + 700 + rng.below(700) as i64)
                 );
             }
             if !c.provides.is_empty() {
@@ -611,7 +612,7 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
     for (path, text) in &files {
         source.insert(path, text.as_bytes());
     }
-    let loaded = super::load(&source).map_err(|e| SynthError::Invalid(e.to_string()))?;
+    let loaded = registry::load(&source).map_err(|e| SynthError::Invalid(e.to_string()))?;
     if let Some(d) = loaded.diagnostics.iter().find(|d| d.is_error()) {
         return Err(SynthError::Invalid(format!(
             "{}: {} ({})",
@@ -742,8 +743,8 @@ fn stack_text(
 }
 
 /// The plan (`id → version`) of a stack's text, if it resolves.
-fn resolve_text(registry: &super::Registry, text: &str) -> Option<BTreeMap<String, String>> {
-    let parsed = crate::model::validate::stack("stack.toml", None, text);
+fn resolve_text(registry: &Registry, text: &str) -> Option<BTreeMap<String, String>> {
+    let parsed = stackreg::model::validate::stack("stack.toml", None, text);
     let stack: Stack = parsed.value?;
     match Resolver::new(registry, &stack).resolve(&Options::default()) {
         Ok(Resolution::Resolved(plan)) => Some(
@@ -847,6 +848,7 @@ pub fn write_repository(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
