@@ -424,15 +424,25 @@ fn is_fresh(fetched_at: Option<SystemTime>, ttl: Duration) -> bool {
 /// Removes git lock files, and the half-written packs and objects of fetches that were
 /// killed, from a cached copy. Only called while holding the cache lock.
 fn remove_stale_locks(dir: &Path) {
-    for (folder, prefix) in [
-        ("objects/pack", "pack_git2_"),
-        ("objects", "tmp_object_git2_"),
-    ] {
-        if let Ok(entries) = fs::read_dir(dir.join(folder)) {
-            for e in entries.flatten() {
-                if e.file_name().to_string_lossy().starts_with(prefix) {
-                    let _ = fs::remove_file(e.path());
-                }
+    // In `objects/pack`, a whole pack is `pack-<id>.pack` with its `.idx` (and maybe
+    // `.rev`); anything else there (libgit2's `pack_git2_*` temporary packs, a `.lock` of
+    // an index being written) is what a killed fetch left.
+    if let Ok(entries) = fs::read_dir(dir.join("objects/pack")) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let whole = name.starts_with("pack-") && !name.ends_with(".lock");
+            if !whole && e.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+    if let Ok(entries) = fs::read_dir(dir.join("objects")) {
+        for e in entries.flatten() {
+            if e.file_name()
+                .to_string_lossy()
+                .starts_with("tmp_object_git2_")
+            {
+                let _ = fs::remove_file(e.path());
             }
         }
     }
