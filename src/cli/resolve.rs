@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
             false => None,
         };
         let bom = cyclonedx::bom(registry, &ws.input.stack, plan, serial);
-        ctx.print(&crate::report::json(&bom))?;
+        ctx.print(&super::context::json(&bom)?)?;
     } else {
         let report = ResolveReport::resolved(registry, &ws.input.stack, plan, Date::today())
             .with_lock_changes(moved.clone());

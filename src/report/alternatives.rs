@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::resolve::alternatives::{
@@ -286,8 +288,8 @@ impl AlternativesReport {
     }
 }
 
-impl fmt::Display for AlternativesReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl AlternativesReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         let a = &self.alternatives;
         writeln!(
             f,
@@ -336,7 +338,7 @@ impl fmt::Display for AlternativesReport {
                     lines.push(format!("differences: {diff}"));
                 }
                 for line in lines {
-                    f.write_str(&super::wrap(&escape(&line), 6, 10))?;
+                    f.write_str(&layout.wrap(&escape(&line), 6, 10))?;
                 }
             }
         }
@@ -559,8 +561,8 @@ impl LockInReport {
     }
 }
 
-impl fmt::Display for LockInReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl LockInReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(
             f,
             "Lock-in report for {}: {}\n",
@@ -568,17 +570,13 @@ impl fmt::Display for LockInReport {
             escape(&self.summary())
         )?;
         let header = self.header();
-        f.write_str(&super::table_fitted(
-            &header,
-            self.rows(),
-            &[header.len() - 1],
-        ))?;
+        f.write_str(&layout.table_fitted(&header, self.rows(), &[header.len() - 1]))?;
         if !self.single_supply.is_empty() {
             writeln!(
                 f,
                 "\nsingle points of supply (interfaces the plan uses that one component provides):"
             )?;
-            f.write_str(&super::table_fitted(
+            f.write_str(&layout.table_fitted(
                 &["interface", "provider", "used by"],
                 self.supply_rows(),
                 &[2],

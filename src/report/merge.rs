@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use super::resolve::Change;
@@ -318,9 +320,9 @@ impl MergeReport {
     }
 }
 
-impl fmt::Display for MergeReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&super::wrap(&escape(&self.headline()), 0, 2))?;
+impl MergeReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
+        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
         writeln!(f)?;
         if self.overlaps.is_empty() {
             writeln!(
@@ -329,13 +331,13 @@ impl fmt::Display for MergeReport {
             )?;
         } else {
             writeln!(f, "Overlaps (a shared need met by different components):")?;
-            f.write_str(&super::table_fitted(
+            f.write_str(&layout.table_fitted(
                 &["need", "a runs", "b runs", "keep a's", "keep b's"],
                 self.overlap_rows(false),
                 &[2, 1],
             ))?;
             for line in self.overlap_details() {
-                f.write_str(&super::wrap(&escape(&line), 2, 6))?;
+                f.write_str(&layout.wrap(&escape(&line), 2, 6))?;
             }
         }
         for c in &self.current_conflicts {
@@ -354,7 +356,7 @@ impl fmt::Display for MergeReport {
         }
         let kept = self.plan.iter().filter(|r| r.version.is_some()).count();
         writeln!(f, "Merged plan: {kept} components")?;
-        f.write_str(&super::table(
+        f.write_str(&layout.table(
             &["component", "version", "for a", "for b"],
             self.plan_rows(),
         ))?;

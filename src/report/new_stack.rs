@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use super::resolve::Change;
@@ -95,11 +97,11 @@ impl NewStackReport {
     }
 }
 
-impl fmt::Display for NewStackReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl NewStackReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(f, "{}", escape(&self.headline()))?;
         writeln!(f)?;
-        f.write_str(&super::table(&["need", "meets", "why"], self.rows()))?;
+        f.write_str(&layout.table(&["need", "meets", "why"], self.rows()))?;
         let lines = self.change_lines();
         if !lines.is_empty() {
             writeln!(f, "\nchanges from [current]:")?;

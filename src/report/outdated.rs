@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::resolve::outdated::{Fit, Outlook, Support};
@@ -139,13 +141,13 @@ impl OutdatedReport {
     }
 }
 
-impl fmt::Display for OutdatedReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl OutdatedReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         let rows = self.rows();
         if rows.is_empty() {
             return writeln!(f, "every planned release is the newest and supported");
         }
-        f.write_str(&super::table_fitted(&Self::HEADER, rows, &[3, 2]))?;
+        f.write_str(&layout.table_fitted(&Self::HEADER, rows, &[3, 2]))?;
         let details = self.details();
         if !details.is_empty() {
             writeln!(f)?;

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::model::{Date, Lifecycle, Stack};
@@ -275,8 +277,8 @@ impl ResolveReport {
     }
 }
 
-impl fmt::Display for ResolveReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ResolveReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         let registry = match &self.registry.commit {
             Some(c) => format!("{} at {}", self.registry.source, &c[..c.len().min(12)]),
             None => self.registry.source.clone(),
@@ -290,11 +292,7 @@ impl fmt::Display for ResolveReport {
             )?;
             writeln!(f)?;
             writeln!(f, "{}", escape(&why.summary))?;
-            fn walk(
-                f: &mut fmt::Formatter<'_>,
-                nodes: &[ExplainNode],
-                prefix: &str,
-            ) -> fmt::Result {
+            fn walk(f: &mut dyn fmt::Write, nodes: &[ExplainNode], prefix: &str) -> fmt::Result {
                 for (i, n) in nodes.iter().enumerate() {
                     let last = i + 1 == nodes.len();
                     writeln!(
@@ -321,7 +319,7 @@ impl fmt::Display for ResolveReport {
         writeln!(f)?;
         let header = self.header();
         let wrap: Vec<usize> = vec![header.len() - 1, 0];
-        f.write_str(&super::table_fitted(&header, self.rows(), &wrap))?;
+        f.write_str(&layout.table_fitted(&header, self.rows(), &wrap))?;
         for c in self.removed() {
             writeln!(
                 f,

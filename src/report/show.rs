@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::Layout;
+
 use semver::Version;
 use serde::Serialize;
 
@@ -256,8 +258,8 @@ fn providers(
         .collect()
 }
 
-impl fmt::Display for ComponentReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ComponentReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(
             f,
             "{} — {}",
@@ -267,10 +269,10 @@ impl fmt::Display for ComponentReport {
         writeln!(f, "{}\n", crate::text::escape(&self.summary))?;
         f.write_str(&super::fields(&self.header_fields()))?;
         writeln!(f)?;
-        f.write_str(&super::table(&RELEASE_HEADER, self.release_rows()))?;
+        f.write_str(&layout.table(&RELEASE_HEADER, self.release_rows()))?;
         if let Some(first) = self.requires.first() {
             writeln!(f, "\nwho provides what {} requires:", first.release)?;
-            f.write_str(&super::table(
+            f.write_str(&layout.table(
                 &["interface", "range", "providers"],
                 self.requires.iter().map(requirement_row),
             ))?;
@@ -414,8 +416,8 @@ fn group_releases(items: &[String]) -> String {
         .join("; ")
 }
 
-impl fmt::Display for InterfaceReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl InterfaceReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         use crate::text::escape;
         writeln!(f, "{} — {}", escape(&self.id), escape(&self.name))?;
         writeln!(f, "{}\n", escape(&self.summary))?;
@@ -424,10 +426,7 @@ impl fmt::Display for InterfaceReport {
             ("specification", self.specification.as_str()),
         ]))?;
         writeln!(f)?;
-        f.write_str(&super::table(
-            &["version", "provided by", "used by"],
-            self.rows(),
-        ))?;
+        f.write_str(&layout.table(&["version", "provided by", "used by"], self.rows()))?;
         if !self.unmet.is_empty() {
             writeln!(
                 f,

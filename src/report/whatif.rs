@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::Layout;
+
 use semver::Version;
 use serde::Serialize;
 
@@ -256,8 +258,8 @@ impl WhatIfReport {
     }
 }
 
-impl fmt::Display for WhatIfReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl WhatIfReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(f, "{}", escape(&self.headline()))?;
         if !self.is_resolved() {
             return write!(f, "{}", self.resolve);
@@ -287,7 +289,7 @@ impl fmt::Display for WhatIfReport {
         )?;
         writeln!(f)?;
         let header = ["need", "component", "version", "change", "required by"];
-        f.write_str(&super::table_fitted(&header, self.rows(), &[4, 0]))?;
+        f.write_str(&layout.table_fitted(&header, self.rows(), &[4, 0]))?;
         for c in self.removed() {
             writeln!(
                 f,

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::resolve::Chain;
@@ -74,8 +76,8 @@ impl WhyReport {
     }
 }
 
-impl fmt::Display for WhyReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl WhyReport {
+    pub fn render(&self, _layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(
             f,
             "{} {} is in the plan because:",
