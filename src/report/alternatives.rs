@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::Layout;
+use super::{Layout, Paint};
 
 use serde::Serialize;
 
@@ -18,6 +18,16 @@ pub struct AlternativesReport {
     pub stack: String,
     #[serde(flatten)]
     pub alternatives: Alternatives,
+}
+
+/// The colour of a fit.
+fn paint(fit: Fit) -> Paint {
+    match fit {
+        Fit::DropIn => Paint::DropIn,
+        Fit::WithChanges => Paint::WithChanges,
+        Fit::NotViable => Paint::NotViable,
+        Fit::Undecided => Paint::Undecided,
+    }
 }
 
 fn short_licence(l: &str) -> String {
@@ -291,24 +301,26 @@ impl AlternativesReport {
 impl AlternativesReport {
     pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         let a = &self.alternatives;
-        writeln!(
-            f,
+        let head = format!(
             "Alternatives to {} {} in {}",
             escape(a.component.as_str()),
             a.version,
             escape(&self.stack)
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
         if let Some(u) = self.uses_line() {
-            writeln!(f, "{}", escape(&u))?;
+            f.write_str(&layout.wrap(&escape(&u), 0, 2))?;
         }
         if a.alternatives.is_empty() {
-            writeln!(
-                f,
-                "\nno other component shares a capability or an interface with it"
-            )?;
+            writeln!(f)?;
+            f.write_str(&layout.wrap(
+                "no other component shares a capability or an interface with it",
+                0,
+                2,
+            ))?;
         }
         for (fit, title, items) in self.groups() {
-            writeln!(f, "\n{title}:")?;
+            writeln!(f, "\n{}:", layout.paint(paint(fit), title))?;
             for a in items {
                 let mut head = match fit {
                     Fit::NotViable | Fit::Undecided => a.component.to_string(),
@@ -317,7 +329,7 @@ impl AlternativesReport {
                 if let Some(rule) = &a.excluded_by {
                     head.push_str(&format!(" (excluded by the policy: {rule})"));
                 }
-                writeln!(f, "  {}", escape(&head))?;
+                f.write_str(&layout.wrap(&escape(&head), 2, 6))?;
                 let mut lines = Vec::new();
                 if fit == Fit::WithChanges {
                     lines.push(format!("changes: {}", changes_text(a)));
@@ -338,12 +350,13 @@ impl AlternativesReport {
                     lines.push(format!("differences: {diff}"));
                 }
                 for line in lines {
-                    f.write_str(&layout.wrap(&escape(&line), 6, 10))?;
+                    f.write_str(&layout.wrap_words(&escape(&line), 6, 10))?;
                 }
             }
         }
         if let Some(h) = self.hidden_line() {
-            writeln!(f, "\n{}", escape(&h))?;
+            writeln!(f)?;
+            f.write_str(&layout.wrap(&escape(&h), 0, 2))?;
         }
         Ok(())
     }
@@ -563,19 +576,37 @@ impl LockInReport {
 
 impl LockInReport {
     pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
-        writeln!(
-            f,
-            "Lock-in report for {}: {}\n",
+        let head = format!(
+            "Lock-in report for {}: {}",
             escape(&self.stack),
             escape(&self.summary())
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
+        writeln!(f)?;
         let header = self.header();
-        f.write_str(&layout.table_fitted(&header, self.rows(), &[header.len() - 1]))?;
+        let best = header.len() - 1;
+        f.write_str(
+            &layout.table_painted(&header, self.rows(), &[best], |row, col| {
+                let c = self.components.get(row).filter(|_| col == best)?;
+                match c
+                    .alternatives
+                    .iter()
+                    .find(|a| matches!(a.fit, Fit::DropIn | Fit::WithChanges))
+                {
+                    Some(a) => Some(paint(a.fit)),
+                    None if c.lock_in => Some(Paint::LockIn),
+                    None if c.undecided > 0 => Some(Paint::Undecided),
+                    None => None,
+                }
+            }),
+        )?;
         if !self.single_supply.is_empty() {
-            writeln!(
-                f,
-                "\nsingle points of supply (interfaces the plan uses that one component provides):"
-            )?;
+            writeln!(f)?;
+            f.write_str(&layout.wrap(
+                "single points of supply (interfaces the plan uses that one component provides):",
+                0,
+                2,
+            ))?;
             f.write_str(&layout.table_fitted(
                 &["interface", "provider", "used by"],
                 self.supply_rows(),

@@ -231,19 +231,24 @@ impl RegistryLog {
             if i > 0 {
                 writeln!(f)?;
             }
-            writeln!(
-                f,
+            let head = format!(
                 "{}  {}  {}  {}",
                 short(&e.commit),
                 date_only(&e.date),
                 crate::text::escape(&e.author),
                 crate::text::escape(&e.summary)
-            )?;
+            );
+            f.write_str(&layout.wrap_with(&head, "", "    "))?;
             if e.changes.is_empty() {
                 writeln!(f, "    no change to the catalogue (formatting or comments)")?;
                 continue;
             }
-            let body = change_table(layout, &e.changes);
+            // Fitted to the width less the indent.
+            let inner = Layout {
+                width: layout.width.saturating_sub(4),
+                ..*layout
+            };
+            let body = change_table(&inner, &e.changes);
             // Indent the rows under the commit line, without the header.
             for line in body.lines().skip(1) {
                 writeln!(f, "    {}", line.trim_end())?;

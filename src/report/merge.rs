@@ -322,7 +322,7 @@ impl MergeReport {
 
 impl MergeReport {
     pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
-        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
+        f.write_str(&layout.wrap_words(&escape(&self.headline()), 0, 2))?;
         writeln!(f)?;
         if self.overlaps.is_empty() {
             writeln!(
@@ -337,22 +337,25 @@ impl MergeReport {
                 &[2, 1],
             ))?;
             for line in self.overlap_details() {
-                f.write_str(&layout.wrap(&escape(&line), 2, 6))?;
+                f.write_str(&layout.wrap_words(&escape(&line), 2, 6))?;
             }
         }
         for c in &self.current_conflicts {
-            writeln!(
-                f,
+            let note = format!(
                 "note: both run {} ({} and {}); [current] keeps the newer",
                 escape(&c.component),
                 escape(c.from.as_deref().unwrap_or_default()),
                 escape(c.to.as_deref().unwrap_or_default())
-            )?;
+            );
+            f.write_str(&layout.wrap(&note, 0, 6))?;
         }
         writeln!(f)?;
         if let Some(e) = &self.explanation {
             writeln!(f, "The merged stack has no plan:")?;
-            return writeln!(f, "{}", escape(e.trim_end()));
+            for line in escape(e.trim_end()).lines() {
+                f.write_str(&layout.wrap_indented(line))?;
+            }
+            return Ok(());
         }
         let kept = self.plan.iter().filter(|r| r.version.is_some()).count();
         writeln!(f, "Merged plan: {kept} components")?;

@@ -1,6 +1,7 @@
-//! Answers, one type each, that print as a human table (`Display`), as JSON (`Serialize`)
-//! and, where it makes sense, as markdown or CSV. The command line picks the format in one
-//! place; nothing here knows about flags or streams.
+//! Answers, one type each, that print as a human table fitted to a `Layout` (and as
+//! `Display` at the default layout), as JSON (`Serialize`) and, where it makes sense, as
+//! markdown or CSV. The command line picks the format in one place and hands over the
+//! `Output` it built once; nothing here knows about flags.
 
 pub mod alternatives;
 pub mod compare;
@@ -100,20 +101,6 @@ reports! {
     merge::MergeReport, csv = csv;
 }
 
-/// Renders `key  value` lines with aligned values.
-pub fn fields<S: AsRef<str>>(pairs: &[(&str, S)]) -> String {
-    let w = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for (k, v) in pairs {
-        let v = v.as_ref();
-        if v.is_empty() {
-            continue;
-        }
-        out.push_str(&format!("  {k:<w$}  {}\n", text::escape(v)));
-    }
-    out
-}
-
 /// Pretty JSON with a trailing newline. Beyond what JSON requires, C1 controls and
 /// bidirectional or invisible characters are written as `\u` escapes, so printing the JSON
 /// to a terminal is as safe as printing a table.
@@ -193,6 +180,15 @@ mod tests {
         assert!(out.contains(r"\u001b[2J\u009b\u202eb"), "{out}");
         let back: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["name"], "a\u{1b}[2J\u{9b}\u{202e}b");
+    }
+
+    #[test]
+    fn json_refuses_what_it_cannot_write() {
+        // JSON object keys are strings: a map keyed by pairs cannot be written, and the
+        // caller gets the error (exit 2), not `{"error": ...}` on stdout.
+        let map = std::collections::BTreeMap::from([((1u8, 2u8), 3u8)]);
+        let e = json(&map).unwrap_err();
+        assert!(e.to_string().contains("key must be a string"), "{e}");
     }
 
     #[test]

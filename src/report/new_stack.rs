@@ -99,18 +99,21 @@ impl NewStackReport {
 
 impl NewStackReport {
     pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
-        writeln!(f, "{}", escape(&self.headline()))?;
+        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
         writeln!(f)?;
         f.write_str(&layout.table(&["need", "meets", "why"], self.rows()))?;
         let lines = self.change_lines();
         if !lines.is_empty() {
             writeln!(f, "\nchanges from [current]:")?;
             for l in lines {
-                writeln!(f, "  {}", escape(&l))?;
+                f.write_str(&layout.wrap(&escape(&l), 2, 4))?;
             }
         }
         if let Some(e) = &self.explanation {
-            writeln!(f, "\n{}", escape(e.trim_end()))?;
+            writeln!(f)?;
+            for line in escape(e.trim_end()).lines() {
+                f.write_str(&layout.wrap_indented(line))?;
+            }
         }
         Ok(())
     }

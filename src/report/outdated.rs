@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Layout;
+use super::{Layout, Paint};
 
 use serde::Serialize;
 
@@ -16,12 +16,15 @@ pub struct OutdatedReport {
 }
 
 impl OutdatedReport {
+    /// Whether a component has a row: a newer release, or support ended or ending.
+    fn shown(o: &Outlook) -> bool {
+        !o.newer.is_empty() || matches!(o.support, Support::Ended | Support::Ending)
+    }
+
     fn rows(&self) -> Vec<Vec<String>> {
         self.components
             .iter()
-            .filter(|o| {
-                !o.newer.is_empty() || matches!(o.support, Support::Ended | Support::Ending)
-            })
+            .filter(|o| Self::shown(o))
             .map(|o| {
                 let support = match (o.support, o.support_ends) {
                     (Support::Ended, Some(d)) => format!("ended {d}"),
@@ -147,12 +150,21 @@ impl OutdatedReport {
         if rows.is_empty() {
             return writeln!(f, "every planned release is the newest and supported");
         }
-        f.write_str(&layout.table_fitted(&Self::HEADER, rows, &[3, 2]))?;
+        let shown: Vec<&Outlook> = self.components.iter().filter(|o| Self::shown(o)).collect();
+        f.write_str(
+            &layout.table_painted(&Self::HEADER, rows, &[3, 2], |row, col| {
+                match shown.get(row).filter(|_| col == 2)?.support {
+                    Support::Ended => Some(Paint::Error),
+                    Support::Ending => Some(Paint::Warning),
+                    _ => None,
+                }
+            }),
+        )?;
         let details = self.details();
         if !details.is_empty() {
             writeln!(f)?;
             for d in details {
-                writeln!(f, "{}", crate::text::escape(&d))?;
+                f.write_str(&layout.wrap(&crate::text::escape(&d), 0, 2))?;
             }
         }
         Ok(())

@@ -167,7 +167,7 @@ fn capitalise(s: &str) -> String {
 
 impl RenewalsReport {
     pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
-        writeln!(f, "{}", escape(&self.headline()))?;
+        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
         if self.renewals.is_empty() {
             return Ok(());
         }

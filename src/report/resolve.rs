@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::Layout;
+use super::{Layout, Paint};
 
 use serde::Serialize;
 
@@ -284,38 +284,44 @@ impl ResolveReport {
             None => self.registry.source.clone(),
         };
         if let Some(why) = &self.conflict {
-            writeln!(
-                f,
-                "No plan for {} (registry: {})",
+            let head = format!(
+                "{} for {} (registry: {})",
+                layout.paint(Paint::Error, "No plan"),
                 escape(&self.stack),
                 escape(&registry)
-            )?;
+            );
+            f.write_str(&layout.wrap(&head, 0, 2))?;
             writeln!(f)?;
-            writeln!(f, "{}", escape(&why.summary))?;
-            fn walk(f: &mut dyn fmt::Write, nodes: &[ExplainNode], prefix: &str) -> fmt::Result {
+            f.write_str(&layout.wrap(&escape(&why.summary), 0, 2))?;
+            fn walk(
+                layout: &Layout,
+                f: &mut dyn fmt::Write,
+                nodes: &[ExplainNode],
+                prefix: &str,
+            ) -> fmt::Result {
                 for (i, n) in nodes.iter().enumerate() {
                     let last = i + 1 == nodes.len();
-                    writeln!(
-                        f,
-                        "{prefix}{} {}",
-                        if last { "└─" } else { "├─" },
-                        escape(&n.text)
-                    )?;
                     let next = format!("{prefix}{}", if last { "   " } else { "│  " });
-                    walk(f, &n.children, &next)?;
+                    let first = format!("{prefix}{} ", if last { "└─" } else { "├─" });
+                    f.write_str(&layout.wrap_with(
+                        &escape(&n.text),
+                        &first,
+                        &format!("{next}   "),
+                    ))?;
+                    walk(layout, f, &n.children, &next)?;
                 }
                 Ok(())
             }
-            return walk(f, &why.tree, "");
+            return walk(layout, f, &why.tree, "");
         }
-        writeln!(
-            f,
+        let head = format!(
             "Plan for {}: {} component{} (registry: {})",
             escape(&self.stack),
             self.plan.len(),
             if self.plan.len() == 1 { "" } else { "s" },
             escape(&registry)
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
         writeln!(f)?;
         let header = self.header();
         let wrap: Vec<usize> = vec![header.len() - 1, 0];
@@ -332,13 +338,13 @@ impl ResolveReport {
         if !moved.is_empty() {
             writeln!(f, "\nchanged from the lock file:")?;
             for line in moved {
-                writeln!(f, "  {}", escape(&line))?;
+                f.write_str(&layout.wrap(&escape(&line), 2, 4))?;
             }
         }
         if !self.warnings.is_empty() {
-            writeln!(f, "\nwarnings:")?;
+            writeln!(f, "\n{}:", layout.paint(Paint::Warning, "warnings"))?;
             for w in &self.warnings {
-                writeln!(f, "  {}", escape(w))?;
+                f.write_str(&layout.wrap(&escape(w), 2, 4))?;
             }
         }
         Ok(())

@@ -266,8 +266,9 @@ impl ComponentReport {
             crate::text::escape(&self.id),
             crate::text::escape(&self.name)
         )?;
-        writeln!(f, "{}\n", crate::text::escape(&self.summary))?;
-        f.write_str(&super::fields(&self.header_fields()))?;
+        f.write_str(&layout.wrap(&crate::text::escape(&self.summary), 0, 0))?;
+        writeln!(f)?;
+        f.write_str(&layout.fields(&self.header_fields()))?;
         writeln!(f)?;
         f.write_str(&layout.table(&RELEASE_HEADER, self.release_rows()))?;
         if let Some(first) = self.requires.first() {
@@ -420,19 +421,21 @@ impl InterfaceReport {
     pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         use crate::text::escape;
         writeln!(f, "{} — {}", escape(&self.id), escape(&self.name))?;
-        writeln!(f, "{}\n", escape(&self.summary))?;
-        f.write_str(&super::fields(&[
+        f.write_str(&layout.wrap(&escape(&self.summary), 0, 0))?;
+        writeln!(f)?;
+        f.write_str(&layout.fields(&[
             ("owner", self.owner.as_str()),
             ("specification", self.specification.as_str()),
         ]))?;
         writeln!(f)?;
         f.write_str(&layout.table(&["version", "provided by", "used by"], self.rows()))?;
         if !self.unmet.is_empty() {
-            writeln!(
-                f,
-                "\nrequired at versions this interface does not publish: {}",
+            let unmet = format!(
+                "required at versions this interface does not publish: {}",
                 escape(&self.unmet.join(", "))
-            )?;
+            );
+            writeln!(f)?;
+            f.write_str(&layout.wrap(&unmet, 0, 2))?;
         }
         Ok(())
     }

@@ -122,20 +122,52 @@ impl Layout {
     /// Wraps `text` to the width at spaces: the first line indented by `indent`, the rest
     /// by `hang`. A word longer than a line is left whole. Every line ends with a newline.
     pub fn wrap(&self, text: &str, indent: usize, hang: usize) -> String {
+        self.wrap_with(text, &" ".repeat(indent), &" ".repeat(hang))
+    }
+
+    /// Like `wrap`, with every run of spaces in `text` read as one.
+    pub fn wrap_words(&self, text: &str, indent: usize, hang: usize) -> String {
         let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-        let text = words.join(" ");
-        let first = " ".repeat(indent);
-        let rest = " ".repeat(hang);
+        self.wrap(&words.join(" "), indent, hang)
+    }
+
+    /// Wraps a line that carries its own indent: the rest hang two further in.
+    pub fn wrap_indented(&self, line: &str) -> String {
+        let text = line.trim_start_matches(' ');
+        let indent = line.len() - text.len();
+        self.wrap(text, indent, indent + 2)
+    }
+
+    /// Wraps `text` as `wrap` does, the first line starting with `first` and the rest
+    /// with `rest` (a tree's branches). Runs of spaces inside a line are kept.
+    pub fn wrap_with(&self, text: &str, first: &str, rest: &str) -> String {
         let options = options(self.width)
-            .initial_indent(&first)
-            .subsequent_indent(&rest);
+            .initial_indent(first)
+            .subsequent_indent(rest);
         let mut out = String::new();
-        for line in textwrap::wrap(&text, options) {
+        for line in textwrap::wrap(text, options) {
             out.push_str(line.trim_end());
             out.push('\n');
         }
         if out.is_empty() {
+            out.push_str(first.trim_end());
             out.push('\n');
+        }
+        out
+    }
+
+    /// `key  value` lines with aligned values, each value wrapped under itself. Empty
+    /// values are left out.
+    pub fn fields<S: AsRef<str>>(&self, pairs: &[(&str, S)]) -> String {
+        let w = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let mut out = String::new();
+        for (k, v) in pairs {
+            let v = v.as_ref();
+            if v.is_empty() {
+                continue;
+            }
+            let first = format!("  {k:<w$}  ");
+            out.push_str(&self.wrap_with(&text::escape(v), &first, &" ".repeat(w + 4)));
         }
         out
     }

@@ -111,7 +111,7 @@ impl UsedByReport {
 
 impl UsedByReport {
     pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
-        writeln!(f, "{}", escape(&self.headline()))?;
+        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
         if !self.stacks.is_empty() {
             writeln!(f)?;
             f.write_str(&layout.table_fitted(

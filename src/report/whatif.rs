@@ -260,9 +260,9 @@ impl WhatIfReport {
 
 impl WhatIfReport {
     pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
-        writeln!(f, "{}", escape(&self.headline()))?;
+        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
         if !self.is_resolved() {
-            return write!(f, "{}", self.resolve);
+            return self.resolve.render(layout, f);
         }
         let registry = match &self.resolve.registry.commit {
             Some(c) => format!(
@@ -273,8 +273,7 @@ impl WhatIfReport {
             None => self.resolve.registry.source.clone(),
         };
         let changed = self.resolve.changes.len();
-        writeln!(
-            f,
+        let head = format!(
             "Plan for {}: {} component{}, {} change{} (registry: {})",
             escape(&self.resolve.stack),
             self.resolve.plan.len(),
@@ -286,7 +285,8 @@ impl WhatIfReport {
             changed,
             if changed == 1 { "" } else { "s" },
             escape(&registry)
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
         writeln!(f)?;
         let header = ["need", "component", "version", "change", "required by"];
         f.write_str(&layout.table_fitted(&header, self.rows(), &[4, 0]))?;
@@ -302,13 +302,13 @@ impl WhatIfReport {
         if !lines.is_empty() {
             writeln!(f, "\nupgrades:")?;
             for l in lines {
-                writeln!(f, "  {}", escape(&l))?;
+                f.write_str(&layout.wrap(&escape(&l), 2, 4))?;
             }
         }
         if !self.resolve.warnings.is_empty() {
             writeln!(f, "\nwarnings:")?;
             for w in &self.resolve.warnings {
-                writeln!(f, "  {}", escape(w))?;
+                f.write_str(&layout.wrap(&escape(w), 2, 4))?;
             }
         }
         Ok(())

@@ -77,15 +77,15 @@ impl WhyReport {
 }
 
 impl WhyReport {
-    pub fn render(&self, _layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
-        writeln!(
-            f,
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
+        let head = format!(
             "{} {} is in the plan because:",
             escape(&self.component),
             escape(&self.version)
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
         for l in self.lines() {
-            writeln!(f, "  {}", escape(&l))?;
+            f.write_str(&layout.wrap(&escape(&l), 2, 4))?;
         }
         if self.truncated {
             writeln!(
