@@ -8,7 +8,7 @@ use super::{Layout, Paint};
 use serde::Serialize;
 
 use crate::resolve::alternatives::{
-    Alternative, Alternatives, Differences, Fit, LockIn, SingleSupply,
+    Alternative, Alternatives, Differences, Fit, LockIn, SingleSupply, Why,
 };
 use crate::text::escape;
 
@@ -18,6 +18,33 @@ pub struct AlternativesReport {
     pub stack: String,
     #[serde(flatten)]
     pub alternatives: Alternatives,
+}
+
+/// Why a candidate gives no plan, or what stopped the work on it, on one line.
+impl fmt::Display for Why {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Why::NoPlan(brief) => write!(f, "{brief}"),
+            Why::GaveUp(e) => write!(f, "{e}"),
+            Why::Unexamined { limit } => write!(
+                f,
+                "not examined: the report's budget of {limit} solver steps ran out"
+            ),
+        }
+    }
+}
+
+impl Serialize for Why {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+fn reason(a: &Alternative) -> String {
+    a.reason
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 /// The colour of a fit.
@@ -146,10 +173,7 @@ impl AlternativesReport {
         match fit {
             Fit::NotViable | Fit::Undecided => (
                 vec!["component", "reason"],
-                items
-                    .iter()
-                    .map(|a| vec![name(a), a.reason.clone().unwrap_or_default()])
-                    .collect(),
+                items.iter().map(|a| vec![name(a), reason(a)]).collect(),
             ),
             Fit::WithChanges => (
                 vec![
@@ -261,7 +285,7 @@ impl AlternativesReport {
                     super::csv::list(alt.covers.iter().map(|c| c.as_str())),
                     super::csv::list(alt.missing.iter().map(|c| c.as_str())),
                     differences_text(&alt.differences),
-                    alt.reason.clone().unwrap_or_default(),
+                    reason(alt),
                     alt.excluded_by
                         .as_ref()
                         .map(ToString::to_string)

@@ -138,7 +138,9 @@ impl MergeReport {
                 }
                 ("resolved", rows, None)
             }
-            Resolution::Unsatisfiable(why) => ("unsatisfiable", Vec::new(), Some(why.text())),
+            Resolution::Unsatisfiable(why) => {
+                ("unsatisfiable", Vec::new(), Some(super::explain::text(why)))
+            }
         };
         MergeReport {
             stack: stack.name.clone(),

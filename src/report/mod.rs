@@ -6,6 +6,7 @@
 pub mod alternatives;
 pub mod compare;
 pub mod csv;
+pub mod explain;
 pub mod graph;
 pub mod history;
 pub mod import;

@@ -6,7 +6,7 @@ use super::{Layout, Paint};
 
 use serde::Serialize;
 
-use crate::resolve::outdated::{Fit, Outlook, Support};
+use crate::resolve::outdated::{Blocked, Blocker, Fit, Outlook, PlanChange, Support};
 
 /// The answer to `outdated`.
 #[derive(Debug, Clone, Serialize)]
@@ -69,13 +69,13 @@ impl OutdatedReport {
                         "{} {}: {}",
                         o.component,
                         n.version,
-                        n.changes.join(", ")
+                        changes_text(&n.changes)
                     )),
                     Fit::NotViable => out.push(format!(
                         "{} {}: {}",
                         o.component,
                         n.version,
-                        n.reason.clone().unwrap_or_default()
+                        reason_text(n.reason.as_ref())
                     )),
                     Fit::DropIn => {}
                 }
@@ -115,8 +115,8 @@ impl OutdatedReport {
                         .to_owned(),
                     newest
                         .map(|n| match n.fit {
-                            Fit::WithChanges => n.changes.join(", "),
-                            Fit::NotViable => n.reason.clone().unwrap_or_default(),
+                            Fit::WithChanges => changes_text(&n.changes),
+                            Fit::NotViable => reason_text(n.reason.as_ref()),
                             Fit::DropIn => String::new(),
                         })
                         .unwrap_or_default(),
@@ -168,6 +168,98 @@ impl OutdatedReport {
             }
         }
         Ok(())
+    }
+}
+
+/// `a 1.0.0 removed, b 1.0.0 → 2.0.0, c 3.0.0 added`.
+fn changes_text(changes: &[PlanChange]) -> String {
+    changes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn reason_text(reason: Option<&Blocked>) -> String {
+    reason.map(ToString::to_string).unwrap_or_default()
+}
+
+impl fmt::Display for PlanChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.component;
+        match (&self.from, &self.to) {
+            (Some(from), None) => write!(f, "{c} {from} removed"),
+            (Some(from), Some(to)) => write!(f, "{c} {from} → {to}"),
+            (None, Some(to)) => write!(f, "{c} {to} added"),
+            (None, None) => write!(f, "{c}"),
+        }
+    }
+}
+
+impl fmt::Display for Blocker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Blocker::Depends {
+                other,
+                version,
+                id,
+                range,
+            } => write!(f, "{other} {version} depends on {id} {range}"),
+            Blocker::Requires {
+                other,
+                version,
+                interface,
+                range,
+                id,
+                newer,
+            } => write!(
+                f,
+                "{other} {version} requires {interface} {range}, which {id} {newer} does not provide"
+            ),
+            Blocker::NeedComponent { need, id, range } => {
+                write!(f, "need `{need}` asks for {id} {range}")
+            }
+            Blocker::NeedInterface {
+                need,
+                interface,
+                range,
+                id,
+                version,
+            } => write!(
+                f,
+                "need `{need}` asks for interface {interface} {range}, which {id} {version} does not provide"
+            ),
+        }
+    }
+}
+
+/// What holds a release back, `; `-separated, or why no plan has it, on one line.
+impl fmt::Display for Blocked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Blocked::By(blockers) => {
+                for (i, b) in blockers.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{b}")?;
+                }
+                Ok(())
+            }
+            Blocked::NoPlan(brief) => write!(f, "{brief}"),
+        }
+    }
+}
+
+impl Serialize for PlanChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for Blocked {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

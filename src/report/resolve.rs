@@ -8,10 +8,46 @@ use super::{Layout, Paint};
 
 use serde::Serialize;
 
-use crate::model::{Date, Lifecycle, Stack};
+use crate::model::{Date, Lifecycle, Need, Stack};
 use crate::registry::{Registry, SourceInfo};
+use crate::resolve::moved::MoveReason;
 use crate::resolve::{ExplainNode, Explanation, LockChange, Plan};
 use crate::text::escape;
+
+/// Why a locked component moved, in the stack's words.
+impl fmt::Display for MoveReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MoveReason::ComponentGone => f.write_str("it is no longer in the registry"),
+            MoveReason::ReleaseGone(v) => write!(f, "release {v} is no longer in the registry"),
+            MoveReason::Replaced => f.write_str("it is being replaced"),
+            MoveReason::Policy(rule) => write!(f, "the stack's policy excludes it: {rule}"),
+            MoveReason::Unreachable => f.write_str("no need leads to it any more"),
+            MoveReason::Need { name, need } => match need {
+                Some(Need::Component { id, version }) => {
+                    write!(f, "need `{name}` asks for {id} {version}")
+                }
+                Some(Need::Interface { id, version }) => {
+                    write!(f, "need `{name}` asks for interface {id} {version}")
+                }
+                Some(Need::Capability { id }) => {
+                    write!(f, "need `{name}` asks for capability {id}")
+                }
+                None => write!(f, "need `{name}` is not met with it"),
+            },
+            MoveReason::Rule(v) => write!(f, "{v}"),
+            MoveReason::WithTheRest => {
+                f.write_str("no plan keeps it together with the rest of the lock")
+            }
+        }
+    }
+}
+
+impl Serialize for MoveReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 /// Where the registry came from, as reported.
 #[derive(Debug, Clone, Serialize)]
@@ -121,7 +157,7 @@ impl ResolveReport {
             changes: Vec::new(),
             lock_changes: Vec::new(),
             warnings: Vec::new(),
-            explanation: Some(why.text()),
+            explanation: Some(super::explain::text(why)),
             conflict: Some(why.clone()),
         }
     }
@@ -242,12 +278,15 @@ impl ResolveReport {
         ));
         if let Some(why) = &self.conflict {
             // Escaped line by line, in a fence longer than any run of backticks inside.
-            let text: Vec<String> = why.text().lines().map(|l| escape(l).into_owned()).collect();
+            let text: Vec<String> = super::explain::text(why)
+                .lines()
+                .map(|l| escape(l).into_owned())
+                .collect();
             let text = text.join("\n");
             let fence = "`".repeat(longest_run(&text, '`').max(2) + 1);
             out.push_str(&format!(
                 "**No plan exists.** {}\n\n{fence}text\n{text}\n{fence}\n",
-                super::md(&why.summary)
+                super::md(&why.summary.to_string())
             ));
             return out;
         }
@@ -292,7 +331,7 @@ impl ResolveReport {
             );
             f.write_str(&layout.wrap(&head, 0, 2))?;
             writeln!(f)?;
-            f.write_str(&layout.wrap(&escape(&why.summary), 0, 2))?;
+            f.write_str(&layout.wrap(&escape(&why.summary.to_string()), 0, 2))?;
             fn walk(
                 layout: &Layout,
                 f: &mut dyn fmt::Write,
@@ -304,7 +343,7 @@ impl ResolveReport {
                     let next = format!("{prefix}{}", if last { "   " } else { "│  " });
                     let first = format!("{prefix}{} ", if last { "└─" } else { "├─" });
                     f.write_str(&layout.wrap_with(
-                        &escape(&n.text),
+                        &escape(&n.line.to_string()),
                         &first,
                         &format!("{next}   "),
                     ))?;

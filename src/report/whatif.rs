@@ -76,7 +76,12 @@ impl WhatIfReport {
                         from: u.from.as_ref().map(ToString::to_string),
                         to: u.to.to_string(),
                         newest: u.newest.as_ref().map(ToString::to_string),
-                        held_back: u.held_back.clone(),
+                        // A held-back reason is one line, without the space a summary
+                        // "with" something starts with.
+                        held_back: u
+                            .held_back
+                            .as_ref()
+                            .map(|b| b.to_string().trim().to_owned()),
                     })
                     .collect(),
             ),

@@ -107,7 +107,7 @@ impl<'a> Replace<'a> {
         &self,
         y: &Component,
         fit: Fit,
-        reason: String,
+        reason: Why,
         bound: Option<Bound>,
         rule: Option<PolicyRule>,
     ) -> Alternative {
@@ -170,13 +170,13 @@ impl<'a> Replace<'a> {
         work: &Work<'_>,
         resolver: &Resolver<'_>,
         base: &Options,
-    ) -> (Option<String>, u64) {
+    ) -> (Option<Brief>, u64) {
         let options = self.options(work, base, None, false);
         let mut narrow = options.clone();
         narrow.universe = Some(neighbourhood(resolver, &work.rest, self.x, None));
         let answer = match resolver.resolve_with(&narrow, &work.keep) {
             Ok(Resolution::Unsatisfiable(_)) => match resolver.resolve_with(&options, &work.keep) {
-                Ok(Resolution::Unsatisfiable(why)) => Some(why.one_line()),
+                Ok(Resolution::Unsatisfiable(why)) => Some(why.brief()),
                 _ => None,
             },
             _ => None,
@@ -197,7 +197,7 @@ impl<'a> Replace<'a> {
         resolver: &Resolver<'_>,
         plan: &Plan,
         base: &Options,
-        without: Option<&str>,
+        without: Option<&Brief>,
         y: &Component,
         ignore_policy: bool,
     ) -> (Result<Alternative, Id>, u64) {
@@ -206,7 +206,7 @@ impl<'a> Replace<'a> {
             return (Err(y.id.clone()), 0);
         }
         if let (Some(reason), None) = (without, &rule) {
-            let alt = self.without_plan(y, Fit::NotViable, reason.to_owned(), None, None);
+            let alt = self.without_plan(y, Fit::NotViable, Why::NoPlan(reason.clone()), None, None);
             return (Ok(alt), 0);
         }
         let options = self.options(work, base, Some(y), rule.is_some());
@@ -248,12 +248,12 @@ impl<'a> Replace<'a> {
                 self.with_plan(y, yr, changes(plan, &new, &self.x.id, &y.id), rule)
             }
             Ok(Resolution::Unsatisfiable(why)) => {
-                self.without_plan(y, Fit::NotViable, why.one_line(), None, rule)
+                self.without_plan(y, Fit::NotViable, Why::NoPlan(why.brief()), None, rule)
             }
             Err(e) => self.without_plan(
                 y,
                 Fit::Undecided,
-                e.to_string(),
+                Why::GaveUp(e),
                 Some(Bound::Resolution),
                 rule,
             ),
@@ -300,8 +300,6 @@ pub(super) fn report(
     list_unexamined: bool,
 ) -> (Vec<Alternatives>, Spent) {
     let limit = base.max_steps.saturating_mul(ALTERNATIVES_STEPS_FACTOR);
-    let unexamined_reason =
-        format!("not examined: the report's budget of {limit} solver steps ran out");
     let mut spent = 0u64;
     let mut total = Spent {
         budget: limit,
@@ -322,7 +320,7 @@ pub(super) fn report(
             .collect();
         // One resolution without each component first: where there is no plan without
         // it, that answers for every candidate.
-        let withouts: Vec<Option<Option<String>>> = if !live {
+        let withouts: Vec<Option<Option<Brief>>> = if !live {
             jobs.iter().map(|_| None).collect()
         } else if base.exhaustive {
             jobs.iter().map(|_| Some(None)).collect()
@@ -339,7 +337,7 @@ pub(super) fn report(
             }
         }
         let mut answers = budgeted(&each, &mut spent, limit, |&(i, y, work)| {
-            let without = withouts[i].as_ref().and_then(|w| w.as_deref());
+            let without = withouts[i].as_ref().and_then(|w| w.as_ref());
             let (answer, steps) =
                 jobs[i].examine(work, resolver, plan, base, without, y, ignore_policy);
             let cost = match &answer {
@@ -370,7 +368,7 @@ pub(super) fn report(
                             alternatives.push(job.without_plan(
                                 y,
                                 Fit::Undecided,
-                                unexamined_reason.clone(),
+                                Why::Unexamined { limit },
                                 Some(Bound::Budget),
                                 rule,
                             ));

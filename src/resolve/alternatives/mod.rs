@@ -19,8 +19,9 @@ mod examine;
 
 use crate::model::{Component, Date, Id, Kind, Lifecycle, Need, PolicyRule, Release, Stack};
 use crate::resolve::dropin::{PlanIndex, Rest, drop_in};
+use crate::resolve::explain::Brief;
 use crate::resolve::narrow::{first_choice, neighbourhood};
-use crate::resolve::{Budget, Edge, EdgeKind, Options, Plan, Resolution, Resolver};
+use crate::resolve::{Budget, Edge, EdgeKind, Options, Plan, Resolution, ResolveError, Resolver};
 use examine::report;
 
 /// The budget of solver steps of one `alternatives` report (one component, or a whole
@@ -61,6 +62,18 @@ impl Fit {
             Fit::Undecided => "undecided",
         }
     }
+}
+
+/// Why a candidate gives no plan, or what stopped the work on it. Written as one line
+/// by the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// No plan has it: the explanation in brief.
+    NoPlan(Brief),
+    /// Its resolution gave up.
+    GaveUp(ResolveError),
+    /// The report's budget of `limit` solver steps ran out before it was examined.
+    Unexamined { limit: u64 },
 }
 
 /// The bound that left a candidate undecided.
@@ -147,7 +160,7 @@ pub struct Alternative {
     /// Those it does not.
     pub missing: Vec<Id>,
     /// Why there is no plan, for `not-viable`; what stopped the work, for `undecided`.
-    pub reason: Option<String>,
+    pub reason: Option<Why>,
     /// For `undecided`, the bound that stopped the work.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bound: Option<Bound>,

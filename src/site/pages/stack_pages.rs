@@ -139,7 +139,7 @@ pub(super) fn stack(registry: &Registry, s: &ResolvedStack) -> Page {
                 ],
                 |h| {
                     h.el_text("h2", &[("id", "no-plan")], "No plan exists");
-                    h.el_text("p", &[], &why.summary);
+                    h.el_text("p", &[], &why.summary.to_string());
                     explanation_tree(h, &why.tree);
                 },
             )
@@ -302,7 +302,7 @@ pub(super) fn explanation_tree(h: &mut Html, nodes: &[ExplainNode]) {
     h.el("ul", &[("class", "tree")], |h| {
         for n in nodes {
             h.el("li", &[], |h| {
-                h.text(&n.text);
+                h.text(&n.line.to_string());
                 explanation_tree(h, &n.children);
             });
         }

@@ -485,10 +485,18 @@ pub(super) fn lock_in_sections(h: &mut Html, links: &Links<'_>, found: &LockIn) 
                         h.el("td", &[], |h| fit_tag(h, alt.fit));
                         h.el("td", &[], |h| match alt.fit {
                             Fit::NotViable => {
-                                h.text(alt.reason.as_deref().unwrap_or("no plan exists"));
+                                h.text(
+                                    &alt.reason
+                                        .as_ref()
+                                        .map_or("no plan exists".into(), ToString::to_string),
+                                );
                             }
                             Fit::Undecided => {
-                                h.text(alt.reason.as_deref().unwrap_or("not worked out"));
+                                h.text(
+                                    &alt.reason
+                                        .as_ref()
+                                        .map_or("not worked out".into(), ToString::to_string),
+                                );
                             }
                             Fit::DropIn => {
                                 h.text("nothing");
