@@ -303,3 +303,150 @@ impl Serialize for Brief {
         s.collect_str(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> Id {
+        Id::parse(s).unwrap()
+    }
+
+    fn releases(c: &str, vs: &[&str]) -> Releases {
+        Releases {
+            component: id(c),
+            versions: vs
+                .iter()
+                .map(|v| semver::Version::parse(v).unwrap())
+                .collect(),
+        }
+    }
+
+    fn explanation(summary: Summary, leaf: Line) -> Explanation {
+        Explanation {
+            summary,
+            needs: Vec::new(),
+            tree: vec![ExplainNode {
+                line: Line::Requirement {
+                    head: Head::Need {
+                        name: id("crm"),
+                        need: None,
+                        what: What::Capability { id: id("crm") },
+                    },
+                    nested: false,
+                    met: Met::CannotBeMet,
+                },
+                children: vec![ExplainNode {
+                    line: leaf,
+                    children: Vec::new(),
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn summaries_and_their_causes() {
+        let one = Summary::Conflict {
+            with: Vec::new(),
+            needs: vec![id("crm")],
+        };
+        assert_eq!(one.to_string(), "no plan exists: need `crm` cannot be met");
+        assert_eq!(one.cause().to_string(), "need `crm` cannot be met");
+        let many = Summary::Conflict {
+            with: Vec::new(),
+            needs: vec![id("a"), id("b"), id("c")],
+        };
+        assert_eq!(
+            many.to_string(),
+            "no plan exists: needs `a`, `b` and `c` cannot all be met together"
+        );
+        let with = Summary::Conflict {
+            with: vec![What::Any { component: id("x") }],
+            needs: vec![id("a"), id("b")],
+        };
+        assert_eq!(
+            with.to_string(),
+            "no plan exists with x: needs `a`, `b` cannot all be met"
+        );
+        // Only "no plan exists: " comes off; a summary "with" something stays whole.
+        assert_eq!(with.cause().to_string(), with.to_string());
+        let moved = Summary::NoReleaseToMoveTo(id("x"));
+        assert_eq!(moved.cause().to_string(), "x has no release to move to");
+    }
+
+    #[test]
+    fn lines_in_words() {
+        let excluded = Line::Excluded {
+            releases: releases("hollyblue-crm", &["5.0.0", "6.0.0"]),
+            reason: Exclusion::Yanked("broken".into()),
+        };
+        assert_eq!(
+            excluded.to_string(),
+            "hollyblue-crm 5.0.0, 6.0.0 is excluded: it is yanked (broken)"
+        );
+        let one = Line::OneRelease {
+            releases: releases("x", &["2.0.0"]),
+            others: vec![semver::Version::new(1, 0, 0)],
+        };
+        assert_eq!(
+            one.to_string(),
+            "x 2.0.0, but x 1.0.0 is wanted elsewhere (a plan holds one release per component)"
+        );
+        let unmet = Line::Requirement {
+            head: Head::Requires(What::Interface {
+                id: id("notify-api"),
+                req: semver::VersionReq::parse("^2").unwrap(),
+            }),
+            nested: true,
+            met: Met::Unmet(NoMatch::NoRelease {
+                component: id("lib"),
+                versions: Vec::new(),
+            }),
+        };
+        assert_eq!(
+            unmet.to_string(),
+            "requires interface notify-api ^2 from another component, but no release of lib matches (it has no releases)"
+        );
+    }
+
+    #[test]
+    fn briefs_give_the_cause_and_the_deepest_first_reason() {
+        let leaf = Line::Excluded {
+            releases: releases("crm", &["1.0.0"]),
+            reason: Exclusion::Replaced,
+        };
+        let e = explanation(
+            Summary::Conflict {
+                with: Vec::new(),
+                needs: vec![id("crm")],
+            },
+            leaf.clone(),
+        );
+        assert_eq!(e.first_reason(), Reason::Line(&leaf));
+        assert_eq!(
+            e.brief().to_string(),
+            "need `crm` cannot be met: crm 1.0.0 is excluded: it is the component being replaced"
+        );
+        let plain = explanation(
+            Summary::Conflict {
+                with: Vec::new(),
+                needs: Vec::new(),
+            },
+            leaf.clone(),
+        );
+        assert_eq!(
+            plain.brief().to_string(),
+            "crm 1.0.0 is excluded: it is the component being replaced"
+        );
+        assert_eq!(
+            text(&e),
+            "no plan exists: need `crm` cannot be met\n- need `crm` (capability crm) cannot be met:\n  - crm 1.0.0 is excluded: it is the component being replaced\n"
+        );
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["summary"], "no plan exists: need `crm` cannot be met");
+        assert_eq!(
+            json["tree"][0]["children"][0],
+            serde_json::json!({"text": "crm 1.0.0 is excluded: it is the component being replaced"})
+        );
+    }
+}
