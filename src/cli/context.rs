@@ -1,7 +1,6 @@
 //! What every subcommand shares: the global options, the output streams and the way a
 //! registry is found and opened.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::{ColorChoice, Format, Global};
@@ -13,7 +12,13 @@ use crate::registry::remote::{self, Cache, FetchPolicy, RemoteError};
 use crate::registry::signature::{AllowedSigners, SignatureError};
 use crate::registry::{self, Loaded, Source};
 use crate::report::validation::render_one;
+use crate::report::{ColorWhen, Layout, Output, Paint};
 use crate::text;
+
+/// `value` as pretty JSON; a value that cannot be serialised stops the command (exit 2).
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    crate::report::json(value).map_err(|e| Error::Output(e.into()))
+}
 
 /// Leaves `value` to the operating system instead of freeing it: the process ends right
 /// after the command, and freeing a large registry piece by piece takes longer than
@@ -60,43 +65,21 @@ pub struct StackRef<'a> {
 pub struct Ctx {
     pub global: Global,
     pub cwd: PathBuf,
-    color_out: bool,
-    color_err: bool,
-    stdout_closed: std::cell::Cell<bool>,
-}
-
-fn use_color(choice: ColorChoice, is_tty: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            is_tty
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
-    }
+    /// Where answers go and how they look: decided once, here.
+    pub out: Output,
 }
 
 impl Ctx {
     pub fn new(global: &Global) -> Ctx {
-        let stdout_tty = std::io::stdout().is_terminal();
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .or_else(|| {
-                stdout_tty
-                    .then(terminal_size::terminal_size)
-                    .flatten()
-                    .map(|(w, _)| usize::from(w.0))
-            })
-            .unwrap_or(100);
-        crate::report::set_width(width);
+        let when = match global.color {
+            ColorChoice::Auto => ColorWhen::Auto,
+            ColorChoice::Always => ColorWhen::Always,
+            ColorChoice::Never => ColorWhen::Never,
+        };
         Ctx {
             global: global.clone(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-            color_out: use_color(global.color, stdout_tty),
-            color_err: use_color(global.color, std::io::stderr().is_terminal()),
-            stdout_closed: std::cell::Cell::new(false),
+            out: Output::new(when),
         }
     }
 
@@ -109,7 +92,12 @@ impl Ctx {
     }
 
     pub fn color_stdout(&self) -> bool {
-        self.color_out
+        self.out.layout().color
+    }
+
+    /// How human answers are laid out on stdout.
+    pub fn layout(&self) -> Layout {
+        self.out.layout()
     }
 
     /// The output format, checked against the ones `command` supports (the first is the
@@ -146,10 +134,12 @@ impl Ctx {
     /// human table.
     pub fn emit<R: crate::report::Report>(&self, format: Format, report: &R) -> Result<(), Error> {
         let text = match format {
-            Format::Json => crate::report::json(report),
+            Format::Json => json(report)?,
             Format::Markdown => report.markdown(),
-            Format::Csv => report.csv().unwrap_or_else(|| report.to_string()),
-            _ => report.to_string(),
+            Format::Csv => report
+                .csv()
+                .unwrap_or_else(|| report.human(&self.out.layout())),
+            _ => report.human(&self.out.layout()),
         };
         self.print(&text)
     }
@@ -157,18 +147,7 @@ impl Ctx {
     /// A closed pipe (`stackreg validate | head`) is not an error: the rest of the output
     /// is dropped, and the command still ends with its own exit code.
     pub fn print(&self, data: &str) -> Result<(), Error> {
-        if self.stdout_closed.get() {
-            return Ok(());
-        }
-        let mut out = std::io::stdout().lock();
-        match out.write_all(data.as_bytes()).and_then(|()| out.flush()) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                self.stdout_closed.set(true);
-                Ok(())
-            }
-            Err(e) => Err(Error::Output(e)),
-        }
+        self.out.print(data).map_err(Error::Output)
     }
 
     /// A warning on stderr, unless `--quiet`.
@@ -176,52 +155,44 @@ impl Ctx {
         if self.global.quiet {
             return;
         }
-        let label = if self.color_err {
-            "\x1b[1;33mwarning\x1b[0m"
-        } else {
-            "warning"
-        };
-        eprintln!("{label}: {}", text::escape(message));
+        let label = self
+            .out
+            .stderr_layout()
+            .paint(Paint::WarningLabel, "warning");
+        self.out
+            .eprint(&format!("{label}: {}\n", text::escape(message)));
     }
 
     /// A note on stderr (what was written, and so on), unless `--quiet`.
     pub fn note(&self, message: &str) {
         if !self.global.quiet {
-            eprintln!("{}", text::escape(message));
+            self.out.eprint(&format!("{}\n", text::escape(message)));
         }
     }
 
     /// Says why a negative answer is negative, on stderr, even with `--quiet`.
     pub fn fail(&self, message: &str) {
-        let label = if self.color_err {
-            "\x1b[1;31merror\x1b[0m"
-        } else {
-            "error"
-        };
+        let label = self.out.stderr_layout().paint(Paint::Error, "error");
         let lines: Vec<String> = message
             .lines()
             .map(|l| text::escape(l).into_owned())
             .collect();
-        eprintln!("{label}: {}", lines.join("\n"));
+        self.out.eprint(&format!("{label}: {}\n", lines.join("\n")));
     }
 
     /// Progress on stderr, only with `--verbose`.
     pub fn status(&self, message: &str) {
         if self.global.verbose > 0 && !self.global.quiet {
-            eprintln!("{}", text::escape(message));
+            self.out.eprint(&format!("{}\n", text::escape(message)));
         }
     }
 
     /// Prints an error that stopped the command, with its causes and a hint.
     pub fn report_error(&self, e: &Error) {
-        let (red, bold, reset) = if self.color_err {
-            ("\x1b[1;31m", "\x1b[1m", "\x1b[0m")
-        } else {
-            ("", "", "")
-        };
+        let layout = self.out.stderr_layout();
         let mut out = String::new();
         if let Error::File(d) = e {
-            let renderer = if self.color_err {
+            let renderer = if layout.color {
                 annotate_snippets::Renderer::styled()
             } else {
                 annotate_snippets::Renderer::plain()
@@ -230,17 +201,23 @@ impl Ctx {
             out.push('\n');
         } else {
             out.push_str(&format!(
-                "{red}error{reset}{bold}:{reset} {}\n",
+                "{}{} {}\n",
+                layout.paint(Paint::Error, "error"),
+                layout.paint(Paint::Strong, ":"),
                 text::escape(&e.to_string())
             ));
             for cause in error::causes(e) {
                 out.push_str(&format!("  caused by: {}\n", text::escape(&cause)));
             }
             if let Some(hint) = e.hint() {
-                out.push_str(&format!("  {bold}hint:{reset} {}\n", text::escape(&hint)));
+                out.push_str(&format!(
+                    "  {} {}\n",
+                    layout.paint(Paint::Strong, "hint:"),
+                    text::escape(&hint)
+                ));
             }
         }
-        let _ = std::io::stderr().write_all(out.as_bytes());
+        self.out.eprint(&out);
     }
 
     /// Finds and opens the registry. `stack` is the stack file the command reads, if any.
@@ -369,7 +346,7 @@ impl Ctx {
     /// Progress on stderr (network work that may take a while), unless `--quiet`.
     pub fn progress(&self, message: &str) {
         if !self.global.quiet {
-            eprintln!("{}", text::escape(message));
+            self.out.eprint(&format!("{}\n", text::escape(message)));
         }
     }
 

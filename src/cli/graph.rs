@@ -16,7 +16,7 @@ pub fn run(ctx: &Ctx, args: GraphArgs) -> Result<Outcome, Error> {
     };
     let report = GraphReport::new(&ws.input.stack.name, &plan);
     ctx.print(&match format {
-        Format::Json => crate::report::json(&report),
+        Format::Json => super::context::json(&report)?,
         Format::Dot => report.dot(),
         Format::Mermaid => report.mermaid(),
         _ => report.to_string(),

@@ -76,9 +76,12 @@ pub fn run(ctx: &Ctx, args: StackNewArgs) -> Result<Outcome, Error> {
             let changes = crate::report::resolve::changes(&stack, plan);
             ("resolved", kept, changes, None)
         }
-        Resolution::Unsatisfiable(why) => {
-            ("unsatisfiable", Vec::new(), Vec::new(), Some(why.text()))
-        }
+        Resolution::Unsatisfiable(why) => (
+            "unsatisfiable",
+            Vec::new(),
+            Vec::new(),
+            Some(crate::report::explain::text(why)),
+        ),
     };
     // Only changes to what runs today: components the plan adds are expected.
     let changes: Vec<Change> = changes.into_iter().filter(|c| c.from.is_some()).collect();

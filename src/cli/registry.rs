@@ -224,8 +224,8 @@ fn refused(
     publish: Option<PublishReport>,
 ) -> Result<Outcome, Error> {
     ctx.print(&match (format, &publish) {
-        (Format::Json, Some(p)) => crate::report::json(p),
-        (Format::Json, None) => crate::report::json(&findings),
+        (Format::Json, Some(p)) => super::context::json(p)?,
+        (Format::Json, None) => super::context::json(&findings)?,
         (Format::Markdown, _) => findings.markdown(),
         _ => findings.human(ctx.color_stdout()),
     })?;

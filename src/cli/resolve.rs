@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
             // A BOM or a spreadsheet has no room for the explanation: it goes to stderr,
             // and there is no BOM at all.
             if matches!(format, Format::Csv | Format::Cyclonedx) {
-                ctx.fail(&why.text());
+                ctx.fail(&crate::report::explain::text(why));
             }
             if format != Format::Cyclonedx {
                 ctx.emit(format, &report)?;
@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
             false => None,
         };
         let bom = cyclonedx::bom(registry, &ws.input.stack, plan, serial);
-        ctx.print(&crate::report::json(&bom))?;
+        ctx.print(&super::context::json(&bom)?)?;
     } else {
         let report = ResolveReport::resolved(registry, &ws.input.stack, plan, Date::today())
             .with_lock_changes(moved.clone());
@@ -92,8 +92,10 @@ pub fn run(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
             ));
             return Ok(Outcome::Negative);
         };
-        let mut why: BTreeMap<Id, String> =
-            moved.into_iter().map(|c| (c.component, c.reason)).collect();
+        let mut why: BTreeMap<Id, String> = moved
+            .into_iter()
+            .map(|c| (c.component, c.reason.to_string()))
+            .collect();
         for r in &plan.releases {
             why.entry(r.component.clone())
                 .or_insert_with(|| needed_for(plan, &r.component));

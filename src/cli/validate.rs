@@ -125,7 +125,7 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
     };
 
     ctx.print(&match format {
-        Format::Json => crate::report::json(&report),
+        Format::Json => super::context::json(&report)?,
         Format::Github => report.github(),
         Format::Markdown => report.markdown(),
         Format::Csv => report.csv(),

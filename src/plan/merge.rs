@@ -394,7 +394,7 @@ fn verdict(
             Some(alt) => Verdict {
                 fit: alt.fit,
                 changes: alt.changes.clone(),
-                reason: alt.reason.clone(),
+                reason: alt.reason.as_ref().map(ToString::to_string),
             },
             None => Verdict {
                 fit: Fit::NotViable,

@@ -3,10 +3,12 @@
 
 use std::fmt;
 
+use super::{Layout, Paint};
+
 use serde::Serialize;
 
 use crate::resolve::alternatives::{
-    Alternative, Alternatives, Differences, Fit, LockIn, SingleSupply,
+    Alternative, Alternatives, Differences, Fit, LockIn, SingleSupply, Why,
 };
 use crate::text::escape;
 
@@ -16,6 +18,43 @@ pub struct AlternativesReport {
     pub stack: String,
     #[serde(flatten)]
     pub alternatives: Alternatives,
+}
+
+/// Why a candidate gives no plan, or what stopped the work on it, on one line.
+impl fmt::Display for Why {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Why::NoPlan(brief) => write!(f, "{brief}"),
+            Why::GaveUp(e) => write!(f, "{e}"),
+            Why::Unexamined { limit } => write!(
+                f,
+                "not examined: the report's budget of {limit} solver steps ran out"
+            ),
+        }
+    }
+}
+
+impl Serialize for Why {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+fn reason(a: &Alternative) -> String {
+    a.reason
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+/// The colour of a fit.
+fn paint(fit: Fit) -> Paint {
+    match fit {
+        Fit::DropIn => Paint::DropIn,
+        Fit::WithChanges => Paint::WithChanges,
+        Fit::NotViable => Paint::NotViable,
+        Fit::Undecided => Paint::Undecided,
+    }
 }
 
 fn short_licence(l: &str) -> String {
@@ -134,10 +173,7 @@ impl AlternativesReport {
         match fit {
             Fit::NotViable | Fit::Undecided => (
                 vec!["component", "reason"],
-                items
-                    .iter()
-                    .map(|a| vec![name(a), a.reason.clone().unwrap_or_default()])
-                    .collect(),
+                items.iter().map(|a| vec![name(a), reason(a)]).collect(),
             ),
             Fit::WithChanges => (
                 vec![
@@ -249,7 +285,7 @@ impl AlternativesReport {
                     super::csv::list(alt.covers.iter().map(|c| c.as_str())),
                     super::csv::list(alt.missing.iter().map(|c| c.as_str())),
                     differences_text(&alt.differences),
-                    alt.reason.clone().unwrap_or_default(),
+                    reason(alt),
                     alt.excluded_by
                         .as_ref()
                         .map(ToString::to_string)
@@ -286,27 +322,29 @@ impl AlternativesReport {
     }
 }
 
-impl fmt::Display for AlternativesReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl AlternativesReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         let a = &self.alternatives;
-        writeln!(
-            f,
+        let head = format!(
             "Alternatives to {} {} in {}",
             escape(a.component.as_str()),
             a.version,
             escape(&self.stack)
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
         if let Some(u) = self.uses_line() {
-            writeln!(f, "{}", escape(&u))?;
+            f.write_str(&layout.wrap(&escape(&u), 0, 2))?;
         }
         if a.alternatives.is_empty() {
-            writeln!(
-                f,
-                "\nno other component shares a capability or an interface with it"
-            )?;
+            writeln!(f)?;
+            f.write_str(&layout.wrap(
+                "no other component shares a capability or an interface with it",
+                0,
+                2,
+            ))?;
         }
         for (fit, title, items) in self.groups() {
-            writeln!(f, "\n{title}:")?;
+            writeln!(f, "\n{}:", layout.paint(paint(fit), title))?;
             for a in items {
                 let mut head = match fit {
                     Fit::NotViable | Fit::Undecided => a.component.to_string(),
@@ -315,7 +353,7 @@ impl fmt::Display for AlternativesReport {
                 if let Some(rule) = &a.excluded_by {
                     head.push_str(&format!(" (excluded by the policy: {rule})"));
                 }
-                writeln!(f, "  {}", escape(&head))?;
+                f.write_str(&layout.wrap(&escape(&head), 2, 6))?;
                 let mut lines = Vec::new();
                 if fit == Fit::WithChanges {
                     lines.push(format!("changes: {}", changes_text(a)));
@@ -336,12 +374,13 @@ impl fmt::Display for AlternativesReport {
                     lines.push(format!("differences: {diff}"));
                 }
                 for line in lines {
-                    f.write_str(&super::wrap(&escape(&line), 6, 10))?;
+                    f.write_str(&layout.wrap_words(&escape(&line), 6, 10))?;
                 }
             }
         }
         if let Some(h) = self.hidden_line() {
-            writeln!(f, "\n{}", escape(&h))?;
+            writeln!(f)?;
+            f.write_str(&layout.wrap(&escape(&h), 0, 2))?;
         }
         Ok(())
     }
@@ -559,26 +598,40 @@ impl LockInReport {
     }
 }
 
-impl fmt::Display for LockInReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "Lock-in report for {}: {}\n",
+impl LockInReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
+        let head = format!(
+            "Lock-in report for {}: {}",
             escape(&self.stack),
             escape(&self.summary())
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
+        writeln!(f)?;
         let header = self.header();
-        f.write_str(&super::table_fitted(
-            &header,
-            self.rows(),
-            &[header.len() - 1],
-        ))?;
+        let best = header.len() - 1;
+        f.write_str(
+            &layout.table_painted(&header, self.rows(), &[best], |row, col| {
+                let c = self.components.get(row).filter(|_| col == best)?;
+                match c
+                    .alternatives
+                    .iter()
+                    .find(|a| matches!(a.fit, Fit::DropIn | Fit::WithChanges))
+                {
+                    Some(a) => Some(paint(a.fit)),
+                    None if c.lock_in => Some(Paint::LockIn),
+                    None if c.undecided > 0 => Some(Paint::Undecided),
+                    None => None,
+                }
+            }),
+        )?;
         if !self.single_supply.is_empty() {
-            writeln!(
-                f,
-                "\nsingle points of supply (interfaces the plan uses that one component provides):"
-            )?;
-            f.write_str(&super::table_fitted(
+            writeln!(f)?;
+            f.write_str(&layout.wrap(
+                "single points of supply (interfaces the plan uses that one component provides):",
+                0,
+                2,
+            ))?;
+            f.write_str(&layout.table_fitted(
                 &["interface", "provider", "used by"],
                 self.supply_rows(),
                 &[2],

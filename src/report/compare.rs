@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::plan::compare::{Comparison, FIELDS};
@@ -65,8 +67,8 @@ impl CompareReport {
     }
 }
 
-impl fmt::Display for CompareReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl CompareReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         let ids = self.ids();
         let mut header = vec![""];
         header.extend(ids.iter().map(String::as_str));
@@ -78,7 +80,7 @@ impl fmt::Display for CompareReport {
             }
         });
         let wrappable: Vec<usize> = (1..header.len()).rev().collect();
-        f.write_str(&super::table_fitted(&header, rows, &wrappable))?;
+        f.write_str(&layout.table_fitted(&header, rows, &wrappable))?;
         let n = self.0.differences.len();
         writeln!(f, "\n* differs ({n} of {} facts)", FIELDS.len())
     }

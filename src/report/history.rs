@@ -3,10 +3,12 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::registry::history::{Change, LogEntry};
-use crate::report::{md, md_code, md_table, table};
+use crate::report::{md, md_code, md_table};
 
 /// One side of a comparison: the revision as the user named it, and the commit it is.
 #[derive(Debug, Clone, Serialize)]
@@ -118,7 +120,7 @@ fn md_changes(changes: &[Change]) -> String {
 
 /// Table rows for changes; the first column marks breaking changes with `!`, and is left
 /// out when none is breaking.
-fn change_table(changes: &[Change]) -> String {
+fn change_table(layout: &Layout, changes: &[Change]) -> String {
     let marked = changes.iter().any(|c| c.breaking);
     let rows = changes.iter().map(|c| {
         let mut row = Vec::with_capacity(4);
@@ -129,20 +131,20 @@ fn change_table(changes: &[Change]) -> String {
         row
     });
     if marked {
-        table(&["", "change", "item", "details"], rows)
+        layout.table(&["", "change", "item", "details"], rows)
     } else {
-        table(&["change", "item", "details"], rows)
+        layout.table(&["change", "item", "details"], rows)
     }
 }
 
-impl fmt::Display for RegistryDiff {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RegistryDiff {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(f, "Registry changes from {} to {}", self.from, self.to)?;
         if self.changes.is_empty() {
             return writeln!(f, "\nNo changes to the catalogue.");
         }
         writeln!(f)?;
-        f.write_str(&change_table(&self.changes))?;
+        f.write_str(&change_table(layout, &self.changes))?;
         writeln!(f)?;
         write!(f, "{}", self.counts())?;
         if self.breaking > 0 {
@@ -216,8 +218,8 @@ fn describe(c: &Change) -> String {
     out
 }
 
-impl fmt::Display for RegistryLog {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RegistryLog {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         if self.commits.is_empty() {
             return writeln!(
                 f,
@@ -229,19 +231,24 @@ impl fmt::Display for RegistryLog {
             if i > 0 {
                 writeln!(f)?;
             }
-            writeln!(
-                f,
+            let head = format!(
                 "{}  {}  {}  {}",
                 short(&e.commit),
                 date_only(&e.date),
                 crate::text::escape(&e.author),
                 crate::text::escape(&e.summary)
-            )?;
+            );
+            f.write_str(&layout.wrap_with(&head, "", "    "))?;
             if e.changes.is_empty() {
                 writeln!(f, "    no change to the catalogue (formatting or comments)")?;
                 continue;
             }
-            let body = change_table(&e.changes);
+            // Fitted to the width less the indent.
+            let inner = Layout {
+                width: layout.width.saturating_sub(4),
+                ..*layout
+            };
+            let body = change_table(&inner, &e.changes);
             // Indent the rows under the commit line, without the header.
             for line in body.lines().skip(1) {
                 writeln!(f, "    {}", line.trim_end())?;

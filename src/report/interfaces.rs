@@ -3,6 +3,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::registry::Registry;
@@ -98,14 +100,11 @@ impl InterfaceList {
     }
 }
 
-impl fmt::Display for InterfaceList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl InterfaceList {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         if self.rows.is_empty() {
             return writeln!(f, "the registry has no interfaces");
         }
-        f.write_str(&super::table(
-            &Self::HEADER,
-            self.rows.iter().map(Self::cells),
-        ))
+        f.write_str(&layout.table(&Self::HEADER, self.rows.iter().map(Self::cells)))
     }
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::model::{Component, Kind, Lifecycle};
@@ -175,16 +177,12 @@ impl ComponentList {
     }
 }
 
-impl fmt::Display for ComponentList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ComponentList {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         if self.rows.is_empty() {
             return writeln!(f, "no components match");
         }
-        f.write_str(&super::table_fitted(
-            &Self::HEADER,
-            self.rows.iter().map(Self::cells),
-            &[5, 4],
-        ))
+        f.write_str(&layout.table_fitted(&Self::HEADER, self.rows.iter().map(Self::cells), &[5, 4]))
     }
 }
 

@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use super::resolve::Change;
@@ -136,7 +138,9 @@ impl MergeReport {
                 }
                 ("resolved", rows, None)
             }
-            Resolution::Unsatisfiable(why) => ("unsatisfiable", Vec::new(), Some(why.text())),
+            Resolution::Unsatisfiable(why) => {
+                ("unsatisfiable", Vec::new(), Some(super::explain::text(why)))
+            }
         };
         MergeReport {
             stack: stack.name.clone(),
@@ -318,9 +322,9 @@ impl MergeReport {
     }
 }
 
-impl fmt::Display for MergeReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&super::wrap(&escape(&self.headline()), 0, 2))?;
+impl MergeReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
+        f.write_str(&layout.wrap_words(&escape(&self.headline()), 0, 2))?;
         writeln!(f)?;
         if self.overlaps.is_empty() {
             writeln!(
@@ -329,32 +333,35 @@ impl fmt::Display for MergeReport {
             )?;
         } else {
             writeln!(f, "Overlaps (a shared need met by different components):")?;
-            f.write_str(&super::table_fitted(
+            f.write_str(&layout.table_fitted(
                 &["need", "a runs", "b runs", "keep a's", "keep b's"],
                 self.overlap_rows(false),
                 &[2, 1],
             ))?;
             for line in self.overlap_details() {
-                f.write_str(&super::wrap(&escape(&line), 2, 6))?;
+                f.write_str(&layout.wrap_words(&escape(&line), 2, 6))?;
             }
         }
         for c in &self.current_conflicts {
-            writeln!(
-                f,
+            let note = format!(
                 "note: both run {} ({} and {}); [current] keeps the newer",
                 escape(&c.component),
                 escape(c.from.as_deref().unwrap_or_default()),
                 escape(c.to.as_deref().unwrap_or_default())
-            )?;
+            );
+            f.write_str(&layout.wrap(&note, 0, 6))?;
         }
         writeln!(f)?;
         if let Some(e) = &self.explanation {
             writeln!(f, "The merged stack has no plan:")?;
-            return writeln!(f, "{}", escape(e.trim_end()));
+            for line in escape(e.trim_end()).lines() {
+                f.write_str(&layout.wrap_indented(line))?;
+            }
+            return Ok(());
         }
         let kept = self.plan.iter().filter(|r| r.version.is_some()).count();
         writeln!(f, "Merged plan: {kept} components")?;
-        f.write_str(&super::table(
+        f.write_str(&layout.table(
             &["component", "version", "for a", "for b"],
             self.plan_rows(),
         ))?;

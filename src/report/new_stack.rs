@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use super::resolve::Change;
@@ -95,20 +97,23 @@ impl NewStackReport {
     }
 }
 
-impl fmt::Display for NewStackReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", escape(&self.headline()))?;
+impl NewStackReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
+        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
         writeln!(f)?;
-        f.write_str(&super::table(&["need", "meets", "why"], self.rows()))?;
+        f.write_str(&layout.table(&["need", "meets", "why"], self.rows()))?;
         let lines = self.change_lines();
         if !lines.is_empty() {
             writeln!(f, "\nchanges from [current]:")?;
             for l in lines {
-                writeln!(f, "  {}", escape(&l))?;
+                f.write_str(&layout.wrap(&escape(&l), 2, 4))?;
             }
         }
         if let Some(e) = &self.explanation {
-            writeln!(f, "\n{}", escape(e.trim_end()))?;
+            writeln!(f)?;
+            for line in escape(e.trim_end()).lines() {
+                f.write_str(&layout.wrap_indented(line))?;
+            }
         }
         Ok(())
     }

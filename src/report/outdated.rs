@@ -2,9 +2,11 @@
 
 use std::fmt;
 
+use super::{Layout, Paint};
+
 use serde::Serialize;
 
-use crate::resolve::outdated::{Fit, Outlook, Support};
+use crate::resolve::outdated::{Blocked, Blocker, Fit, Outlook, PlanChange, Support};
 
 /// The answer to `outdated`.
 #[derive(Debug, Clone, Serialize)]
@@ -14,12 +16,15 @@ pub struct OutdatedReport {
 }
 
 impl OutdatedReport {
+    /// Whether a component has a row: a newer release, or support ended or ending.
+    fn shown(o: &Outlook) -> bool {
+        !o.newer.is_empty() || matches!(o.support, Support::Ended | Support::Ending)
+    }
+
     fn rows(&self) -> Vec<Vec<String>> {
         self.components
             .iter()
-            .filter(|o| {
-                !o.newer.is_empty() || matches!(o.support, Support::Ended | Support::Ending)
-            })
+            .filter(|o| Self::shown(o))
             .map(|o| {
                 let support = match (o.support, o.support_ends) {
                     (Support::Ended, Some(d)) => format!("ended {d}"),
@@ -64,13 +69,13 @@ impl OutdatedReport {
                         "{} {}: {}",
                         o.component,
                         n.version,
-                        n.changes.join(", ")
+                        changes_text(&n.changes)
                     )),
                     Fit::NotViable => out.push(format!(
                         "{} {}: {}",
                         o.component,
                         n.version,
-                        n.reason.clone().unwrap_or_default()
+                        reason_text(n.reason.as_ref())
                     )),
                     Fit::DropIn => {}
                 }
@@ -110,8 +115,8 @@ impl OutdatedReport {
                         .to_owned(),
                     newest
                         .map(|n| match n.fit {
-                            Fit::WithChanges => n.changes.join(", "),
-                            Fit::NotViable => n.reason.clone().unwrap_or_default(),
+                            Fit::WithChanges => changes_text(&n.changes),
+                            Fit::NotViable => reason_text(n.reason.as_ref()),
                             Fit::DropIn => String::new(),
                         })
                         .unwrap_or_default(),
@@ -139,21 +144,122 @@ impl OutdatedReport {
     }
 }
 
-impl fmt::Display for OutdatedReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl OutdatedReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         let rows = self.rows();
         if rows.is_empty() {
             return writeln!(f, "every planned release is the newest and supported");
         }
-        f.write_str(&super::table_fitted(&Self::HEADER, rows, &[3, 2]))?;
+        let shown: Vec<&Outlook> = self.components.iter().filter(|o| Self::shown(o)).collect();
+        f.write_str(
+            &layout.table_painted(&Self::HEADER, rows, &[3, 2], |row, col| {
+                match shown.get(row).filter(|_| col == 2)?.support {
+                    Support::Ended => Some(Paint::Error),
+                    Support::Ending => Some(Paint::Warning),
+                    _ => None,
+                }
+            }),
+        )?;
         let details = self.details();
         if !details.is_empty() {
             writeln!(f)?;
             for d in details {
-                writeln!(f, "{}", crate::text::escape(&d))?;
+                f.write_str(&layout.wrap(&crate::text::escape(&d), 0, 2))?;
             }
         }
         Ok(())
+    }
+}
+
+/// `a 1.0.0 removed, b 1.0.0 → 2.0.0, c 3.0.0 added`.
+fn changes_text(changes: &[PlanChange]) -> String {
+    changes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn reason_text(reason: Option<&Blocked>) -> String {
+    reason.map(ToString::to_string).unwrap_or_default()
+}
+
+impl fmt::Display for PlanChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.component;
+        match (&self.from, &self.to) {
+            (Some(from), None) => write!(f, "{c} {from} removed"),
+            (Some(from), Some(to)) => write!(f, "{c} {from} → {to}"),
+            (None, Some(to)) => write!(f, "{c} {to} added"),
+            (None, None) => write!(f, "{c}"),
+        }
+    }
+}
+
+impl fmt::Display for Blocker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Blocker::Depends {
+                other,
+                version,
+                id,
+                range,
+            } => write!(f, "{other} {version} depends on {id} {range}"),
+            Blocker::Requires {
+                other,
+                version,
+                interface,
+                range,
+                id,
+                newer,
+            } => write!(
+                f,
+                "{other} {version} requires {interface} {range}, which {id} {newer} does not provide"
+            ),
+            Blocker::NeedComponent { need, id, range } => {
+                write!(f, "need `{need}` asks for {id} {range}")
+            }
+            Blocker::NeedInterface {
+                need,
+                interface,
+                range,
+                id,
+                version,
+            } => write!(
+                f,
+                "need `{need}` asks for interface {interface} {range}, which {id} {version} does not provide"
+            ),
+        }
+    }
+}
+
+/// What holds a release back, `; `-separated, or why no plan has it, on one line.
+impl fmt::Display for Blocked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Blocked::By(blockers) => {
+                for (i, b) in blockers.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{b}")?;
+                }
+                Ok(())
+            }
+            Blocked::NoPlan(brief) => write!(f, "{brief}"),
+        }
+    }
+}
+
+impl Serialize for PlanChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for Blocked {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -60,8 +62,8 @@ impl PublishReport {
     }
 }
 
-impl fmt::Display for PublishReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PublishReport {
+    pub fn render(&self, _layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         match (self.status, &self.commit) {
             (PublishStatus::Committed, Some(c)) => {
                 let subject = self.message.lines().next().unwrap_or_default();
@@ -128,8 +130,8 @@ impl FetchReport {
     }
 }
 
-impl fmt::Display for FetchReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FetchReport {
+    pub fn render(&self, _layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(
             f,
             "Fetched {} at {}",
@@ -164,8 +166,8 @@ impl InitReport {
     }
 }
 
-impl fmt::Display for InitReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl InitReport {
+    pub fn render(&self, _layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(
             f,
             "Created registry {} on branch {} ({})",

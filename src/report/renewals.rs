@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::model::Date;
@@ -163,13 +165,13 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-impl fmt::Display for RenewalsReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", escape(&self.headline()))?;
+impl RenewalsReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
+        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
         if self.renewals.is_empty() {
             return Ok(());
         }
         writeln!(f)?;
-        f.write_str(&super::table_fitted(&Self::HEADER, self.rows(), &[4]))
+        f.write_str(&layout.table_fitted(&Self::HEADER, self.rows(), &[4]))
     }
 }

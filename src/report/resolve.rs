@@ -4,12 +4,50 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::{Layout, Paint};
+
 use serde::Serialize;
 
-use crate::model::{Date, Lifecycle, Stack};
+use crate::model::{Date, Lifecycle, Need, Stack};
 use crate::registry::{Registry, SourceInfo};
+use crate::resolve::moved::MoveReason;
 use crate::resolve::{ExplainNode, Explanation, LockChange, Plan};
 use crate::text::escape;
+
+/// Why a locked component moved, in the stack's words.
+impl fmt::Display for MoveReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MoveReason::ComponentGone => f.write_str("it is no longer in the registry"),
+            MoveReason::ReleaseGone(v) => write!(f, "release {v} is no longer in the registry"),
+            MoveReason::Replaced => f.write_str("it is being replaced"),
+            MoveReason::Policy(rule) => write!(f, "the stack's policy excludes it: {rule}"),
+            MoveReason::Unreachable => f.write_str("no need leads to it any more"),
+            MoveReason::Need { name, need } => match need {
+                Some(Need::Component { id, version }) => {
+                    write!(f, "need `{name}` asks for {id} {version}")
+                }
+                Some(Need::Interface { id, version }) => {
+                    write!(f, "need `{name}` asks for interface {id} {version}")
+                }
+                Some(Need::Capability { id }) => {
+                    write!(f, "need `{name}` asks for capability {id}")
+                }
+                None => write!(f, "need `{name}` is not met with it"),
+            },
+            MoveReason::Rule(v) => write!(f, "{v}"),
+            MoveReason::WithTheRest => {
+                f.write_str("no plan keeps it together with the rest of the lock")
+            }
+        }
+    }
+}
+
+impl Serialize for MoveReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 /// Where the registry came from, as reported.
 #[derive(Debug, Clone, Serialize)]
@@ -119,7 +157,7 @@ impl ResolveReport {
             changes: Vec::new(),
             lock_changes: Vec::new(),
             warnings: Vec::new(),
-            explanation: Some(why.text()),
+            explanation: Some(super::explain::text(why)),
             conflict: Some(why.clone()),
         }
     }
@@ -240,12 +278,15 @@ impl ResolveReport {
         ));
         if let Some(why) = &self.conflict {
             // Escaped line by line, in a fence longer than any run of backticks inside.
-            let text: Vec<String> = why.text().lines().map(|l| escape(l).into_owned()).collect();
+            let text: Vec<String> = super::explain::text(why)
+                .lines()
+                .map(|l| escape(l).into_owned())
+                .collect();
             let text = text.join("\n");
             let fence = "`".repeat(longest_run(&text, '`').max(2) + 1);
             out.push_str(&format!(
                 "**No plan exists.** {}\n\n{fence}text\n{text}\n{fence}\n",
-                super::md(&why.summary)
+                super::md(&why.summary.to_string())
             ));
             return out;
         }
@@ -275,53 +316,55 @@ impl ResolveReport {
     }
 }
 
-impl fmt::Display for ResolveReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ResolveReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         let registry = match &self.registry.commit {
             Some(c) => format!("{} at {}", self.registry.source, &c[..c.len().min(12)]),
             None => self.registry.source.clone(),
         };
         if let Some(why) = &self.conflict {
-            writeln!(
-                f,
-                "No plan for {} (registry: {})",
+            let head = format!(
+                "{} for {} (registry: {})",
+                layout.paint(Paint::Error, "No plan"),
                 escape(&self.stack),
                 escape(&registry)
-            )?;
+            );
+            f.write_str(&layout.wrap(&head, 0, 2))?;
             writeln!(f)?;
-            writeln!(f, "{}", escape(&why.summary))?;
+            f.write_str(&layout.wrap(&escape(&why.summary.to_string()), 0, 2))?;
             fn walk(
-                f: &mut fmt::Formatter<'_>,
+                layout: &Layout,
+                f: &mut dyn fmt::Write,
                 nodes: &[ExplainNode],
                 prefix: &str,
             ) -> fmt::Result {
                 for (i, n) in nodes.iter().enumerate() {
                     let last = i + 1 == nodes.len();
-                    writeln!(
-                        f,
-                        "{prefix}{} {}",
-                        if last { "└─" } else { "├─" },
-                        escape(&n.text)
-                    )?;
                     let next = format!("{prefix}{}", if last { "   " } else { "│  " });
-                    walk(f, &n.children, &next)?;
+                    let first = format!("{prefix}{} ", if last { "└─" } else { "├─" });
+                    f.write_str(&layout.wrap_with(
+                        &escape(&n.line.to_string()),
+                        &first,
+                        &format!("{next}   "),
+                    ))?;
+                    walk(layout, f, &n.children, &next)?;
                 }
                 Ok(())
             }
-            return walk(f, &why.tree, "");
+            return walk(layout, f, &why.tree, "");
         }
-        writeln!(
-            f,
+        let head = format!(
             "Plan for {}: {} component{} (registry: {})",
             escape(&self.stack),
             self.plan.len(),
             if self.plan.len() == 1 { "" } else { "s" },
             escape(&registry)
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
         writeln!(f)?;
         let header = self.header();
         let wrap: Vec<usize> = vec![header.len() - 1, 0];
-        f.write_str(&super::table_fitted(&header, self.rows(), &wrap))?;
+        f.write_str(&layout.table_fitted(&header, self.rows(), &wrap))?;
         for c in self.removed() {
             writeln!(
                 f,
@@ -334,13 +377,13 @@ impl fmt::Display for ResolveReport {
         if !moved.is_empty() {
             writeln!(f, "\nchanged from the lock file:")?;
             for line in moved {
-                writeln!(f, "  {}", escape(&line))?;
+                f.write_str(&layout.wrap(&escape(&line), 2, 4))?;
             }
         }
         if !self.warnings.is_empty() {
-            writeln!(f, "\nwarnings:")?;
+            writeln!(f, "\n{}:", layout.paint(Paint::Warning, "warnings"))?;
             for w in &self.warnings {
-                writeln!(f, "  {}", escape(w))?;
+                f.write_str(&layout.wrap(&escape(w), 2, 4))?;
             }
         }
         Ok(())

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::Layout;
+
 use semver::Version;
 use serde::Serialize;
 
@@ -256,21 +258,22 @@ fn providers(
         .collect()
 }
 
-impl fmt::Display for ComponentReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ComponentReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         writeln!(
             f,
             "{} — {}",
             crate::text::escape(&self.id),
             crate::text::escape(&self.name)
         )?;
-        writeln!(f, "{}\n", crate::text::escape(&self.summary))?;
-        f.write_str(&super::fields(&self.header_fields()))?;
+        f.write_str(&layout.wrap(&crate::text::escape(&self.summary), 0, 0))?;
         writeln!(f)?;
-        f.write_str(&super::table(&RELEASE_HEADER, self.release_rows()))?;
+        f.write_str(&layout.fields(&self.header_fields()))?;
+        writeln!(f)?;
+        f.write_str(&layout.table(&RELEASE_HEADER, self.release_rows()))?;
         if let Some(first) = self.requires.first() {
             writeln!(f, "\nwho provides what {} requires:", first.release)?;
-            f.write_str(&super::table(
+            f.write_str(&layout.table(
                 &["interface", "range", "providers"],
                 self.requires.iter().map(requirement_row),
             ))?;
@@ -414,26 +417,25 @@ fn group_releases(items: &[String]) -> String {
         .join("; ")
 }
 
-impl fmt::Display for InterfaceReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl InterfaceReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
         use crate::text::escape;
         writeln!(f, "{} — {}", escape(&self.id), escape(&self.name))?;
-        writeln!(f, "{}\n", escape(&self.summary))?;
-        f.write_str(&super::fields(&[
+        f.write_str(&layout.wrap(&escape(&self.summary), 0, 0))?;
+        writeln!(f)?;
+        f.write_str(&layout.fields(&[
             ("owner", self.owner.as_str()),
             ("specification", self.specification.as_str()),
         ]))?;
         writeln!(f)?;
-        f.write_str(&super::table(
-            &["version", "provided by", "used by"],
-            self.rows(),
-        ))?;
+        f.write_str(&layout.table(&["version", "provided by", "used by"], self.rows()))?;
         if !self.unmet.is_empty() {
-            writeln!(
-                f,
-                "\nrequired at versions this interface does not publish: {}",
+            let unmet = format!(
+                "required at versions this interface does not publish: {}",
                 escape(&self.unmet.join(", "))
-            )?;
+            );
+            writeln!(f)?;
+            f.write_str(&layout.wrap(&unmet, 0, 2))?;
         }
         Ok(())
     }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::plan::used_by::Use;
@@ -107,12 +109,12 @@ impl UsedByReport {
     }
 }
 
-impl fmt::Display for UsedByReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", escape(&self.headline()))?;
+impl UsedByReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
+        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
         if !self.stacks.is_empty() {
             writeln!(f)?;
-            f.write_str(&super::table_fitted(
+            f.write_str(&layout.table_fitted(
                 &["stack file", "version", "in", "through"],
                 self.rows(),
                 &[3],

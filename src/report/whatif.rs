@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::Layout;
+
 use semver::Version;
 use serde::Serialize;
 
@@ -74,7 +76,12 @@ impl WhatIfReport {
                         from: u.from.as_ref().map(ToString::to_string),
                         to: u.to.to_string(),
                         newest: u.newest.as_ref().map(ToString::to_string),
-                        held_back: u.held_back.clone(),
+                        // A held-back reason is one line, without the space a summary
+                        // "with" something starts with.
+                        held_back: u
+                            .held_back
+                            .as_ref()
+                            .map(|b| b.to_string().trim().to_owned()),
                     })
                     .collect(),
             ),
@@ -256,11 +263,11 @@ impl WhatIfReport {
     }
 }
 
-impl fmt::Display for WhatIfReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", escape(&self.headline()))?;
+impl WhatIfReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
+        f.write_str(&layout.wrap(&escape(&self.headline()), 0, 2))?;
         if !self.is_resolved() {
-            return write!(f, "{}", self.resolve);
+            return self.resolve.render(layout, f);
         }
         let registry = match &self.resolve.registry.commit {
             Some(c) => format!(
@@ -271,8 +278,7 @@ impl fmt::Display for WhatIfReport {
             None => self.resolve.registry.source.clone(),
         };
         let changed = self.resolve.changes.len();
-        writeln!(
-            f,
+        let head = format!(
             "Plan for {}: {} component{}, {} change{} (registry: {})",
             escape(&self.resolve.stack),
             self.resolve.plan.len(),
@@ -284,10 +290,11 @@ impl fmt::Display for WhatIfReport {
             changed,
             if changed == 1 { "" } else { "s" },
             escape(&registry)
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
         writeln!(f)?;
         let header = ["need", "component", "version", "change", "required by"];
-        f.write_str(&super::table_fitted(&header, self.rows(), &[4, 0]))?;
+        f.write_str(&layout.table_fitted(&header, self.rows(), &[4, 0]))?;
         for c in self.removed() {
             writeln!(
                 f,
@@ -300,13 +307,13 @@ impl fmt::Display for WhatIfReport {
         if !lines.is_empty() {
             writeln!(f, "\nupgrades:")?;
             for l in lines {
-                writeln!(f, "  {}", escape(&l))?;
+                f.write_str(&layout.wrap(&escape(&l), 2, 4))?;
             }
         }
         if !self.resolve.warnings.is_empty() {
             writeln!(f, "\nwarnings:")?;
             for w in &self.resolve.warnings {
-                writeln!(f, "  {}", escape(w))?;
+                f.write_str(&layout.wrap(&escape(w), 2, 4))?;
             }
         }
         Ok(())

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::Layout;
+
 use serde::Serialize;
 
 use crate::resolve::Chain;
@@ -74,16 +76,16 @@ impl WhyReport {
     }
 }
 
-impl fmt::Display for WhyReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
+impl WhyReport {
+    pub fn render(&self, layout: &Layout, f: &mut dyn fmt::Write) -> fmt::Result {
+        let head = format!(
             "{} {} is in the plan because:",
             escape(&self.component),
             escape(&self.version)
-        )?;
+        );
+        f.write_str(&layout.wrap(&head, 0, 2))?;
         for l in self.lines() {
-            writeln!(f, "  {}", escape(&l))?;
+            f.write_str(&layout.wrap(&escape(&l), 2, 4))?;
         }
         if self.truncated {
             writeln!(

@@ -8,7 +8,7 @@
 pub mod alternatives;
 pub mod check;
 pub mod dropin;
-mod explain;
+pub mod explain;
 pub mod lock;
 pub mod moved;
 mod narrow;
@@ -460,10 +460,7 @@ pub fn check_reference_stacks(
                 Diagnostic::error(
                     &file,
                     Code::StackUnresolvable,
-                    format!(
-                        "reference stack has no plan: {}",
-                        why.summary.trim_start_matches("no plan exists: ")
-                    ),
+                    format!("reference stack has no plan: {}", why.summary.cause()),
                 )
                 .at_key(crate::path!["needs"])
                 .with_hint(format!(

@@ -9,7 +9,7 @@ use semver::Version;
 
 use super::check::{Violation, check_plan};
 use super::{Options, Plan, Resolver};
-use crate::model::{Id, Need};
+use crate::model::{Id, Need, PolicyRule};
 
 /// A locked component the plan leaves out (`to` is `None`) or moves to another version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,7 +19,28 @@ pub struct LockChange {
     pub from: Version,
     #[serde(serialize_with = "ser_opt_version")]
     pub to: Option<Version>,
-    pub reason: String,
+    pub reason: MoveReason,
+}
+
+/// Why a locked component moved. Written in words by the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveReason {
+    /// The component is no longer in the registry.
+    ComponentGone,
+    /// The locked release is no longer in the registry.
+    ReleaseGone(Version),
+    /// It is the component being replaced.
+    Replaced,
+    /// The stack's policy excludes it.
+    Policy(PolicyRule),
+    /// No need leads to it any more.
+    Unreachable,
+    /// With it, this stack need (as the stack describes it, if it still has it) is not met.
+    Need { name: Id, need: Option<Need> },
+    /// With it, the plan would break one of SPEC §4's rules 1–4.
+    Rule(Violation),
+    /// It cannot stay together with the rest of the lock.
+    WithTheRest,
 }
 
 fn ser_version<S: serde::Serializer>(v: &Version, s: S) -> Result<S::Ok, S::Error> {
@@ -59,46 +80,30 @@ fn why_moved(
     plan: &Plan,
     id: &Id,
     version: &Version,
-) -> String {
+) -> MoveReason {
     let Some(c) = resolver.registry.components.get(id) else {
-        return "it is no longer in the registry".into();
+        return MoveReason::ComponentGone;
     };
     if c.release(version).is_none() {
-        return format!("release {version} is no longer in the registry");
+        return MoveReason::ReleaseGone(version.clone());
     }
     if options.forbid.contains(id) {
-        return "it is being replaced".into();
+        return MoveReason::Replaced;
     }
     if let Some(rule) = resolver.stack.policy.check(c) {
-        return format!("the stack's policy excludes it: {rule}");
+        return MoveReason::Policy(rule);
     }
     let mut with = plan.versions();
     with.insert(id.clone(), version.clone());
     match check_plan(resolver, options, &resolver.kept(options), &with).map_err(|v| *v) {
-        Err(Violation::Unreachable { component }) if &component == id => {
-            "no need leads to it any more".into()
-        }
-        Err(Violation::Need { need }) => match resolver.stack.needs.get(&need) {
-            Some(Need::Component {
-                id: wanted,
-                version,
-            }) => {
-                format!("need `{need}` asks for {wanted} {version}")
-            }
-            Some(Need::Interface {
-                id: wanted,
-                version,
-            }) => {
-                format!("need `{need}` asks for interface {wanted} {version}")
-            }
-            Some(Need::Capability { id: wanted }) => {
-                format!("need `{need}` asks for capability {wanted}")
-            }
-            None => format!("need `{need}` is not met with it"),
+        Err(Violation::Unreachable { component }) if &component == id => MoveReason::Unreachable,
+        Err(Violation::Need { need }) => MoveReason::Need {
+            need: resolver.stack.needs.get(&need).cloned(),
+            name: need,
         },
-        Err(v) if v.rule() < 5 => v.to_string(),
+        Err(v) if v.rule() < 5 => MoveReason::Rule(v),
         // Put back, it would be a plan (or one with something else left out): it moved
         // with other locked versions that cannot all stay.
-        _ => "no plan keeps it together with the rest of the lock".into(),
+        _ => MoveReason::WithTheRest,
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use semver::{Version, VersionReq};
 use serde::Serialize;
 
+use super::explain::Brief;
 use super::{Options, Plan, Resolution, ResolveError, Resolver};
 use crate::model::{Date, Id};
 
@@ -27,12 +28,63 @@ pub struct Newer {
     pub version: String,
     pub released: Date,
     pub fit: Fit,
-    /// The other changes it needs (`component from → to`), for `with-changes`.
+    /// The other changes it needs, for `with-changes`: removed and moved components in
+    /// the plan's order, then added ones.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub changes: Vec<String>,
+    pub changes: Vec<PlanChange>,
     /// Why it does not fit, for `not-viable`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Blocked>,
+}
+
+/// Another component a newer release moves: removed (`to` is `None`), added (`from` is
+/// `None`) or at another version. Written in words by the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanChange {
+    pub component: Id,
+    pub from: Option<Version>,
+    pub to: Option<Version>,
+}
+
+/// Why a newer release cannot be used: what in the plan or the stack holds it back, or
+/// else why no plan has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocked {
+    By(Vec<Blocker>),
+    NoPlan(Brief),
+}
+
+/// One thing that holds a component back from a newer release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocker {
+    /// Planned release `other` at `version` depends on the component in `range`.
+    Depends {
+        other: Id,
+        version: Version,
+        id: Id,
+        range: VersionReq,
+    },
+    /// Planned release `other` at `version` requires an interface in `range` that the
+    /// component provides now but would not at `newer`.
+    Requires {
+        other: Id,
+        version: Version,
+        interface: Id,
+        range: VersionReq,
+        id: Id,
+        newer: Version,
+    },
+    /// Stack need `need` asks for the component in `range`.
+    NeedComponent { need: Id, id: Id, range: VersionReq },
+    /// Stack need `need` asks for an interface in `range` that the component would not
+    /// provide at `version`.
+    NeedInterface {
+        need: Id,
+        interface: Id,
+        range: VersionReq,
+        id: Id,
+        version: Version,
+    },
 }
 
 /// The support status of a planned release.
@@ -127,14 +179,26 @@ fn try_release(
                     continue;
                 }
                 match new_versions.get(other) {
-                    None => changes.push(format!("{other} {v} removed")),
-                    Some(n) if n != v => changes.push(format!("{other} {v} → {n}")),
+                    None => changes.push(PlanChange {
+                        component: other.clone(),
+                        from: Some(v.clone()),
+                        to: None,
+                    }),
+                    Some(n) if n != v => changes.push(PlanChange {
+                        component: other.clone(),
+                        from: Some(v.clone()),
+                        to: Some(n.clone()),
+                    }),
                     Some(_) => {}
                 }
             }
             for (other, v) in &new_versions {
                 if other != id && !plan.contains_key(other) {
-                    changes.push(format!("{other} {v} added"));
+                    changes.push(PlanChange {
+                        component: other.clone(),
+                        from: None,
+                        to: Some(v.clone()),
+                    });
                 }
             }
             Newer {
@@ -157,9 +221,9 @@ fn try_release(
                 fit: Fit::NotViable,
                 changes: Vec::new(),
                 reason: Some(if blockers.is_empty() {
-                    why.one_line()
+                    Blocked::NoPlan(why.brief())
                 } else {
-                    blockers.join("; ")
+                    Blocked::By(blockers)
                 }),
             }
         }
@@ -173,7 +237,7 @@ pub(crate) fn blockers(
     plan: &BTreeMap<Id, Version>,
     id: &Id,
     version: &Version,
-) -> Vec<String> {
+) -> Vec<Blocker> {
     let registry = resolver.registry;
     let Some(new) = registry.components.get(id).and_then(|c| c.release(version)) else {
         return Vec::new();
@@ -189,7 +253,12 @@ pub(crate) fn blockers(
         if let Some(range) = r.depends.get(id)
             && !range.matches(version)
         {
-            out.push(format!("{other} {v} depends on {id} {range}"));
+            out.push(Blocker::Depends {
+                other: other.clone(),
+                version: v.clone(),
+                id: id.clone(),
+                range: range.clone(),
+            });
         }
         for (iface, range) in &r.requires {
             let now = plan
@@ -204,9 +273,14 @@ pub(crate) fn blockers(
                 .any(|pr| pr.provides.get(iface).is_some_and(|x| range.matches(x)));
             let new_provides = new.provides.get(iface).is_some_and(|x| range.matches(x));
             if now && !provided_by_others && !new_provides {
-                out.push(format!(
-                    "{other} {v} requires {iface} {range}, which {id} {version} does not provide"
-                ));
+                out.push(Blocker::Requires {
+                    other: other.clone(),
+                    version: v.clone(),
+                    interface: iface.clone(),
+                    range: range.clone(),
+                    id: id.clone(),
+                    newer: version.clone(),
+                });
             }
         }
     }

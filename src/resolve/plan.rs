@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::{Dfs, Reversed};
 use semver::{Version, VersionReq};
 use serde::Serialize;
 
@@ -356,23 +357,18 @@ impl Plan {
         let mut out = Vec::new();
         let mut truncated = false;
         let mut forward: HashMap<&str, Vec<&Edge>> = HashMap::new();
-        let mut backward: HashMap<&str, Vec<&str>> = HashMap::new();
         for e in &self.edges {
             forward.entry(e.from.as_str()).or_default().push(e);
-            backward
-                .entry(e.to.as_str())
-                .or_default()
-                .push(e.from.as_str());
         }
         // Only components from which `id` can be reached are worth walking into; without
         // this, a lattice of dependencies leading elsewhere has exponentially many paths.
+        let (graph, nodes) = self.graph();
         let mut reaches: HashSet<&str> = HashSet::from([id]);
-        let mut todo = vec![id];
-        while let Some(to) = todo.pop() {
-            for &from in backward.get(to).map_or(&[][..], Vec::as_slice) {
-                if reaches.insert(from) {
-                    todo.push(from);
-                }
+        if let Some(&target) = nodes.get(id) {
+            let back = Reversed(&graph);
+            let mut dfs = Dfs::new(back, target);
+            while let Some(n) = dfs.next(back) {
+                reaches.insert(graph[n].component.as_str());
             }
         }
         let mut roots: Vec<(&Id, &PlannedRelease)> = self

@@ -102,6 +102,19 @@ pub(crate) struct Provider<'a, 'r> {
     universe: Option<Vec<bool>>,
     /// Whether the command's budget (rather than this resolution's) ran out.
     over_budget: Cell<bool>,
+    /// Why each excluded release is excluded, by the string the solver holds for it.
+    pub(crate) exclusions: RefCell<HashMap<StringId, Exclusion>>,
+}
+
+/// Why a release may not be in a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Exclusion {
+    /// Its component is the one being replaced.
+    Replaced,
+    /// The stack's policy excludes its component.
+    Policy(crate::model::PolicyRule),
+    /// It is yanked (with the reason given), and not kept.
+    Yanked(String),
 }
 
 impl<'a, 'r> Provider<'a, 'r> {
@@ -135,6 +148,7 @@ impl<'a, 'r> Provider<'a, 'r> {
                 })
             }),
             over_budget: Cell::new(false),
+            exclusions: RefCell::default(),
         }
     }
 
@@ -292,27 +306,27 @@ impl<'a, 'r> Provider<'a, 'r> {
 
     /// Why a release may not be chosen, if it may not.
     /// Why no release of component `ci` may be chosen, if none may.
-    fn component_exclusion(&self, ci: u32) -> Option<String> {
+    fn component_exclusion(&self, ci: u32) -> Option<Exclusion> {
         let c = self.resolver.components[ci as usize];
         if self.options.forbid.contains(&c.id) {
-            return Some("it is the component being replaced".into());
+            return Some(Exclusion::Replaced);
         }
         if let Some(Some(rule)) = self.resolver.policy.get(ci as usize)
             && !self.options.policy_exempt.contains(&c.id)
         {
-            return Some(rule.to_string());
+            return Some(Exclusion::Policy(rule.clone()));
         }
         None
     }
 
     /// Why this release may not be chosen when its component may.
-    fn release_exclusion(&self, rel: Rel) -> Option<String> {
+    fn release_exclusion(&self, rel: Rel) -> Option<Exclusion> {
         let c = self.resolver.components[rel.component as usize];
         let r = c.releases.get(rel.release as usize)?;
         if let Some(reason) = &r.yanked {
             let allowed = self.resolver.keeps(self.keep, &c.id, &r.version);
             if !allowed {
-                return Some(format!("it is yanked ({reason})"));
+                return Some(Exclusion::Yanked(reason.clone()));
             }
         }
         None
@@ -325,6 +339,13 @@ impl<'a, 'r> Provider<'a, 'r> {
         let steps = self.steps.get().saturating_add(n);
         self.steps.set(steps);
         steps
+    }
+
+    /// The solver's string for an exclusion, remembering what it stands for.
+    fn exclusion_id(&self, e: Exclusion) -> StringId {
+        let id = self.pool.intern_string(format!("{e:?}"));
+        self.exclusions.borrow_mut().entry(id).or_insert(e);
+        id
     }
 
     pub(crate) fn rel(&self, s: SolvableId) -> Rel {
@@ -427,9 +448,7 @@ impl DependencyProvider for Provider<'_, '_> {
             .or_else(|| self.keep.get(&c.id))
             .or_else(|| self.options.favour.get(&c.id));
         // The component's own exclusion is decided once, not once per release.
-        let whole = self
-            .component_exclusion(ci)
-            .map(|reason| self.pool.intern_string(reason));
+        let whole = self.component_exclusion(ci).map(|e| self.exclusion_id(e));
         for (ri, &s) in ids.iter().enumerate() {
             let rel = Rel {
                 component: ci,
@@ -440,9 +459,7 @@ impl DependencyProvider for Provider<'_, '_> {
                 continue;
             }
             if let Some(reason) = self.release_exclusion(rel) {
-                candidates
-                    .excluded
-                    .push((s, self.pool.intern_string(reason)));
+                candidates.excluded.push((s, self.exclusion_id(reason)));
                 continue;
             }
             if keep.is_some_and(|v| c.releases.get(ri).is_some_and(|r| &r.version == v)) {

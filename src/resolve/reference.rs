@@ -70,7 +70,7 @@ pub fn check_lock(
             let fresh = LockFile::new(&stack.name, stack_bytes, &registry.source, &plan);
             let why = super::lock_changes(&resolver, &with, &plan)
                 .into_iter()
-                .map(|c| (c.component, c.reason))
+                .map(|c| (c.component, c.reason.to_string()))
                 .collect();
             Ok(stale(format!(
                 "the lock is not the plan `stackreg resolve` gives: {}",
@@ -79,7 +79,7 @@ pub fn check_lock(
         }
         Resolution::Unsatisfiable(why) => Ok(stale(format!(
             "the stack has no plan: {}",
-            why.summary.trim_start_matches("no plan exists: ")
+            why.summary.cause()
         ))),
     }
 }

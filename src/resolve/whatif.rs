@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use semver::{Version, VersionReq};
 
+use super::explain::{Line, Summary};
+use super::outdated::{Blocked, Blocker};
 use super::{Explanation, Options, Plan, Resolution, ResolveError, Resolver};
 use crate::model::{Id, Stack};
 
@@ -41,7 +43,7 @@ pub struct Upgraded {
     /// The newest release that could have been chosen (not yanked).
     pub newest: Option<Version>,
     /// Why no newer release than `to` fits, when there is one.
-    pub held_back: Option<String>,
+    pub held_back: Option<Blocked>,
 }
 
 /// The answer to a what-if.
@@ -138,7 +140,7 @@ pub fn what_if(
         let Some((to, plan)) = found else {
             return Ok(WhatIfOutcome::Unsatisfiable(held_back.unwrap_or_else(
                 || Explanation {
-                    summary: format!("no plan exists: {id} has no release to move to"),
+                    summary: Summary::NoReleaseToMoveTo(id.clone()),
                     needs: Vec::new(),
                     tree: Vec::new(),
                 },
@@ -154,9 +156,9 @@ pub fn what_if(
                     n,
                 ));
                 if blockers.is_empty() {
-                    held_back.map(|w| w.one_line().trim().to_owned())
+                    held_back.map(|w| Blocked::NoPlan(w.brief()))
                 } else {
-                    Some(blockers.join("; "))
+                    Some(Blocked::By(blockers))
                 }
             }
             _ => None,
@@ -439,16 +441,12 @@ impl Attempt<'_, '_> {
 /// The answer when the only plans that hold the pinned versions hold a pinned component
 /// that no need reaches.
 fn unreached(pins: &BTreeMap<Id, Version>) -> Explanation {
-    let what = pins
-        .iter()
-        .map(|(id, v)| format!("{id} {v}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let pins: Vec<(Id, Version)> = pins.iter().map(|(id, v)| (id.clone(), v.clone())).collect();
     Explanation {
-        summary: format!("no plan exists with {what}"),
+        summary: Summary::Unreached(pins.clone()),
         needs: Vec::new(),
         tree: vec![super::ExplainNode {
-            text: format!("{what} would be in the plan, but no need reaches it there"),
+            line: Line::Unreached(pins),
             children: Vec::new(),
         }],
     }
@@ -461,7 +459,7 @@ fn needs_against(
     registry: &crate::registry::Registry,
     id: &Id,
     version: &Version,
-) -> Vec<String> {
+) -> Vec<Blocker> {
     let Some(c) = registry.components.get(id) else {
         return Vec::new();
     };
@@ -475,7 +473,11 @@ fn needs_against(
                 id: n,
                 version: range,
             } if n == id && !range.matches(version) => {
-                out.push(format!("need `{name}` asks for {id} {range}"));
+                out.push(Blocker::NeedComponent {
+                    need: name.clone(),
+                    id: id.clone(),
+                    range: range.clone(),
+                });
             }
             crate::model::Need::Interface {
                 id: iface,
@@ -486,9 +488,13 @@ fn needs_against(
                 });
                 let meets_then = newer.provides.get(iface).is_some_and(|v| range.matches(v));
                 if meets_now && !meets_then {
-                    out.push(format!(
-                        "need `{name}` asks for interface {iface} {range}, which {id} {version} does not provide"
-                    ));
+                    out.push(Blocker::NeedInterface {
+                        need: name.clone(),
+                        interface: iface.clone(),
+                        range: range.clone(),
+                        id: id.clone(),
+                        version: version.clone(),
+                    });
                 }
             }
             _ => {}

@@ -18,6 +18,7 @@ mod git_rev;
 mod hostile;
 mod hostile_paths;
 mod https_import;
+mod layout;
 mod output;
 mod planning;
 mod publiccode;

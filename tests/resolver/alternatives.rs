@@ -82,8 +82,9 @@ fn classifies_drop_in_with_changes_and_not_viable() {
     assert!(
         a.alternatives[2]
             .reason
-            .as_deref()
+            .as_ref()
             .unwrap()
+            .to_string()
             .contains("idp-d"),
         "{:?}",
         a.alternatives[2].reason

@@ -14,14 +14,16 @@ fn plan_of(reg: &Registry, s: &stackreg::model::Stack) -> Vec<String> {
             .iter()
             .map(|r| format!("{}@{}", r.component, r.version))
             .collect(),
-        Resolution::Unsatisfiable(why) => panic!("no plan:\n{}", why.text()),
+        Resolution::Unsatisfiable(why) => {
+            panic!("no plan:\n{}", stackreg::report::explain::text(&why))
+        }
     }
 }
 
 fn why(reg: &Registry, s: &stackreg::model::Stack) -> String {
     match resolve(reg, s).unwrap() {
         Resolution::Resolved(p) => panic!("unexpected plan {p:?}"),
-        Resolution::Unsatisfiable(why) => why.text(),
+        Resolution::Unsatisfiable(why) => stackreg::report::explain::text(&why),
     }
 }
 

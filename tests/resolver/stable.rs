@@ -168,7 +168,7 @@ fn lock_property(tape: &[u8]) -> Result<(), TestCaseError> {
     prop_assert_eq!(&listed, &moved, "after `{}`", what);
     for c in &changes {
         prop_assert!(
-            !c.reason.is_empty(),
+            !c.reason.to_string().is_empty(),
             "{} moved without a reason",
             c.component
         );
@@ -322,6 +322,7 @@ fn the_changes_sometimes_move_locked_entries() {
         }
         reasons.extend(changes.into_iter().map(|c| {
             c.reason
+                .to_string()
                 .split_whitespace()
                 .take(2)
                 .collect::<Vec<_>>()

@@ -1,80 +1,19 @@
-//! Explanations of why no plan exists, in the stack's own words: which needs, which
-//! releases and ranges, which policy rules and yanks are involved. Built from the
-//! solver's conflict graph, but nothing of the solver shows in the result.
+//! Building an explanation from the solver's conflict graph: which needs are involved,
+//! the requirements and candidates behind each, merged where releases behave alike.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt::Write;
 
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::{DfsPostOrder, EdgeRef};
 use resolvo::conflict::{Conflict, ConflictCause, ConflictEdge, ConflictGraph, ConflictNode};
-use resolvo::{Interner, Requirement, SolvableId, Solver};
-use serde::Serialize;
+use resolvo::{Requirement, SolvableId, Solver};
 
-use super::provider::{Missing, Name, Provider, Set, UnionMeaning};
+use super::{
+    Conflicting, ExplainNode, Explanation, Head, Line, Met, NoMatch, Releases, Summary, What,
+};
 use crate::model::{Id, Need};
-
-/// One line of an explanation, with the lines that explain it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExplainNode {
-    pub text: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub children: Vec<ExplainNode>,
-}
-
-/// Why no plan exists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Explanation {
-    /// One sentence.
-    pub summary: String,
-    /// The needs involved in the conflict.
-    pub needs: Vec<Id>,
-    /// The reasoning, need by need.
-    pub tree: Vec<ExplainNode>,
-}
-
-impl Explanation {
-    /// The most specific line of the explanation: the deepest first leaf, which is where
-    /// the conflict bottoms out ("... is excluded: ...", "... but nothing provides ...").
-    pub fn first_reason(&self) -> String {
-        let mut node = match self.tree.first() {
-            Some(n) => n,
-            None => return self.summary.clone(),
-        };
-        while let Some(child) = node.children.first() {
-            node = child;
-        }
-        node.text.clone()
-    }
-
-    /// The summary and the most specific reason, on one line.
-    pub fn one_line(&self) -> String {
-        let summary = self
-            .summary
-            .trim_start_matches("no plan exists")
-            .trim_start_matches(": ");
-        let reason = self.first_reason();
-        if summary.is_empty() || summary.starts_with("with ") {
-            reason
-        } else {
-            format!("{summary}: {reason}")
-        }
-    }
-
-    /// The explanation as indented text.
-    pub fn text(&self) -> String {
-        let mut out = format!("{}\n", self.summary);
-        fn walk(out: &mut String, nodes: &[ExplainNode], depth: usize) {
-            for n in nodes {
-                let _ = writeln!(out, "{}- {}", "  ".repeat(depth), n.text);
-                walk(out, &n.children, depth + 1);
-            }
-        }
-        walk(&mut out, &self.tree, 0);
-        out
-    }
-}
+use crate::resolve::provider::{Missing, Name, Provider, Set, UnionMeaning};
 
 struct Ctx<'s, 'a, 'r> {
     provider: &'s Provider<'a, 'r>,
@@ -122,8 +61,8 @@ pub(crate) fn explain(
     let root = ctx.graph.root_node;
     let groups = ctx.requirement_groups(root);
     let mut involved: Vec<Id> = Vec::new();
-    let mut forced_involved: Vec<String> = Vec::new();
-    let mut tree: Vec<(bool, String, ExplainNode)> = Vec::new();
+    let mut forced_involved: Vec<What> = Vec::new();
+    let mut tree: Vec<(bool, Option<Id>, ExplainNode)> = Vec::new();
     for (req, edges) in groups {
         if ctx.forced.iter().any(|(r, _)| *r == req) {
             forced_involved.push(ctx.what(req));
@@ -133,11 +72,7 @@ pub(crate) fn explain(
         let names = ctx.need_names(req);
         let viable = ctx.viable(&edges);
         let node = ctx.requirement(req, &edges, None);
-        tree.push((
-            viable,
-            names.first().map(ToString::to_string).unwrap_or_default(),
-            node,
-        ));
+        tree.push((viable, names.first().cloned(), node));
     }
     // Needs that cannot be met at all come first; then by need name.
     tree.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
@@ -151,27 +86,10 @@ pub(crate) fn explain(
     }
 }
 
-fn summary(needs: &[Id], forced: &[String]) -> String {
-    let quoted: Vec<String> = needs.iter().map(|n| format!("`{n}`")).collect();
-    if !forced.is_empty() {
-        let with = forced.join(" and ");
-        return match quoted.as_slice() {
-            [] => format!("no plan exists with {with}"),
-            [one] => format!("no plan exists with {with}: need {one} cannot be met"),
-            many => format!(
-                "no plan exists with {with}: needs {} cannot all be met",
-                many.join(", ")
-            ),
-        };
-    }
-    match quoted.as_slice() {
-        [] => "no plan exists".into(),
-        [one] => format!("no plan exists: need {one} cannot be met"),
-        many => format!(
-            "no plan exists: needs {} and {} cannot all be met together",
-            many[..many.len() - 1].join(", "),
-            many[many.len() - 1]
-        ),
+fn summary(needs: &[Id], forced: &[What]) -> Summary {
+    Summary::Conflict {
+        with: forced.to_vec(),
+        needs: needs.to_vec(),
     }
 }
 
@@ -225,8 +143,8 @@ impl Ctx<'_, '_, '_> {
         &self.provider.resolver.components[ci as usize].id
     }
 
-    /// What a requirement asks for, in words: "interface notify-api ^2", "component lib ^1".
-    fn what(&self, req: Requirement) -> String {
+    /// What a requirement asks for.
+    fn what(&self, req: Requirement) -> What {
         let pool = &self.provider.pool;
         match req {
             Requirement::Single(vs) => {
@@ -237,35 +155,45 @@ impl Ctx<'_, '_, '_> {
                 ) {
                     (Name::Missing(n), _) => {
                         match self.provider.missing.borrow().get(*n as usize) {
-                            Some(Missing::Interface { id, req }) => format!("interface {id} {req}"),
-                            Some(Missing::Capability { id }) => format!("capability {id}"),
-                            Some(Missing::Component { id }) => format!("component {id}"),
-                            None => "something".into(),
+                            Some(Missing::Interface { id, req }) => What::Interface {
+                                id: id.clone(),
+                                req: req.clone(),
+                            },
+                            Some(Missing::Capability { id }) => What::Capability { id: id.clone() },
+                            Some(Missing::Component { id }) => What::Component { id: id.clone() },
+                            None => What::Something,
                         }
                     }
-                    (Name::Component(ci), Set::Range(r)) => {
-                        format!("{} {r}", self.component_id(*ci))
-                    }
-                    (Name::Component(_), Set::Provides(iface, r)) => {
-                        format!("interface {iface} {r}")
-                    }
-                    (Name::Component(ci), Set::Any) => self.component_id(*ci).to_string(),
-                    (Name::Component(ci), Set::Outside(r)) => {
-                        format!("{} outside {r}", self.component_id(*ci))
-                    }
-                    (Name::Component(ci), Set::Nothing) => self.component_id(*ci).to_string(),
+                    (Name::Component(ci), Set::Range(r)) => What::Range {
+                        component: self.component_id(*ci).clone(),
+                        range: r.clone(),
+                    },
+                    (Name::Component(_), Set::Provides(iface, r)) => What::Interface {
+                        id: iface.clone(),
+                        req: r.clone(),
+                    },
+                    (Name::Component(ci), Set::Any | Set::Nothing) => What::Any {
+                        component: self.component_id(*ci).clone(),
+                    },
+                    (Name::Component(ci), Set::Outside(r)) => What::Outside {
+                        component: self.component_id(*ci).clone(),
+                        range: r.clone(),
+                    },
                 }
             }
             Requirement::Union(u) => match self.provider.unions.borrow().get(&u) {
-                Some(UnionMeaning::Interface { id, req }) => format!("interface {id} {req}"),
-                Some(UnionMeaning::Capability { id }) => format!("capability {id}"),
-                None => "one of several components".into(),
+                Some(UnionMeaning::Interface { id, req }) => What::Interface {
+                    id: id.clone(),
+                    req: req.clone(),
+                },
+                Some(UnionMeaning::Capability { id }) => What::Capability { id: id.clone() },
+                None => What::OneOfSeveral,
             },
         }
     }
 
     /// Why a requirement with no candidates at all cannot be met.
-    fn nothing_matches(&self, req: Requirement, from_release: bool) -> String {
+    fn nothing_matches(&self, req: Requirement, from_release: bool) -> NoMatch {
         let pool = &self.provider.pool;
         if let Requirement::Single(vs) = req {
             let name = pool.resolve_version_set_package_name(vs);
@@ -273,37 +201,32 @@ impl Ctx<'_, '_, '_> {
                 Name::Missing(n) => {
                     return match self.provider.missing.borrow().get(*n as usize) {
                         Some(Missing::Interface { id, req }) if from_release => {
-                            format!("no other component provides interface {id} {req}")
+                            NoMatch::NoOtherProvides {
+                                id: id.clone(),
+                                req: req.clone(),
+                            }
                         }
-                        Some(Missing::Interface { id, req }) => {
-                            format!("no component provides interface {id} {req}")
-                        }
+                        Some(Missing::Interface { id, req }) => NoMatch::NoneProvides {
+                            id: id.clone(),
+                            req: req.clone(),
+                        },
                         Some(Missing::Capability { id }) => {
-                            format!("no component serves capability {id}")
+                            NoMatch::NoCapability { id: id.clone() }
                         }
-                        Some(Missing::Component { id }) => {
-                            format!("the registry has no component {id}")
-                        }
-                        None => "nothing matches".into(),
+                        Some(Missing::Component { id }) => NoMatch::NoComponent { id: id.clone() },
+                        None => NoMatch::Nothing,
                     };
                 }
                 Name::Component(ci) => {
                     let c = self.provider.resolver.components[*ci as usize];
-                    let versions: Vec<String> =
-                        c.releases.iter().map(|r| r.version.to_string()).collect();
-                    return format!(
-                        "no release of {} matches (it has {})",
-                        c.id,
-                        if versions.is_empty() {
-                            "no releases".into()
-                        } else {
-                            versions.join(", ")
-                        }
-                    );
+                    return NoMatch::NoRelease {
+                        component: c.id.clone(),
+                        versions: c.releases.iter().map(|r| r.version.clone()).collect(),
+                    };
                 }
             }
         }
-        "nothing matches".into()
+        NoMatch::Nothing
     }
 
     /// The node for one requirement; `from` is the release that has it (none for needs).
@@ -317,10 +240,10 @@ impl Ctx<'_, '_, '_> {
         // explanation that deep, and the stack would overflow first.
         if self.depth >= MAX_DEPTH {
             return ExplainNode {
-                text: format!(
-                    "{} … (the explanation stops here, {MAX_DEPTH} levels deep)",
-                    self.what(req)
-                ),
+                line: Line::TooDeep {
+                    what: self.what(req),
+                    depth: MAX_DEPTH,
+                },
                 children: Vec::new(),
             };
         }
@@ -341,20 +264,17 @@ impl Ctx<'_, '_, '_> {
             None => {
                 let names = self.need_names(req);
                 let forced = self.forced.iter().any(|(r, _)| *r == req);
-                let need = self.need_of(&names);
                 match (names.as_slice(), forced) {
-                    (_, true) => format!("{what} must be in the plan"),
-                    ([one], _) => match need {
-                        Some(n) => format!("need `{one}` ({n})"),
-                        None => format!("need `{one}` ({what})"),
+                    (_, true) => Head::MustBeInPlan(what),
+                    ([one], _) => Head::Need {
+                        name: one.clone(),
+                        need: self.need_of(&names),
+                        what,
                     },
-                    (many, _) => format!(
-                        "needs {} ({what})",
-                        many.iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    (many, _) => Head::Needs {
+                        names: many.to_vec(),
+                        what,
+                    },
                 }
             }
             Some(_) => match req {
@@ -369,12 +289,12 @@ impl Ctx<'_, '_, '_> {
                         Name::Component(_)
                     ) =>
                 {
-                    format!("depends on {what}")
+                    Head::DependsOn(what)
                 }
-                _ => format!("requires {what} from another component"),
+                _ => Head::Requires(what),
             },
         };
-        let sep = if from.is_some() { ", which" } else { "" };
+        let nested = from.is_some();
         let missing = edges.len() == 1
             && self
                 .graph
@@ -382,7 +302,11 @@ impl Ctx<'_, '_, '_> {
                 .is_some_and(|u| u == self.target(edges[0]));
         if missing {
             return ExplainNode {
-                text: format!("{head}, but {}", self.nothing_matches(req, from.is_some())),
+                line: Line::Requirement {
+                    head,
+                    nested,
+                    met: Met::Unmet(self.nothing_matches(req, nested)),
+                },
                 children: Vec::new(),
             };
         }
@@ -393,23 +317,21 @@ impl Ctx<'_, '_, '_> {
             .filter(|t| !viable || self.installable.contains(t))
             .collect();
         let children = self.candidates(&targets);
-        let text = if viable {
-            format!("{head}{sep} can be met by:")
+        let met = if viable {
+            Met::CanBeMetBy
         } else {
-            format!("{head}{sep} cannot be met:")
+            Met::CannotBeMet
         };
-        ExplainNode { text, children }
+        ExplainNode {
+            line: Line::Requirement { head, nested, met },
+            children,
+        }
     }
 
     /// The user's description of the need behind a single need name.
-    fn need_of(&self, names: &[Id]) -> Option<String> {
+    fn need_of(&self, names: &[Id]) -> Option<Need> {
         let [one] = names else { return None };
-        self.provider
-            .resolver
-            .stack
-            .needs
-            .get(one)
-            .map(|n: &Need| n.to_string())
+        self.provider.resolver.stack.needs.get(one).cloned()
     }
 
     /// Nodes for candidate releases, merging releases of one component that behave alike.
@@ -479,21 +401,23 @@ impl Ctx<'_, '_, '_> {
         clash
     }
 
-    fn versions_text(&self, group: &[SolvableId]) -> String {
-        let Some(first) = group.first() else {
-            return String::new();
-        };
+    /// The releases of `group` (all of one component), in release order.
+    fn releases(&self, group: &[SolvableId]) -> Option<Releases> {
+        let first = group.first()?;
         let rel = self.provider.rel(*first);
         let c = self.provider.resolver.components[rel.component as usize];
-        let versions: Vec<String> = group
+        let versions = group
             .iter()
             .filter_map(|s| {
                 c.releases
                     .get(self.provider.rel(*s).release as usize)
-                    .map(|r| r.version.to_string())
+                    .map(|r| r.version.clone())
             })
             .collect();
-        format!("{} {}", c.id, versions.join(", "))
+        Some(Releases {
+            component: c.id.clone(),
+            versions,
+        })
     }
 
     fn candidate(
@@ -502,18 +426,15 @@ impl Ctx<'_, '_, '_> {
         group: &[SolvableId],
         siblings: &[SolvableId],
     ) -> ExplainNode {
-        let name = self.versions_text(group);
-        let Some(&first) = group.first() else {
-            return ExplainNode {
-                text: name,
-                children: Vec::new(),
-            };
+        let leaf = |line: Line| ExplainNode {
+            line,
+            children: Vec::new(),
+        };
+        let (Some(&first), Some(releases)) = (group.first(), self.releases(group)) else {
+            return leaf(Line::Empty);
         };
         if group.iter().all(|s| self.reported.contains(s)) {
-            return ExplainNode {
-                text: format!("{name} (see above)"),
-                children: Vec::new(),
-            };
+            return leaf(Line::SeeAbove(releases));
         }
         self.reported.extend(group.iter().copied());
         let graph = &self.graph.graph;
@@ -525,7 +446,7 @@ impl Ctx<'_, '_, '_> {
             match e.weight() {
                 ConflictEdge::Conflict(ConflictCause::Excluded) => {
                     if let ConflictNode::Excluded(reason) = graph[e.target()] {
-                        excluded = Some(self.provider.display_string(reason).to_string());
+                        excluded = self.provider.exclusions.borrow().get(&reason).cloned();
                     }
                 }
                 ConflictEdge::Conflict(ConflictCause::ForbidMultipleInstances) => {
@@ -536,19 +457,12 @@ impl Ctx<'_, '_, '_> {
                 ConflictEdge::Requires(_) => {}
             }
         }
-        let leaf = graph.edges(node).next().is_none();
-        let _ = first;
+        let is_leaf = graph.edges(node).next().is_none();
         if let Some(reason) = excluded {
-            return ExplainNode {
-                text: format!("{name} is excluded: {reason}"),
-                children: Vec::new(),
-            };
+            return leaf(Line::Excluded { releases, reason });
         }
-        if leaf {
-            return ExplainNode {
-                text: name,
-                children: Vec::new(),
-            };
+        if is_leaf {
+            return leaf(Line::Releases(releases));
         }
         if !multiple.is_empty() {
             // The solver links same-component releases through one of them, so look for
@@ -569,59 +483,35 @@ impl Ctx<'_, '_, '_> {
                 .collect();
             others.sort_by_key(|s| self.provider.rel(*s).release);
             others.dedup();
-            let component = name.split(' ').next().unwrap_or_default().to_owned();
-            let other_versions = self.versions_text(&others);
-            let other_versions = other_versions
-                .strip_prefix(&format!("{component} "))
-                .unwrap_or(&other_versions)
-                .to_owned();
-            return ExplainNode {
-                text: if other_versions.is_empty() {
-                    format!(
-                        "{name}, but another release of {component} is needed elsewhere (a plan holds one release per component)"
-                    )
-                } else {
-                    format!(
-                        "{name}, but {component} {other_versions} is wanted elsewhere (a plan holds one release per component)"
-                    )
-                },
-                children: Vec::new(),
-            };
+            let others = self
+                .releases(&others)
+                .map(|r| r.versions)
+                .unwrap_or_default();
+            return leaf(Line::OneRelease { releases, others });
         }
         if locked {
-            return ExplainNode {
-                text: format!(
-                    "{name}, but another version is kept from [current] or the lock file"
-                ),
-                children: Vec::new(),
-            };
+            return leaf(Line::Kept(releases));
         }
         if !constrains.is_empty() {
             constrains.sort();
             constrains.dedup();
             let pool = &self.provider.pool;
-            let with: Vec<String> = constrains
+            let with = constrains
                 .iter()
-                .map(|&vs| {
-                    let other = match pool
+                .map(|&vs| Conflicting {
+                    component: match pool
                         .resolve_package_name(pool.resolve_version_set_package_name(vs))
                     {
-                        Name::Component(ci) => self.component_id(*ci).to_string(),
-                        Name::Missing(_) => "another component".into(),
-                    };
-                    match pool.resolve_version_set(vs) {
-                        Set::Outside(r) => format!("{other} {r}"),
-                        _ => other,
-                    }
+                        Name::Component(ci) => Some(self.component_id(*ci).clone()),
+                        Name::Missing(_) => None,
+                    },
+                    outside: match pool.resolve_version_set(vs) {
+                        Set::Outside(r) => Some(r.clone()),
+                        _ => None,
+                    },
                 })
                 .collect();
-            return ExplainNode {
-                text: format!(
-                    "{name}, which conflicts with {}, needed elsewhere",
-                    with.join(" and ")
-                ),
-                children: Vec::new(),
-            };
+            return leaf(Line::ConflictsWith { releases, with });
         }
         let groups = self.requirement_groups(node);
         let mut children: Vec<(bool, ExplainNode)> = Vec::new();
@@ -631,7 +521,7 @@ impl Ctx<'_, '_, '_> {
         }
         children.sort_by_key(|(viable, _)| *viable);
         ExplainNode {
-            text: format!("{name}, which:"),
+            line: Line::Which(releases),
             children: children.into_iter().map(|(_, n)| n).collect(),
         }
     }
