@@ -122,31 +122,31 @@ fn interfaces() {
     assert_data_eq!(
         sample(&["interfaces"]),
         str![[r#"
-INTERFACE             NAME                                  VERSIONS                                                         PROVIDERS                                                        USED BY
-address-gazetteer     Address gazetteer extract             1.0.0                                                            saltmarsh-gazetteer                                              1
-booking-api           Booking API                           1.0.0                                                            bramblewick-bookings, tern-bookings                              0
-card-payment-gateway  Card payment gateway                  1.0.0                                                            puffinledger-pay, saltmarsh-payments                             2
-case-management-api   Case management API                   1.0.0, 2.0.0                                                     hollyblue-casework, marram-case, sedgebank-case                  1
-content-delivery-api  Council content delivery API          1.0.0, 2.0.0, 3.0.0                                              civic-harbour-cms, inkcap-cms, lanternfish-sites, marram-portal  1
-crm-contact-api       CRM contact API                       1.0.0                                                            civic-harbour-crm, hollyblue-crm                                 0
-document-store-api    Document store API                    1.0.0                                                            inkwell-archive, quillwort-records                               1
-form-submission       Form submission delivery              1.0.0, 2.0.0                                                     civic-harbour-forms, quillwort-forms, stitchwort-forms           3
-govuk-notify-api      GOV.UK Notify API                     2.0.0                                                            govuk-notify                                                     3
-govuk-pay-api         GOV.UK Pay API                        1.0.0                                                            govuk-pay                                                        4
-income-posting        Income posting                        1.0.0, 2.0.0                                                     bramblewick-income, ledgerline, localgov-ims,                    2
-                                                                                                                             marram-cash-receipting
-lgsl-service-list     Local Government Service List         3.14.0                                                           lgsl-mirror                                                      2
-notification-send     Notification send                     1.0.0                                                            dovecote-messaging, saltmarsh-messaging                          2
-odp-schemas           Digital Planning Data schemas         0.1.0, 0.1.1, 0.1.2, 0.2.0, 0.2.1, 0.2.2, 0.2.3, 0.3.0, 0.4.0,   planx                                                            2
+INTERFACE             NAME                                  VERSIONS                                                        PROVIDERS                                                        USED BY
+address-gazetteer     Address gazetteer extract             1.0.0                                                           saltmarsh-gazetteer                                              1
+booking-api           Booking API                           1.0.0                                                           bramblewick-bookings, tern-bookings                              0
+card-payment-gateway  Card payment gateway                  1.0.0                                                           puffinledger-pay, saltmarsh-payments                             2
+case-management-api   Case management API                   1.0.0, 2.0.0                                                    hollyblue-casework, marram-case, sedgebank-case                  1
+content-delivery-api  Council content delivery API          1.0.0, 2.0.0, 3.0.0                                             civic-harbour-cms, inkcap-cms, lanternfish-sites, marram-portal  1
+crm-contact-api       CRM contact API                       1.0.0                                                           civic-harbour-crm, hollyblue-crm                                 0
+document-store-api    Document store API                    1.0.0                                                           inkwell-archive, quillwort-records                               1
+form-submission       Form submission delivery              1.0.0, 2.0.0                                                    civic-harbour-forms, quillwort-forms, stitchwort-forms           3
+govuk-notify-api      GOV.UK Notify API                     2.0.0                                                           govuk-notify                                                     3
+govuk-pay-api         GOV.UK Pay API                        1.0.0                                                           govuk-pay                                                        4
+income-posting        Income posting                        1.0.0, 2.0.0                                                    bramblewick-income, ledgerline, localgov-ims,                    2
+                                                                                                                            marram-cash-receipting
+lgsl-service-list     Local Government Service List         3.14.0                                                          lgsl-mirror                                                      2
+notification-send     Notification send                     1.0.0                                                           dovecote-messaging, saltmarsh-messaging                          2
+odp-schemas           Digital Planning Data schemas         0.1.0, 0.1.1, 0.1.2, 0.2.0, 0.2.1, 0.2.2, 0.2.3, 0.3.0, 0.4.0,  planx                                                            2
                                                             0.4.1, 0.5.0, 0.6.0, 0.7.0, 0.7.1, 0.7.2, 0.7.3, 0.7.4, 0.7.5,
                                                             0.7.6, 0.7.7
-open311-georeport     Open311 GeoReport v2                  2.0.0                                                            cobnut-assets, kestrel-highways, oxbow-highways                  3
-openid-connect        OpenID Connect Core                   1.0.0                                                            govuk-one-login, kestrel-id, keycloak                            8
-openreferral-uk       Open Referral UK                      1.0.0, 3.0.0                                                     localgov-openreferral, signpost-hub, wrenfield-directory         0
-postgresql-wire       PostgreSQL frontend/backend protocol  3.0.0                                                            postgresql, puddingstone-postgres                                10
-saml                  SAML                                  2.0.0                                                            kestrel-id, keycloak, wrenfield-sign-in                          2
-uprn-address-lookup   UPRN address lookup                   1.0.0, 2.0.0                                                     saltmarsh-gazetteer, uprn-index                                  4
-waste-collection-api  Waste collection API                  1.0.0                                                            gannet-waste, oxbow-waste                                        1
+open311-georeport     Open311 GeoReport v2                  2.0.0                                                           cobnut-assets, kestrel-highways, oxbow-highways                  3
+openid-connect        OpenID Connect Core                   1.0.0                                                           govuk-one-login, kestrel-id, keycloak                            8
+openreferral-uk       Open Referral UK                      1.0.0, 3.0.0                                                    localgov-openreferral, signpost-hub, wrenfield-directory         0
+postgresql-wire       PostgreSQL frontend/backend protocol  3.0.0                                                           postgresql, puddingstone-postgres                                10
+saml                  SAML                                  2.0.0                                                           kestrel-id, keycloak, wrenfield-sign-in                          2
+uprn-address-lookup   UPRN address lookup                   1.0.0, 2.0.0                                                    saltmarsh-gazetteer, uprn-index                                  4
+waste-collection-api  Waste collection API                  1.0.0                                                           gannet-waste, oxbow-waste                                        1
 
 "#]]
     );
@@ -219,7 +219,7 @@ Identity layer over OAuth 2.0 for signing residents and staff in
 
 VERSION  PROVIDED BY                                                                                     USED BY
 1.0.0    govuk-one-login 1.0.0, 1.1.0; kestrel-id 2.0.0, 3.0.0, 3.1.0 (yanked), 3.1.1; keycloak 21.0.0,  civic-harbour-crm 2.0.0, 2.1.0 (^1); civic-harbour-forms 1.0.0, 1.3.0 (^1); kestrel-planning
-          24.0.0, 26.0.0, 26.2.0                                                                         6.0.0 (^1); lanternfish-resident-app 1.0.0, 1.4.0 (^1); lanternfish-sites 4.0.0, 4.0.1, 4.1.0
+         24.0.0, 26.0.0, 26.2.0                                                                          6.0.0 (^1); lanternfish-resident-app 1.0.0, 1.4.0 (^1); lanternfish-sites 4.0.0, 4.0.1, 4.1.0
                                                                                                          (^1); quillwort-forms 2.0.0, 2.1.0, 2.1.1 (^1); sedgebank-case 1.0.0, 2.0.0, 2.1.0 (^1);
                                                                                                          stitchwort-forms 2.0.0, 2.1.0 (^1)
 
@@ -538,23 +538,23 @@ fn compare() {
     assert_data_eq!(
         sample(&["compare", "keycloak", "kestrel-id", "govuk-one-login"]),
         str![[r#"
-                        KEYCLOAK                                                          KESTREL-ID                                                     GOVUK-ONE-LOGIN
-* name                  Keycloak                                                          Kestrel ID                                                     GOV.UK One Login
-* supplier              Keycloak community                                                Kestrel Public Software Ltd                                    Government Digital Service
-* licence               Apache-2.0                                                        LicenseRef-Proprietary                                         LicenseRef-Unverified
-* open source           yes                                                               no                                                             no
-* kind                  self-hosted                                                       saas                                                           platform-service
-  lifecycle             live                                                              live                                                           live
-* assurances            -                                                                 cyber-essentials-plus, dpia-template, g-cloud-14, iso-27001,   -
+                        KEYCLOAK                                                          KESTREL-ID                                                    GOVUK-ONE-LOGIN
+* name                  Keycloak                                                          Kestrel ID                                                    GOV.UK One Login
+* supplier              Keycloak community                                                Kestrel Public Software Ltd                                   Government Digital Service
+* licence               Apache-2.0                                                        LicenseRef-Proprietary                                        LicenseRef-Unverified
+* open source           yes                                                               no                                                            no
+* kind                  self-hosted                                                       saas                                                          platform-service
+  lifecycle             live                                                              live                                                          live
+* assurances            -                                                                 cyber-essentials-plus, dpia-template, g-cloud-14, iso-27001,  -
                                                                                           uk-data-residency
-  capabilities          identity                                                          identity                                                       identity
-* newest release        26.2.0                                                            3.1.1                                                          1.1.0
-* released              2025-04-11                                                        2024-11-18                                                     2025-03-03
-* support ends          -                                                                 2027-10-31                                                     -
-* provides              openid-connect 1.0.0, saml 2.0.0                                  openid-connect 1.0.0, saml 2.0.0                               openid-connect 1.0.0
-* requires              postgresql-wire ^3                                                -                                                              -
-  depends               -                                                                 -                                                              -
-* provided, by release  openid-connect 1.0.0 (21.0.0–26.2.0), saml 2.0.0 (21.0.0–26.2.0)  openid-connect 1.0.0 (2.0.0–3.1.1), saml 2.0.0 (3.0.0–3.1.1)   openid-connect 1.0.0 (1.0.0–1.1.0)
+  capabilities          identity                                                          identity                                                      identity
+* newest release        26.2.0                                                            3.1.1                                                         1.1.0
+* released              2025-04-11                                                        2024-11-18                                                    2025-03-03
+* support ends          -                                                                 2027-10-31                                                    -
+* provides              openid-connect 1.0.0, saml 2.0.0                                  openid-connect 1.0.0, saml 2.0.0                              openid-connect 1.0.0
+* requires              postgresql-wire ^3                                                -                                                             -
+  depends               -                                                                 -                                                             -
+* provided, by release  openid-connect 1.0.0 (21.0.0–26.2.0), saml 2.0.0 (21.0.0–26.2.0)  openid-connect 1.0.0 (2.0.0–3.1.1), saml 2.0.0 (3.0.0–3.1.1)  openid-connect 1.0.0 (1.0.0–1.1.0)
 
 * differs (12 of 15 facts)
 
