@@ -13,7 +13,8 @@ use std::fmt::Write;
 
 use libfuzzer_sys::fuzz_target;
 use stackreg::model::validate as check;
-use stackreg::registry::{self, memory::MemorySource, validate as cross};
+use stackreg::catalog::{self, validate as cross};
+use stackreg::source::memory::MemorySource;
 use stackreg::resolve::{Options, Resolution, Resolver};
 
 /// The fuzzer's bytes as a stream of small choices; past the end, zeros.
@@ -199,7 +200,7 @@ fn build(t: &mut Tape<'_>) -> MemorySource {
 fuzz_target!(|data: &[u8]| {
     let mut tape = Tape(data);
     let source = build(&mut tape);
-    let Ok(loaded) = registry::load(&source) else {
+    let Ok(loaded) = catalog::load(&source) else {
         return;
     };
     let reg = &loaded.registry;

@@ -9,7 +9,8 @@
 use libfuzzer_sys::fuzz_target;
 use stackreg::diagnostic::locate_all;
 use stackreg::model::{Date, validate as check};
-use stackreg::registry::{self, memory::MemorySource, validate as cross};
+use stackreg::catalog::{self, validate as cross};
+use stackreg::source::memory::MemorySource;
 use stackreg::report;
 use stackreg::resolve::lock::LockFile;
 use stackreg::resolve::{Options, Resolution, Resolver, outdated::outdated};
@@ -76,7 +77,7 @@ fuzz_target!(|data: &[u8]| {
         stackreg_fuzz::findings(diagnostics, [("stack.toml".into(), text.into())].into());
         return;
     };
-    let Ok(loaded) = registry::load(&registry()) else {
+    let Ok(loaded) = catalog::load(&registry()) else {
         return;
     };
     let reg = &loaded.registry;

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use semver::Version;
 use stackreg::diagnostic::Diagnostic;
 use stackreg::model::{Component, Id, Lifecycle, Need, Stack};
-use stackreg::registry::Registry;
+use stackreg::model::Registry;
 use stackreg::report;
 
 /// The first character of `s` a terminal or editor could act on or reorder: controls

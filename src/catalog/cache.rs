@@ -32,12 +32,13 @@ use std::path::{Path, PathBuf};
 use semver::{BuildMetadata, Comparator, Op, Prerelease, Version, VersionReq};
 use serde::{Deserialize, Serialize};
 
-use super::{Loaded, Origins, Registry, SourceInfo};
 use crate::diagnostic::{At, Code, Diagnostic, Severity};
 use crate::model::{
     Component, Contract, Date, Id, Interface, Kind, Licence, Lifecycle, Need, Policy, RegistryMeta,
     Release, Stack,
 };
+use crate::model::{Loaded, Origins, Registry, SourceInfo};
+use crate::source::fingerprint::{CacheKey, Hash64};
 
 /// The layout of entries; entries of another format are ignored.
 const FORMAT: u32 = 4;
@@ -73,21 +74,10 @@ pub enum Scope {
     Listing { provides: bool },
 }
 
-/// What a registry's files are, for the cache.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CacheKey {
-    /// The entry's file name.
-    pub slot: String,
-    /// Must match the entry's for it to be used.
-    pub fingerprint: u64,
-    /// Whether an entry may be written (false while files are still changing).
-    pub storable: bool,
-}
-
 impl IndexCache {
     /// The `index/` folder of the shared cache folder, when there is one.
     pub fn locate() -> Option<IndexCache> {
-        super::remote::Cache::locate()
+        crate::source::remote::Cache::locate()
             .ok()
             .map(|c| IndexCache::at(c.root().join("index")))
     }
@@ -194,128 +184,6 @@ impl IndexCache {
     }
 }
 
-/// How recent a modification may be before the working tree counts as still changing:
-/// well above the kernel's timestamp tick where file times have sub-second resolution,
-/// and above the resolution itself where they have whole seconds only.
-const SETTLE_FINE: std::time::Duration = std::time::Duration::from_millis(100);
-const SETTLE_COARSE: std::time::Duration = std::time::Duration::from_secs(3);
-
-/// The key of a registry working tree: one slot per folder, and a fingerprint of the stat
-/// data of `registry.toml`, the registry folders and everything in them (what `load`
-/// lists and reads). `None` when the folder cannot be read.
-pub fn dir_key(root: &Path) -> Option<CacheKey> {
-    let canonical = root.canonicalize().ok()?;
-    let mut slot = Hash64::new();
-    slot.write(canonical.as_os_str().as_encoded_bytes());
-    let mut h = Hash64::new();
-    h.write(canonical.as_os_str().as_encoded_bytes());
-    let mut latest = std::time::UNIX_EPOCH;
-    let mut coarse = false;
-    let mut stat = |h: &mut Hash64, name: &[u8], meta: Option<&fs::Metadata>| {
-        h.write(name);
-        let Some(meta) = meta else {
-            h.write(b"-");
-            return;
-        };
-        let words = stat_words(meta);
-        for w in words {
-            h.write(&w.to_le_bytes());
-        }
-        // Whole-second times (nanoseconds 0) mean a coarse file system.
-        coarse |= words[3] == 0 || words[5] == 0;
-        for t in [meta.modified().ok(), changed_at(meta)] {
-            // An unknown time is taken as "just now".
-            latest = latest.max(t.unwrap_or_else(std::time::SystemTime::now));
-        }
-    };
-    let top = ["registry.toml", "interfaces", "components", "stacks"];
-    for name in top {
-        let path = canonical.join(name);
-        let meta = fs::symlink_metadata(&path).ok();
-        stat(&mut h, name.as_bytes(), meta.as_ref());
-        if !meta.as_ref().is_some_and(fs::Metadata::is_dir) {
-            continue;
-        }
-        let mut entries: Vec<(Vec<u8>, Option<fs::Metadata>)> = fs::read_dir(&path)
-            .ok()?
-            .map(|e| {
-                e.map(|e| {
-                    let meta = e.metadata().ok();
-                    (e.file_name().as_encoded_bytes().to_vec(), meta)
-                })
-            })
-            .collect::<Result<_, _>>()
-            .ok()?;
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        h.write(&(entries.len() as u64).to_le_bytes());
-        for (name, meta) in &entries {
-            stat(&mut h, name, meta.as_ref());
-        }
-    }
-    let settle = if coarse { SETTLE_COARSE } else { SETTLE_FINE };
-    Some(CacheKey {
-        slot: format!("dir-{:016x}", slot.finish()),
-        fingerprint: h.finish(),
-        storable: latest + settle < std::time::SystemTime::now(),
-    })
-}
-
-/// Size, kind and times (and on Unix the inode and change time) of a file.
-fn stat_words(meta: &fs::Metadata) -> [u64; 8] {
-    let ft = meta.file_type();
-    let kind =
-        u64::from(ft.is_file()) | u64::from(ft.is_dir()) << 1 | u64::from(ft.is_symlink()) << 2;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        [
-            kind,
-            meta.size(),
-            meta.mtime() as u64,
-            meta.mtime_nsec() as u64,
-            meta.ctime() as u64,
-            meta.ctime_nsec() as u64,
-            meta.ino(),
-            meta.dev(),
-        ]
-    }
-    #[cfg(not(unix))]
-    {
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .unwrap_or_default();
-        [
-            kind,
-            meta.len(),
-            modified.as_secs(),
-            u64::from(modified.subsec_nanos()),
-            0,
-            0,
-            0,
-            0,
-        ]
-    }
-}
-
-/// When the file's metadata last changed (Unix change time), where known.
-fn changed_at(meta: &fs::Metadata) -> Option<std::time::SystemTime> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let secs = u64::try_from(meta.ctime()).ok()?;
-        std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
-            secs,
-            u32::try_from(meta.ctime_nsec()).ok()?,
-        ))
-    }
-    #[cfg(not(unix))]
-    {
-        meta.modified().ok()
-    }
-}
-
 /// The payload of a sound entry, or `None`.
 fn check_header(bytes: &[u8], fingerprint: u64) -> Option<&[u8]> {
     if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
@@ -364,58 +232,6 @@ fn checksum(payload: &[u8]) -> u64 {
     h.write(payload);
     h.finish()
 }
-
-/// A fast 64-bit hash of bytes, stable across builds and platforms: enough to tell a
-/// damaged entry or a changed file list, not meant to resist an adversary (who could write
-/// to the cache folder anyway).
-#[derive(Debug, Clone)]
-pub struct Hash64(u64, u64);
-
-impl Hash64 {
-    pub fn new() -> Hash64 {
-        Hash64(0x243F_6A88_85A3_08D3, 0)
-    }
-
-    pub fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.mix(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(w) ^ 0xFF00_0000_0000_0000);
-        }
-        self.1 = self.1.wrapping_add(bytes.len() as u64);
-        // Separates consecutive writes: ("ab", "c") differs from ("a", "bc").
-        self.mix(self.1);
-    }
-
-    fn mix(&mut self, w: u64) {
-        self.0 = (self.0 ^ w)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(29);
-    }
-
-    pub fn finish(&self) -> u64 {
-        let mut z = self.0 ^ self.1.rotate_left(17);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
-impl Default for Hash64 {
-    fn default() -> Hash64 {
-        Hash64::new()
-    }
-}
-
-// The entry's payload: the model in a compact, build-private shape. `S` is `&str` both
-// when writing (borrowing the model) and when reading (borrowing the file's bytes).
 
 type Ver<S> = (u64, u64, u64, S, S);
 /// One comparator of a range: operator, major, minor, patch, pre-release.
@@ -1028,7 +844,7 @@ fn stack_back(s: StackE<&str>) -> Option<Stack> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::memory::MemorySource;
+    use crate::source::memory::MemorySource;
 
     fn sample() -> Loaded {
         let mut source = MemorySource::new("sample");

@@ -1,5 +1,6 @@
-//! Registries: where they are, how their files are read, and the checked snapshot
-//! (`Registry`) every command works from.
+//! Loading a registry: reading every file of a `Source`, checking each one, cross-checking
+//! the whole, and returning the checked snapshot (`model::Registry`) with every finding.
+//! The index cache (`cache`) keeps loads of unchanged registries.
 //!
 //! Loading never stops at a bad manifest: each file is checked on its own, then the whole
 //! registry is cross-checked, and every finding is returned next to whatever could be
@@ -7,97 +8,18 @@
 //! registry; `list` shows what it can and warns).
 
 pub mod cache;
-pub mod dir;
-pub mod discover;
-pub mod git;
-pub mod memory;
-pub mod source;
-pub mod synth;
 pub mod validate;
-// Git-backed registries: remote copies, history, and changes committed through git.
-pub mod files;
-pub mod history;
-pub mod http;
-pub mod init;
-pub mod publish;
-pub mod remote;
-pub mod signature;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use semver::Version;
-
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::model::validate::{self as check, MAX_FILE_SIZE, Parsed};
-use crate::model::{Component, Id, Interface, RegistryMeta, Release, Stack};
+use crate::model::{Component, Id, Interface, Loaded, Origins, Registry, RegistryMeta, Stack};
+use crate::source::{Entry, EntryKind, Source, SourceError};
 use crate::text;
-pub use source::{Entry, EntryKind, Source, SourceError, SourceInfo};
 
 /// The registry's folders, in the order they are read.
 pub const FOLDERS: [&str; 3] = ["interfaces", "components", "stacks"];
-
-/// A checked snapshot of a registry.
-#[derive(Debug, Clone)]
-pub struct Registry {
-    pub source: SourceInfo,
-    pub meta: RegistryMeta,
-    pub interfaces: BTreeMap<Id, Interface>,
-    pub components: BTreeMap<Id, Component>,
-    pub stacks: BTreeMap<Id, Stack>,
-}
-
-/// What a registry load produced.
-#[derive(Debug)]
-pub struct Loaded {
-    pub registry: Registry,
-    /// Every finding, located and sorted.
-    pub diagnostics: Vec<Diagnostic>,
-    /// How many files were checked.
-    pub checked: usize,
-    /// The file each loaded item came from, by folder and id.
-    pub origins: Origins,
-    /// The text of every file with a finding, for quoting.
-    pub sources: BTreeMap<String, String>,
-    /// Whether the files' checks came from the index cache rather than the files.
-    pub from_cache: bool,
-}
-
-impl Loaded {
-    pub fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
-    }
-}
-
-/// The registry-relative file each interface, component and stack was read from.
-#[derive(Debug, Clone, Default)]
-pub struct Origins {
-    pub interfaces: HashMap<Id, String>,
-    pub components: HashMap<Id, String>,
-    pub stacks: HashMap<Id, String>,
-}
-
-impl Origins {
-    pub fn interface(&self, id: &Id) -> String {
-        self.interfaces
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| format!("interfaces/{id}.toml"))
-    }
-
-    pub fn component(&self, id: &Id) -> String {
-        self.components
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| format!("components/{id}.toml"))
-    }
-
-    pub fn stack(&self, id: &Id) -> String {
-        self.stacks
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| format!("stacks/{id}.toml"))
-    }
-}
 
 /// Why a registry could not be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -539,7 +461,7 @@ fn read_entry(
             diagnostics.push(Diagnostic::error(
                 &path,
                 Code::ParseError,
-                format!("could not read the file: {}", crate::error::chain(&e)),
+                format!("could not read the file: {}", crate::causes::chain(&e)),
             ));
             return Ok(None);
         }
@@ -586,50 +508,4 @@ pub fn locate_in(diagnostics: &mut [Diagnostic], path: &str, text: &str) {
             text: text.to_owned(),
         }],
     );
-}
-
-impl Registry {
-    /// Every release of any component that provides `interface`, with the version it
-    /// provides, ordered by component id then release version.
-    pub fn providers<'a>(
-        &'a self,
-        interface: &'a str,
-    ) -> impl Iterator<Item = (&'a Component, &'a Release, &'a Version)> + 'a {
-        self.components.values().flat_map(move |c| {
-            c.releases
-                .iter()
-                .filter_map(move |r| r.provides.get(interface).map(|v| (c, r, v)))
-        })
-    }
-
-    /// Every release of any component that requires `interface`, with the range it needs.
-    pub fn consumers<'a>(
-        &'a self,
-        interface: &'a str,
-    ) -> impl Iterator<Item = (&'a Component, &'a Release, &'a semver::VersionReq)> + 'a {
-        self.components.values().flat_map(move |c| {
-            c.releases
-                .iter()
-                .filter_map(move |r| r.requires.get(interface).map(|v| (c, r, v)))
-        })
-    }
-
-    /// Every capability with the components that serve it.
-    pub fn capabilities(&self) -> BTreeMap<&Id, Vec<&Component>> {
-        let mut out: BTreeMap<&Id, Vec<&Component>> = BTreeMap::new();
-        for c in self.components.values() {
-            for cap in &c.capabilities {
-                out.entry(cap).or_default().push(c);
-            }
-        }
-        out
-    }
-
-    /// The set of every capability id.
-    pub fn capability_ids(&self) -> BTreeSet<&Id> {
-        self.components
-            .values()
-            .flat_map(|c| c.capabilities.iter())
-            .collect()
-    }
 }

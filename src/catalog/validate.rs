@@ -7,10 +7,10 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graphmap::DiGraphMap;
 use semver::{Version, VersionReq};
 
-use super::{Origins, Registry};
 use crate::diagnostic::{Code, Diagnostic, Seg};
 use crate::model::schema::SchemaKind;
 use crate::model::{Component, Id, Need, Stack};
+use crate::model::{Origins, Registry};
 use crate::path;
 
 /// For each interface, every (component, version provided) pair; and which components

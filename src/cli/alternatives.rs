@@ -1,9 +1,10 @@
 //! `stackreg alternatives STACK ID` and `stackreg alternatives STACK --all`
 
 use super::args::AlternativesArgs;
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::model::Id;
+use crate::ops::stack;
 use crate::report::alternatives::{AlternativesReport, LockInReport};
 use crate::resolve::Resolver;
 use crate::resolve::alternatives::{Spent, alternatives_spent, lock_in};

@@ -11,7 +11,7 @@ pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<Outcome, Error> {
     let registry = &loaded.registry;
     let mut components = Vec::new();
     for id in &args.ids {
-        let c = crate::plan::component(registry, id)?;
+        let c = crate::planning::component(registry, id)?;
         if components
             .iter()
             .any(|x: &&crate::model::Component| x.id == c.id)
@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, args: CompareArgs) -> Result<Outcome, Error> {
         }
         components.push(c);
     }
-    let report = CompareReport(crate::plan::compare::compare(&components));
+    let report = CompareReport(crate::planning::compare::compare(&components));
     ctx.emit(format, &report)?;
     super::context::leave(loaded);
     Ok(Outcome::Success)

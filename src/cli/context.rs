@@ -5,14 +5,16 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::args::{ColorChoice, Format, Global};
+use crate::catalog;
 use crate::error::{self, Error};
-use crate::registry::dir::DirSource;
-use crate::registry::discover::{self, Location, Origin};
-use crate::registry::git::{GitError, GitSource};
-use crate::registry::remote::{self, Cache, FetchPolicy, RemoteError};
-use crate::registry::signature::{AllowedSigners, SignatureError};
-use crate::registry::{self, Loaded, Source};
+use crate::model::Loaded;
 use crate::report::validation::render_one;
+use crate::source::dir::DirSource;
+use crate::source::discover::{self, Location, Origin};
+use crate::source::git::{GitError, GitSource};
+use crate::source::remote::{self, Cache, FetchPolicy, RemoteError};
+use crate::source::signature::{AllowedSigners, SignatureError};
+use crate::source::{self, Source};
 use crate::text;
 
 /// Leaves `value` to the operating system instead of freeing it: the process ends right
@@ -29,7 +31,7 @@ pub fn check_registry_folder(path: &Path, shown: &str, origin: Origin) -> Result
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Ok(()),
         Ok(m) => {
-            let what = registry::files::describe(&m.file_type());
+            let what = source::files::describe(&m.file_type());
             Err(Error::Usage(format!(
                 "registry {shown} is {what}, not a folder (from {origin})"
             )))
@@ -346,12 +348,12 @@ impl Ctx {
         shown: String,
         signers: &[AllowedSigners],
     ) -> Result<GitSource, Error> {
-        match crate::registry::git::discover(path) {
+        match crate::source::git::discover(path) {
             Ok(_) => {}
             Err(e @ GitError::NotOwned { .. }) => return Err(e.into()),
             Err(_) => return Err(SignatureError::NotGit { registry: shown }.into()),
         }
-        let changed = crate::registry::git::uncommitted_changes(path)?;
+        let changed = crate::source::git::uncommitted_changes(path)?;
         if !changed.is_empty() {
             let mut paths: Vec<String> = changed.into_iter().take(5).collect();
             paths.sort();
@@ -425,7 +427,7 @@ impl Ctx {
     /// as `load` does.
     pub fn load_dir(&self, dir: &Path) -> Result<Loaded, Error> {
         let source = DirSource::new(dir, dir.display().to_string());
-        let loaded = registry::load_cached(&source, None, |_, _, _| Vec::new())?;
+        let loaded = catalog::load_cached(&source, None, |_, _, _| Vec::new())?;
         if loaded.diagnostics.iter().any(|d| d.is_error()) {
             self.warn(&format!(
                 "the registry at {} has errors; matching against what could be read",
@@ -438,7 +440,7 @@ impl Ctx {
     /// Opens and loads the registry. With `strict`, a registry with errors stops the
     /// command; otherwise each error is a warning and the rest is used.
     pub fn load(&self, stack: Option<StackRef<'_>>, strict: bool) -> Result<Loaded, Error> {
-        self.load_scoped(stack, strict, registry::cache::Scope::Everything)
+        self.load_scoped(stack, strict, catalog::cache::Scope::Everything)
     }
 
     /// Like `load`, building only `scope` of a registry read from the index cache.
@@ -446,7 +448,7 @@ impl Ctx {
         &self,
         stack: Option<StackRef<'_>>,
         strict: bool,
-        scope: registry::cache::Scope,
+        scope: catalog::cache::Scope,
     ) -> Result<Loaded, Error> {
         self.load_reading(stack, strict, scope, |_, _, _| {})
     }
@@ -460,7 +462,7 @@ impl Ctx {
         let loaded = self.load_reading(
             None,
             false,
-            registry::cache::Scope::Everything,
+            catalog::cache::Scope::Everything,
             |source, head, origins| {
                 for id in head.stacks.keys() {
                     let file = origins.stack(id);
@@ -472,7 +474,7 @@ impl Ctx {
                         .entry(&lock)
                         .ok()
                         .flatten()
-                        .is_some_and(|e| e.kind == registry::EntryKind::File && e.size <= max);
+                        .is_some_and(|e| e.kind == source::EntryKind::File && e.size <= max);
                     if let Some(text) = is_file
                         .then(|| source.read(&lock, max).ok())
                         .flatten()
@@ -491,12 +493,12 @@ impl Ctx {
         &self,
         stack: Option<StackRef<'_>>,
         strict: bool,
-        scope: registry::cache::Scope,
-        also: impl FnOnce(&dyn Source, &registry::Registry, &registry::Origins),
+        scope: catalog::cache::Scope,
+        also: impl FnOnce(&dyn Source, &crate::model::Registry, &crate::model::Origins),
     ) -> Result<Loaded, Error> {
         let source = self.open(stack)?;
-        let cache = registry::cache::IndexCache::locate().map(|c| c.scoped(scope));
-        let loaded = registry::load_cached(source.as_ref(), cache.as_ref(), |head, origins, _| {
+        let cache = catalog::cache::IndexCache::locate().map(|c| c.scoped(scope));
+        let loaded = catalog::load_cached(source.as_ref(), cache.as_ref(), |head, origins, _| {
             also(source.as_ref(), head, origins);
             Vec::new()
         })?;

@@ -1,9 +1,10 @@
 //! `stackreg export publiccode ID` and `stackreg export backstage [STACK]`
 
 use super::args::{ExportArgs, ExportFormat};
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::ops::export;
+use crate::ops::stack;
 use crate::resolve::Resolver;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<Outcome, Error> {

@@ -1,8 +1,9 @@
 //! `stackreg graph STACK`
 
 use super::args::{Format, GraphArgs};
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
+use crate::ops::stack;
 use crate::report::graph::GraphReport;
 use crate::resolve::Resolver;
 

@@ -8,7 +8,7 @@ use crate::report::list::{ComponentList, Filter};
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Outcome, Error> {
     let format = ctx.format("list", super::formats::LIST)?;
     // What a release provides matters to a listing only when filtering on it.
-    let scope = crate::registry::cache::Scope::Listing {
+    let scope = crate::catalog::cache::Scope::Listing {
         provides: !args.interface.is_empty(),
     };
     let loaded = ctx.load_scoped(None, false, scope)?;

@@ -3,10 +3,11 @@
 use std::path::Path;
 
 use super::args::MergeArgs;
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
-use crate::plan::merge::{Council, merge};
-use crate::plan::write::{StackText, to_toml};
+use crate::ops::stack;
+use crate::planning::merge::{Council, merge};
+use crate::planning::write::{StackText, to_toml};
 use crate::report::merge::MergeReport;
 
 pub fn run(ctx: &Ctx, args: MergeArgs) -> Result<Outcome, Error> {

@@ -21,7 +21,6 @@ mod resolve;
 mod schema;
 mod show;
 mod site;
-mod stack;
 mod used_by;
 mod validate;
 mod why;
@@ -32,7 +31,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{Cli, Command, Format};
-pub use context::Ctx;
+pub use context::{Ctx, StackRef};
 
 use crate::error::Error;
 

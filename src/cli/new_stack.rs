@@ -7,7 +7,7 @@ use super::args::StackNewArgs;
 use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::model::{Id, Stack};
-use crate::plan::write::{StackText, to_toml};
+use crate::planning::write::{StackText, to_toml};
 use crate::report::new_stack::{NeedRow, NewStackReport};
 use crate::report::resolve::Change;
 use crate::resolve::{Options, Resolution, Resolver};
@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, args: StackNewArgs) -> Result<Outcome, Error> {
     let registry = &loaded.registry;
     let mut current = Vec::new();
     for spec in &args.current {
-        let (id, version) = crate::plan::release_spec(registry, spec)?;
+        let (id, version) = crate::planning::release_spec(registry, spec)?;
         let Some(version) = version else {
             return Err(Error::Usage(format!(
                 "--current {} needs the version that runs today: {}@VERSION",
@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: StackNewArgs) -> Result<Outcome, Error> {
         };
         current.push((id, version));
     }
-    let new = crate::plan::new_stack::new_stack(registry, &args.name, &current)?;
+    let new = crate::planning::new_stack::new_stack(registry, &args.name, &current)?;
     let mut stack = new.stack;
     stack.registry = registry_line(ctx, &args.file);
     let text = to_toml(&StackText {

@@ -1,9 +1,10 @@
 //! `stackreg outdated STACK`
 
 use super::args::OutdatedArgs;
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::model::Date;
+use crate::ops::stack;
 use crate::report::outdated::OutdatedReport;
 use crate::resolve::Resolver;
 use crate::resolve::outdated::outdated;

@@ -7,19 +7,20 @@ use super::args::{
     DiffArgs, Format, InitArgs, LogArgs, PublishArgs, RegistryArgs, RegistryCommand, YankArgs,
 };
 use super::{Ctx, Outcome};
+use crate::catalog::{self, validate as cross};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
+use crate::maintain::history::{self, LogQuery};
+use crate::maintain::init::{self, InitOptions};
+use crate::maintain::publish::{self, Identity, Proposed, Published, Workspace};
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
-use crate::registry::discover::Location;
-use crate::registry::git::GitSource;
-use crate::registry::history::{self, LogQuery};
-use crate::registry::init::{self, InitOptions};
-use crate::registry::publish::{self, Identity, Proposed, Published, Workspace};
-use crate::registry::remote::{self, Cache, FetchPolicy};
-use crate::registry::{self, Source, validate as cross};
 use crate::report::history::{RegistryDiff, RegistryLog, Revision};
 use crate::report::registry::{FetchReport, InitReport, PublishReport, PublishStatus};
 use crate::report::validation::ValidationReport;
+use crate::source::Source;
+use crate::source::discover::Location;
+use crate::source::git::GitSource;
+use crate::source::remote::{self, Cache, FetchPolicy};
 
 use super::formats::REGISTRY as FORMATS;
 
@@ -157,7 +158,7 @@ fn read_manifest(
     sources: &mut BTreeMap<String, String>,
 ) -> Result<Option<(String, crate::model::schema::SchemaKind)>, Error> {
     // The registry walk's rules: no links on the way, a regular file, the size cap.
-    let bytes = match crate::registry::files::read_named(file, MAX_FILE_SIZE) {
+    let bytes = match crate::source::files::read_named(file, MAX_FILE_SIZE) {
         Ok(bytes) => bytes,
         Err(e) => match e.finding(shown) {
             Some(d) => {
@@ -282,7 +283,7 @@ fn repository(ctx: &Ctx) -> Result<(PathBuf, String, String, String), Error> {
             super::context::check_registry_folder(&path, &shown, origin)?;
             let source = GitSource::open(&path, rev.as_deref().unwrap_or("HEAD"), shown.clone())?;
             ctx.check_signed(&source, &ctx.required_signers(None)?)?;
-            let repo = crate::registry::git::discover(&path)?;
+            let repo = crate::source::git::discover(&path)?;
             let info = source.info();
             Ok((
                 repo.path().to_path_buf(),
@@ -330,8 +331,8 @@ fn diff(ctx: &Ctx, args: DiffArgs) -> Result<Outcome, Error> {
         Some(rev) => ctx.open_at(None, Some(rev))?,
         None => ctx.open(None)?,
     };
-    let load = |source: &dyn Source, label: &str| -> Result<registry::Registry, Error> {
-        let loaded = registry::load(source)?;
+    let load = |source: &dyn Source, label: &str| -> Result<crate::model::Registry, Error> {
+        let loaded = catalog::load(source)?;
         let errors = loaded.error_count();
         if errors > 0 {
             ctx.warn(&format!(

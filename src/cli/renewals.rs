@@ -1,9 +1,10 @@
 //! `stackreg renewals STACK [--within MONTHS]`
 
 use super::args::RenewalsArgs;
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::model::Date;
+use crate::ops::stack;
 use crate::report::renewals::RenewalsReport;
 use crate::resolve::Resolver;
 
@@ -16,7 +17,8 @@ pub fn run(ctx: &Ctx, args: RenewalsArgs) -> Result<Outcome, Error> {
         return Ok(Outcome::Negative);
     };
     let today = Date::today();
-    let renewals = crate::plan::renewals::renewals(&resolver, &plan, &options, today, args.within)?;
+    let renewals =
+        crate::planning::renewals::renewals(&resolver, &plan, &options, today, args.within)?;
     ctx.emit(
         format,
         &RenewalsReport {

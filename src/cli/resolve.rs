@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use super::args::{Format, ResolveArgs};
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
 use crate::interop::cyclonedx;
 use crate::model::Date;
-use crate::registry::discover;
+use crate::ops::stack;
 use crate::report::resolve::ResolveReport;
+use crate::source::discover;
 use std::collections::BTreeMap;
 
 use crate::model::Id;
@@ -155,19 +156,20 @@ fn what_if(ctx: &Ctx, args: ResolveArgs) -> Result<Outcome, Error> {
     let ws = stack::open(ctx, &args.stack)?;
     let registry = &ws.loaded.registry;
     let stack = &ws.input.stack;
-    let spec = |s: &String| crate::plan::release_spec(registry, s);
+    let spec = |s: &String| crate::planning::release_spec(registry, s);
     let request = WhatIf {
         upgrade: args.upgrade.iter().map(spec).collect::<Result<_, _>>()?,
         with: args.with.iter().map(spec).collect::<Result<_, _>>()?,
         without: args
             .without
             .iter()
-            .map(|s| crate::plan::component(registry, s).map(|c| c.id.clone()))
+            .map(|s| crate::planning::component(registry, s).map(|c| c.id.clone()))
             .collect::<Result<_, _>>()?,
     };
     let lock = ws.lock()?;
     let options = ws.options(ctx.global.max_steps)?;
-    let answer = crate::plan::whatif::what_if(registry, stack, lock.as_ref(), &options, &request)?;
+    let answer =
+        crate::planning::whatif::what_if(registry, stack, lock.as_ref(), &options, &request)?;
     let report = WhatIfReport::new(registry, stack, &request, &answer, Date::today());
     ctx.emit(format, &report)?;
     let WhatIfOutcome::Resolved { plan, .. } = &answer.outcome else {

@@ -4,10 +4,10 @@ use semver::Version;
 
 use super::args::ShowArgs;
 use super::{Ctx, Outcome};
+use crate::catalog::cache::Scope;
+use crate::catalog::validate::suggest;
 use crate::error::Error;
 use crate::model::Id;
-use crate::registry::cache::Scope;
-use crate::registry::validate::suggest;
 use crate::report::show::{ComponentReport, InterfaceReport};
 
 pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<Outcome, Error> {

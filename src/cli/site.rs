@@ -1,8 +1,9 @@
 //! `stackreg site --out DIR [--stack FILE…]`
 
 use super::args::SiteArgs;
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
+use crate::ops::stack;
 use crate::resolve::Resolution;
 use crate::resolve::lock::LockFile;
 use crate::site::{self, Settings, StackInput, StackOrigin};
@@ -62,8 +63,8 @@ pub fn run(ctx: &Ctx, args: SiteArgs) -> Result<Outcome, Error> {
     let generated = site::generate(registry, &resolved, &settings);
     // Never written over or into: the registry read, and the stack files shown.
     let mut protected = site::output::Protected::default();
-    match crate::registry::remote::Cache::locate() {
-        Ok(cache) if crate::registry::discover::is_url(&registry.source.source) => {
+    match crate::source::remote::Cache::locate() {
+        Ok(cache) if crate::source::discover::is_url(&registry.source.source) => {
             protected.add(cache.root(), "the cache the registry is read from");
         }
         _ => protected.add_registry(

@@ -1,9 +1,10 @@
 //! `stackreg used-by ID[@RANGE] [STACK…]`
 
 use super::args::UsedByArgs;
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
-use crate::plan::used_by::{StackToSearch, parse_range, used_by};
+use crate::ops::stack;
+use crate::planning::used_by::{StackToSearch, parse_range, used_by};
 use crate::report::used_by::UsedByReport;
 use crate::resolve::Options;
 
@@ -21,7 +22,7 @@ pub fn run(ctx: &Ctx, args: UsedByArgs) -> Result<Outcome, Error> {
         true,
     )?;
     let registry = &loaded.registry;
-    let component = crate::plan::component(registry, id)?;
+    let component = crate::planning::component(registry, id)?;
     let mut inputs = Vec::new();
     for path in &args.stacks {
         let (input, options) = stack::read_against(ctx, path, registry)?;

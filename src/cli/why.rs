@@ -1,8 +1,9 @@
 //! `stackreg why STACK ID`
 
 use super::args::WhyArgs;
-use super::{Ctx, Outcome, stack};
+use super::{Ctx, Outcome};
 use crate::error::Error;
+use crate::ops::stack;
 use crate::report::why::WhyReport;
 use crate::resolve::Resolver;
 

@@ -18,9 +18,10 @@ use git2::{ObjectType, Oid, Repository, Sort};
 use semver::Version;
 use serde::Serialize;
 
-use super::git::{GitError, GitSource};
-use super::{LoadError, Registry};
+use crate::catalog::LoadError;
+use crate::model::Registry;
 use crate::model::{Component, Id, Interface, Release, Stack};
+use crate::source::git::{GitError, GitSource};
 
 /// The kind of a change, as its JSON `kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -640,7 +641,7 @@ pub fn log(
         .revparse_single(start)
         .and_then(|o| o.peel_to_commit())
         .map_err(|source| {
-            super::git::revision_error(start, &repo_path.display().to_string(), source)
+            crate::source::git::revision_error(start, &repo_path.display().to_string(), source)
         })?;
     let mut walk = repo.revwalk().map_err(git("walking the history"))?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
@@ -768,13 +769,13 @@ fn registry_at(
         source: source.into(),
     })?;
     let source = GitSource::from_repo(repo, sub, &commit.to_string(), String::new())?;
-    let registry = match super::load(&source) {
+    let registry = match crate::catalog::load(&source) {
         Ok(l) => Some(l.registry),
         Err(LoadError::NotARegistry { .. }) => None,
         Err(LoadError::Source(e)) => {
             return Err(GitError::Git {
                 doing: format!("reading the registry at {commit}"),
-                source: git2::Error::from_str(&crate::error::chain(&e)).into(),
+                source: git2::Error::from_str(&crate::causes::chain(&e)).into(),
             });
         }
     };
@@ -802,7 +803,7 @@ pub fn iso_date(t: git2::Time) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::memory::MemorySource;
+    use crate::source::memory::MemorySource;
 
     const REG: &str = "[registry]\nname = \"r\"\nformat = 1\n";
     const IFACE: &str = "id = \"api\"\nname = \"API\"\nsummary = \"s\"\nowner = \"o\"\nspecification = \"https://example.com\"\nversions = [\"1.0.0\", \"2.0.0\"]\n";
@@ -819,7 +820,7 @@ mod tests {
         for (p, t) in files {
             s.insert(p, *t);
         }
-        let loaded = crate::registry::load(&s).unwrap();
+        let loaded = crate::catalog::load(&s).unwrap();
         assert_eq!(loaded.error_count(), 0, "{:?}", loaded.diagnostics);
         loaded.registry
     }

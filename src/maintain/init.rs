@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use git2::{Repository, RepositoryInitOptions};
 
-use super::git::GitCause;
 use super::publish::Identity;
-use super::{FOLDERS, files};
+use crate::catalog::FOLDERS;
+use crate::source::git::GitCause;
 
 /// Why a registry could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -279,7 +279,7 @@ fn init_in(dir: &Path, opts: &InitOptions, identity: &Identity) -> Result<Initia
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(err)?;
         }
-        files::write_atomic(&path, text.as_bytes()).map_err(err)
+        crate::atomic::write(&path, text.as_bytes()).map_err(err)
     };
     std::fs::create_dir_all(dir).map_err(|source| InitError::Write {
         path: dir.to_path_buf(),

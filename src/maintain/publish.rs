@@ -21,11 +21,13 @@ use std::path::{Path, PathBuf};
 
 use git2::{FileMode, Oid, Repository, Signature};
 
-use super::git::{GitCause, GitError, GitSource};
 use super::history::{self, Change, ChangeKind};
-use super::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
-use super::{LoadError, Registry, files, validate};
+use crate::catalog::{LoadError, validate};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Registry;
+use crate::source::files;
+use crate::source::git::{GitCause, GitError, GitSource};
+use crate::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
 
 /// Why a change could not be made (as opposed to refused for its content).
 #[derive(Debug, thiserror::Error)]
@@ -243,7 +245,7 @@ impl Workspace {
         let not_tree = || PublishError::NotAWorkingTree {
             registry: shown.clone(),
         };
-        let repo = match super::git::discover(dir) {
+        let repo = match crate::source::git::discover(dir) {
             Ok(repo) => repo,
             Err(e @ GitError::NotOwned { .. }) => return Err(e.into()),
             Err(_) => return Err(not_tree()),
@@ -402,18 +404,19 @@ impl Workspace {
             ..crate::resolve::Options::default()
         };
         let gave_up = std::cell::RefCell::new(None);
-        let stacks = |registry: &Registry, origins: &super::Origins, found: &[Diagnostic]| {
-            if found.iter().any(Diagnostic::is_error) {
-                return Vec::new();
-            }
-            crate::resolve::check_reference_stacks(registry, origins, &options).unwrap_or_else(
-                |e| {
-                    gave_up.borrow_mut().get_or_insert(e);
-                    Vec::new()
-                },
-            )
-        };
-        let base = super::load_with(head, stacks)?;
+        let stacks =
+            |registry: &Registry, origins: &crate::model::Origins, found: &[Diagnostic]| {
+                if found.iter().any(Diagnostic::is_error) {
+                    return Vec::new();
+                }
+                crate::resolve::check_reference_stacks(registry, origins, &options).unwrap_or_else(
+                    |e| {
+                        gave_up.borrow_mut().get_or_insert(e);
+                        Vec::new()
+                    },
+                )
+            };
+        let base = crate::catalog::load_with(head, stacks)?;
         let overlay = Overlay {
             base: head,
             files: proposed
@@ -422,7 +425,7 @@ impl Workspace {
                 .collect(),
         };
         let base_registry = &base.registry;
-        let loaded = super::load_with(&overlay, |new, origins, found| {
+        let loaded = crate::catalog::load_with(&overlay, |new, origins, found| {
             let mut out = validate::immutability(base_registry, new, origins, |file| {
                 overlay.entry(file).is_ok_and(|e| e.is_some())
             });
@@ -685,7 +688,7 @@ impl Source for Overlay<'_> {
             .into_iter()
             .map(|e| (e.name.clone(), e))
             .collect();
-        for (name, entry) in super::memory::children(&self.files, dir) {
+        for (name, entry) in crate::source::memory::children(&self.files, dir) {
             if entry.kind == EntryKind::Dir && out.contains_key(&name) {
                 continue;
             }
@@ -788,7 +791,7 @@ pub fn yank(
     version: &semver::Version,
     reason: Option<&str>,
 ) -> Result<Option<Proposed>, PublishError> {
-    let registry = super::load(head)?;
+    let registry = crate::catalog::load(head)?;
     let Some(component) = registry.registry.components.get(id) else {
         return Err(PublishError::UnknownComponent {
             id: id.to_owned(),
@@ -814,7 +817,7 @@ pub fn yank(
         .read(&path, crate::model::validate::MAX_FILE_SIZE)
         .map_err(|e| PublishError::Git {
             doing: format!("reading {path}"),
-            source: GitCause(git2::Error::from_str(&crate::error::chain(&e))),
+            source: GitCause(git2::Error::from_str(&crate::causes::chain(&e))),
         })?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     Ok(set_yanked(&path, &text, version, reason)?.map(|text| Proposed { path, text }))

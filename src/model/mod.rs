@@ -9,6 +9,7 @@ pub mod id;
 pub mod licence;
 pub mod manifest;
 pub mod name;
+pub mod registry;
 pub mod schema;
 pub mod stack;
 pub mod validate;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 pub use date::Date;
 pub use id::Id;
 pub use licence::Licence;
+pub use registry::{Loaded, Origins, Registry, SourceInfo};
 pub use stack::{Contract, Need, Policy, PolicyRule, Stack};
 
 /// How a component is delivered.

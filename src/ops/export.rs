@@ -4,8 +4,8 @@
 use crate::error::Error;
 use crate::interop::backstage;
 use crate::interop::publiccode::write::{self, Contact, Exported};
+use crate::model::Registry;
 use crate::model::Stack;
-use crate::registry::Registry;
 use crate::resolve::Plan;
 
 /// The publiccode.yml of component `id`, as text, and the notes on what was composed.
@@ -17,7 +17,7 @@ pub fn publiccode(
     let Some(component) = registry.components.get(id) else {
         return Err(Error::UnknownComponent {
             id: id.to_owned(),
-            suggestion: crate::registry::validate::suggest(
+            suggestion: crate::catalog::validate::suggest(
                 id,
                 registry.components.keys().map(|k| k.as_str()),
             )

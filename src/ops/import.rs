@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
 use crate::interop::publiccode::read::{self, Draft};
+use crate::model::Registry;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
-use crate::registry::Registry;
-use crate::registry::http;
+use crate::source::http;
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -99,7 +99,7 @@ pub fn drafts(request: &Request, registry: Option<&Registry>) -> Result<Vec<Impo
 /// The text of a file or URL, checked for size and encoding.
 fn read_input(input: &str, offline: bool) -> Result<(String, String), Error> {
     let (shown, bytes) = if http::is_url(input) {
-        let shown = crate::registry::remote::redact(input);
+        let shown = crate::source::remote::redact(input);
         let bytes = http::fetch(input, http::Limits::from_env(), offline)?;
         (shown, bytes)
     } else {
@@ -127,7 +127,7 @@ fn check_draft(registry: Option<&Registry>, path: &str, id: &str, toml: &str) ->
     let parsed = check::component(path, Some(id), toml);
     let mut findings: Vec<Diagnostic> = parsed.diagnostics;
     if let (Some(registry), Some(component)) = (registry, &parsed.value) {
-        findings.extend(crate::registry::validate::check_component_refs(
+        findings.extend(crate::catalog::validate::check_component_refs(
             registry, component, path,
         ));
     }

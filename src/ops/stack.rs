@@ -2,14 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Ctx;
+use crate::catalog::validate as cross;
+use crate::cli::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
+use crate::model::Loaded;
 use crate::model::Stack;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
-use crate::registry::{Loaded, files, validate as cross};
 use crate::resolve::lock::{self, LockFile};
 use crate::resolve::{DEFAULT_MAX_STEPS, Options, Plan, Resolution, Resolver};
+use crate::source::files;
 
 /// A stack file as read from disk.
 pub struct StackInput {
@@ -64,7 +66,7 @@ fn first_error(mut diagnostics: Vec<Diagnostic>, file: &str, text: &str) -> Resu
     if !diagnostics.iter().any(Diagnostic::is_error) {
         return Ok(());
     }
-    crate::registry::locate_in(&mut diagnostics, file, text);
+    crate::catalog::locate_in(&mut diagnostics, file, text);
     diagnostic::sort(&mut diagnostics);
     let count = diagnostics.iter().filter(|d| d.is_error()).count();
     let mut first = diagnostics
@@ -82,7 +84,7 @@ fn first_error(mut diagnostics: Vec<Diagnostic>, file: &str, text: &str) -> Resu
 pub fn open(ctx: &Ctx, path: &Path) -> Result<Workspace, Error> {
     let input = read(path)?;
     let loaded = ctx.load(
-        Some(super::context::StackRef {
+        Some(crate::cli::StackRef {
             path: &input.path,
             registry: input.stack.registry.as_deref(),
             rev: input.stack.rev.as_deref(),
@@ -105,7 +107,7 @@ pub fn open(ctx: &Ctx, path: &Path) -> Result<Workspace, Error> {
 pub fn read_against(
     ctx: &Ctx,
     path: &Path,
-    registry: &crate::registry::Registry,
+    registry: &crate::model::Registry,
 ) -> Result<(StackInput, Options), Error> {
     let input = read(path)?;
     let shown = input.path.display().to_string();
@@ -152,7 +154,7 @@ fn lock_for(stack_path: &Path) -> Result<Option<LockFile>, Error> {
         if let Some(span) = e.span {
             d = d.at_span(span);
         }
-        crate::registry::locate_in(std::slice::from_mut(&mut d), &shown, &text);
+        crate::catalog::locate_in(std::slice::from_mut(&mut d), &shown, &text);
         Error::File(Box::new(d))
     })
 }

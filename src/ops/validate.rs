@@ -3,23 +3,25 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::args::{Format, ValidateArgs};
-use super::{Ctx, Outcome};
+use crate::catalog::{self, validate as cross};
+use crate::cli::args::{Format, ValidateArgs};
+use crate::cli::{Ctx, Outcome};
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::error::Error;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
-use crate::registry::{self, discover, files, validate as cross};
+use crate::model::{Origins, Registry};
 use crate::report::validation::ValidationReport;
+use crate::source::{self, Source, discover, files};
 
 pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
-    let format = ctx.format("validate", super::formats::VALIDATE)?;
+    let format = ctx.format("validate", crate::cli::formats::VALIDATE)?;
     let source = ctx.open(None)?;
     let base = match &args.base {
         Some(rev) => {
             let base_source = ctx.open_at(None, Some(rev))?;
-            let cache = registry::cache::IndexCache::locate();
+            let cache = catalog::cache::IndexCache::locate();
             let base =
-                registry::load_cached(base_source.as_ref(), cache.as_ref(), |_, _, _| Vec::new())?;
+                catalog::load_cached(base_source.as_ref(), cache.as_ref(), |_, _, _| Vec::new())?;
             Some(base.registry)
         }
         None => None,
@@ -29,8 +31,8 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
         ..crate::resolve::Options::default()
     };
     let mut gave_up = None;
-    let cache = registry::cache::IndexCache::locate();
-    let loaded = registry::load_cached(source.as_ref(), cache.as_ref(), |head, origins, found| {
+    let cache = catalog::cache::IndexCache::locate();
+    let loaded = catalog::load_cached(source.as_ref(), cache.as_ref(), |head, origins, found| {
         let mut more = match &base {
             Some(base) => cross::immutability(base, head, origins, |file| {
                 source.entry(file).is_ok_and(|e| e.is_some())
@@ -180,7 +182,7 @@ fn registry_relative(root: &Path, file: &Path) -> Option<String> {
 
 /// Checks a file that is not inside the registry folder.
 fn check_outside(
-    registry: &registry::Registry,
+    registry: &Registry,
     path: &Path,
     shown: &str,
     bytes: &[u8],
@@ -207,9 +209,9 @@ fn check_outside(
 /// next to `stacks/<id>.toml`). A lock that is not a regular file, or too large, is
 /// already a finding of the registry walk.
 fn reference_locks(
-    source: &dyn registry::Source,
-    head: &registry::Registry,
-    origins: &registry::Origins,
+    source: &dyn Source,
+    head: &Registry,
+    origins: &Origins,
     options: &crate::resolve::Options,
 ) -> Result<Vec<Diagnostic>, crate::resolve::ResolveError> {
     let mut out = Vec::new();
@@ -225,7 +227,7 @@ fn reference_locks(
             .entry(&lock_file)
             .ok()
             .flatten()
-            .is_some_and(|e| e.kind == registry::EntryKind::File && e.size <= MAX_FILE_SIZE);
+            .is_some_and(|e| e.kind == source::EntryKind::File && e.size <= MAX_FILE_SIZE);
         if !is_file {
             continue;
         }
@@ -234,7 +236,7 @@ fn reference_locks(
                 Box::new(Diagnostic::error(
                     file,
                     Code::ParseError,
-                    format!("could not read the file: {}", crate::error::chain(&e)),
+                    format!("could not read the file: {}", crate::causes::chain(&e)),
                 ))
             })
         };

@@ -21,7 +21,7 @@ pub struct Side {
     pub assurances: Vec<String>,
     pub capabilities: Vec<Id>,
     /// The newest release that is not yanked.
-    #[serde(serialize_with = "crate::plan::ser_opt_version")]
+    #[serde(serialize_with = "crate::planning::ser_opt_version")]
     pub newest: Option<Version>,
     pub released: Option<Date>,
     pub support_ends: Option<Date>,

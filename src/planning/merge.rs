@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use semver::{Version, VersionReq};
 use serde::Serialize;
 
+use crate::model::Registry;
 use crate::model::{Id, Kind, Lifecycle, Need, Policy, Stack};
-use crate::registry::Registry;
 use crate::resolve::alternatives::{Change, Fit, alternatives};
 use crate::resolve::{Options, Plan, Resolution, ResolveError, Resolver};
 
@@ -205,7 +205,7 @@ pub fn merge_stacks(a: &Stack, b: &Stack, name: &str) -> MergedStack {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Member {
     pub component: Id,
-    #[serde(serialize_with = "crate::plan::ser_version")]
+    #[serde(serialize_with = "crate::planning::ser_version")]
     pub version: Version,
 }
 

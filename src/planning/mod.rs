@@ -19,8 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use semver::Version;
 
 use crate::error::Error;
+use crate::model::Registry;
 use crate::model::{Component, Id};
-use crate::registry::Registry;
 use crate::resolve::alternatives::Change;
 
 /// The component `id`, or the error naming the nearest id there is.
@@ -28,7 +28,7 @@ pub fn component<'r>(registry: &'r Registry, id: &str) -> Result<&'r Component, 
     let found = Id::parse(id).ok().and_then(|i| registry.components.get(&i));
     found.ok_or_else(|| Error::UnknownComponent {
         id: crate::text::escape(id).into_owned(),
-        suggestion: crate::registry::validate::suggest(
+        suggestion: crate::catalog::validate::suggest(
             id,
             registry.components.keys().map(Id::as_str),
         )

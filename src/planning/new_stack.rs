@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use semver::{Version, VersionReq};
 
 use crate::error::Error;
+use crate::model::Registry;
 use crate::model::{Id, Need, Policy, Stack};
-use crate::registry::Registry;
 
 /// The new stack, and a note on where each need came from.
 #[derive(Debug, Clone, PartialEq)]

@@ -30,7 +30,7 @@ impl Reason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Best {
     pub component: Id,
-    #[serde(serialize_with = "crate::plan::ser_opt_version")]
+    #[serde(serialize_with = "crate::planning::ser_opt_version")]
     pub version: Option<Version>,
     pub fit: Fit,
 }
@@ -49,7 +49,7 @@ pub struct AlternativeCounts {
 #[serde(rename_all = "kebab-case")]
 pub struct Renewal {
     pub component: Id,
-    #[serde(serialize_with = "crate::plan::ser_version")]
+    #[serde(serialize_with = "crate::planning::ser_version")]
     pub version: Version,
     pub ends: Date,
     pub reason: Reason,

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use semver::{Version, VersionReq};
 use serde::Serialize;
 
+use crate::model::Registry;
 use crate::model::{Id, Stack};
-use crate::registry::Registry;
 use crate::resolve::{Options, Resolution, ResolveError, Resolver};
 
 /// A stack to look in.
@@ -47,7 +47,7 @@ impl Place {
 pub struct Use {
     pub stack: String,
     pub file: String,
-    #[serde(serialize_with = "crate::plan::ser_version")]
+    #[serde(serialize_with = "crate::planning::ser_version")]
     pub version: Version,
     #[serde(rename = "in")]
     pub places: Vec<Place>,

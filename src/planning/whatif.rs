@@ -7,8 +7,8 @@ use semver::Version;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::model::Registry;
 use crate::model::{Id, Stack};
-use crate::registry::Registry;
 use crate::resolve::alternatives::Change;
 use crate::resolve::lock::LockFile;
 use crate::resolve::whatif::{self, WhatIf, WhatIfOutcome};

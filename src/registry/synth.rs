@@ -17,9 +17,9 @@ use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository, RepositoryInitOptions, Signature, Time};
 
-use super::memory::MemorySource;
 use crate::model::Stack;
 use crate::resolve::{Options, Resolution, Resolver};
+use crate::source::memory::MemorySource;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -611,7 +611,7 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
     for (path, text) in &files {
         source.insert(path, text.as_bytes());
     }
-    let loaded = super::load(&source).map_err(|e| SynthError::Invalid(e.to_string()))?;
+    let loaded = crate::catalog::load(&source).map_err(|e| SynthError::Invalid(e.to_string()))?;
     if let Some(d) = loaded.diagnostics.iter().find(|d| d.is_error()) {
         return Err(SynthError::Invalid(format!(
             "{}: {} ({})",
@@ -742,7 +742,7 @@ fn stack_text(
 }
 
 /// The plan (`id → version`) of a stack's text, if it resolves.
-fn resolve_text(registry: &super::Registry, text: &str) -> Option<BTreeMap<String, String>> {
+fn resolve_text(registry: &crate::model::Registry, text: &str) -> Option<BTreeMap<String, String>> {
     let parsed = crate::model::validate::stack("stack.toml", None, text);
     let stack: Stack = parsed.value?;
     match Resolver::new(registry, &stack).resolve(&Options::default()) {

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::plan::compare::{Comparison, FIELDS};
+use crate::planning::compare::{Comparison, FIELDS};
 
 /// The answer to `compare`.
 #[derive(Debug, Clone, Serialize)]

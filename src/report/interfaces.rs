@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::registry::Registry;
+use crate::model::Registry;
 
 /// One interface in the listing.
 #[derive(Debug, Clone, Serialize)]

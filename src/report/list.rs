@@ -4,8 +4,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::model::Registry;
 use crate::model::{Component, Kind, Lifecycle};
-use crate::registry::Registry;
 
 /// Which components `list` shows. Within one filter any value matches; filters combine.
 #[derive(Debug, Clone, Default)]

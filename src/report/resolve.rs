@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::model::{Date, Lifecycle, Stack};
-use crate::registry::{Registry, SourceInfo};
+use crate::model::{Registry, SourceInfo};
 use crate::resolve::{ExplainNode, Explanation, LockChange, Plan};
 use crate::text::escape;
 

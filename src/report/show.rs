@@ -7,8 +7,8 @@ use std::fmt;
 use semver::Version;
 use serde::Serialize;
 
+use crate::model::Registry;
 use crate::model::{Component, Date, Id, Interface, Kind, Lifecycle, Release};
-use crate::registry::Registry;
 
 /// One release as shown.
 #[derive(Debug, Clone, Serialize)]

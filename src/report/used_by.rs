@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::plan::used_by::Use;
+use crate::planning::used_by::Use;
 use crate::text::escape;
 
 /// The answer to `used-by`.

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Plan;
 use crate::model::Id;
-use crate::registry::SourceInfo;
+use crate::model::SourceInfo;
 
 /// The lock format this version writes and reads.
 pub const LOCK_VERSION: u32 = 1;

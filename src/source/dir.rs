@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::files::ReadError;
-use super::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
+use super::{Entry, EntryKind, Source, SourceError, SourceInfo};
 
 /// A registry folder on disk, read as plain files.
 #[derive(Debug)]
@@ -63,8 +63,8 @@ impl Source for DirSource {
         Some(&self.root)
     }
 
-    fn cache_key(&self) -> Option<super::cache::CacheKey> {
-        super::cache::dir_key(&self.root)
+    fn cache_key(&self) -> Option<super::CacheKey> {
+        super::fingerprint::dir_key(&self.root)
     }
 
     fn list(&self, dir: &str) -> Result<Vec<Entry>, SourceError> {

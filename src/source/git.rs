@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use git2::{ObjectType, Oid, Repository, TreeEntry};
 
-use super::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
+use super::{Entry, EntryKind, Source, SourceError, SourceInfo};
 
 /// Why a git revision could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -273,8 +273,8 @@ impl Source for GitSource {
     }
 
     /// A tree id says everything about the files under it.
-    fn cache_key(&self) -> Option<super::cache::CacheKey> {
-        Some(super::cache::CacheKey {
+    fn cache_key(&self) -> Option<super::CacheKey> {
+        Some(super::CacheKey {
             slot: format!("tree-{}", self.tree),
             fingerprint: 0,
             storable: true,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::source::{Entry, EntryKind, Source, SourceError, SourceInfo};
+use super::{Entry, EntryKind, Source, SourceError, SourceInfo};
 
 /// Files held in memory, keyed by registry-relative path.
 #[derive(Debug, Clone)]

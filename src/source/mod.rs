@@ -1,7 +1,20 @@
-//! Where manifests come from: one small trait, with a working tree, a git revision and an
-//! in-memory map behind it.
+//! Where a registry's files come from: one small trait (`Source`), with a working tree, a
+//! git revision, a clone of a remote registry and an in-memory map behind it; how a
+//! registry is found (`discover`), the rules every file read follows (`files`: no links,
+//! regular files only, size caps), https downloads, and commit signatures.
 
-use std::fmt;
+pub mod dir;
+pub mod discover;
+pub mod files;
+pub mod fingerprint;
+pub mod git;
+pub mod http;
+pub mod memory;
+pub mod remote;
+pub mod signature;
+
+pub use crate::model::SourceInfo;
+pub use fingerprint::CacheKey;
 
 /// What a directory entry is. Only files are ever read; everything else is reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,19 +36,6 @@ pub struct Entry {
     pub size: u64,
 }
 
-/// Where a registry was read from, as recorded in reports and lock files.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SourceInfo {
-    /// The path or URL the user gave (or that was discovered).
-    pub source: String,
-    /// The commit read, when read through git.
-    pub commit: Option<String>,
-    /// The registry's folder relative to the root of its git repository (`""` for the whole
-    /// repository), when known; used to print paths that CI can annotate.
-    #[serde(skip)]
-    pub path_in_repo: Option<String>,
-}
-
 /// Why reading from a source failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
@@ -51,7 +51,7 @@ pub enum SourceError {
     Git {
         path: String,
         #[source]
-        source: crate::registry::git::GitCause,
+        source: crate::source::git::GitCause,
     },
     #[error("{path} does not exist")]
     Missing { path: String },
@@ -84,16 +84,7 @@ pub trait Source {
 
     /// What the registry's files are, for the index cache; `None` when it cannot tell
     /// cheaply (nothing is cached then).
-    fn cache_key(&self) -> Option<super::cache::CacheKey> {
+    fn cache_key(&self) -> Option<CacheKey> {
         None
-    }
-}
-
-impl fmt::Display for SourceInfo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.commit {
-            Some(c) => write!(f, "{} at {}", self.source, c.get(..12).unwrap_or(c)),
-            None => f.write_str(&self.source),
-        }
     }
 }

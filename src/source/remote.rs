@@ -407,7 +407,7 @@ fn write_stamp(path: &Path, at: SystemTime, repo: &Repository) -> Result<(), Rem
         .refname_to_id(DEFAULT_REF)
         .map(|o| o.to_string())
         .unwrap_or_default();
-    files::write_atomic(path, format!("{secs}\n{commit}\n").as_bytes()).map_err(|source| {
+    crate::atomic::write(path, format!("{secs}\n{commit}\n").as_bytes()).map_err(|source| {
         RemoteError::CacheIo {
             path: path.to_path_buf(),
             source,

@@ -5,8 +5,8 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use stackreg::model::Registry;
 use stackreg::model::{Kind, Licence, Lifecycle, Need};
-use stackreg::registry::Registry;
 use stackreg::resolve::{Resolution, resolve};
 
 use crate::model_support::*;

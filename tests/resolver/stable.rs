@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use stackreg::model::Registry;
 use stackreg::model::{Id, Kind, Lifecycle, Need, Stack};
-use stackreg::registry::Registry;
 use stackreg::resolve::alternatives::{Fit, alternatives};
 use stackreg::resolve::lock::LockFile;
 use stackreg::resolve::{Options, Plan, Resolution, Resolver, lock_changes};

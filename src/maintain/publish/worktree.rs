@@ -111,7 +111,7 @@ impl Workspace {
             let wrote = file
                 .parent()
                 .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| files::write_atomic_as(&file, text, WORKTREE_TEMP));
+                .and_then(|()| crate::atomic::write_as(&file, text, WORKTREE_TEMP));
             if let Err(source) = wrote {
                 self.undo_worktree(&done, base, commit);
                 self.remove_journal();
@@ -149,7 +149,7 @@ impl Workspace {
             }
             match (w.existed, blob(base, &w.path)) {
                 (true, Some(old)) => {
-                    let _ = files::write_atomic_as(&file, &old, WORKTREE_TEMP);
+                    let _ = crate::atomic::write_as(&file, &old, WORKTREE_TEMP);
                 }
                 _ => {
                     let _ = std::fs::remove_file(&file);
@@ -165,7 +165,7 @@ impl Workspace {
     fn write_journal(&self, journal: &Journal) -> Result<(), PublishError> {
         let path = self.journal_path();
         let text = serde_json::to_string(journal).unwrap_or_default();
-        files::write_atomic(&path, text.as_bytes())
+        crate::atomic::write(&path, text.as_bytes())
             .map_err(|source| PublishError::Lock { path, source })
     }
 
@@ -197,7 +197,7 @@ impl Workspace {
         };
         for p in &journal.paths {
             if let Some(dir) = workdir.join(p).parent() {
-                files::remove_temporary(dir, WORKTREE_TEMP);
+                crate::atomic::remove_temporary(dir, WORKTREE_TEMP);
             }
         }
         let head = self.repo.head().ok().and_then(|h| h.target());
@@ -255,7 +255,7 @@ impl Workspace {
                 if let Some(dir) = file.parent() {
                     std::fs::create_dir_all(dir).map_err(|e| worktree_err(p, e))?;
                 }
-                files::write_atomic_as(&file, &text, WORKTREE_TEMP)
+                crate::atomic::write_as(&file, &text, WORKTREE_TEMP)
                     .map_err(|e| worktree_err(p, e))?;
             }
             index
