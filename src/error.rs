@@ -101,6 +101,18 @@ pub enum Error {
     // Signed registries.
     #[error(transparent)]
     Signature(#[from] crate::source::signature::SignatureError),
+    /// An environment variable set to something that cannot be used.
+    #[error(transparent)]
+    Env(#[from] crate::env::EnvError),
+    #[error(transparent)]
+    Today(#[from] crate::model::date::TodayError),
+    /// A lock file, report or other output that could not be written as text.
+    #[error("could not write {what}")]
+    Serialize {
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl Error {
@@ -142,6 +154,7 @@ impl Error {
             | Error::Git(GitError::Git { .. }) => Some(
                 "the git repository may be damaged: `git fsck` checks it (a cached copy of a remote registry can be deleted and fetched again)".into(),
             ),
+            Error::Env(e) => Some(format!("unset {} or set it to {}", e.name, e.expected)),
             Error::Resolve(_) => Some(
                 "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
             ),
@@ -254,7 +267,7 @@ fn publish_hint(e: &PublishError) -> Option<String> {
         PublishError::NoId { .. } => Some(
             "components and interfaces need `id = \"...\"`; stacks are named by their file".into(),
         ),
-        PublishError::Resolve(_) => Some(
+        PublishError::Check(e) if e.downcast_ref::<crate::resolve::ResolveError>().is_some() => Some(
             "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
         ),
         PublishError::WorkingTree { .. } => Some(

@@ -14,9 +14,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::model::validate::{self as check, MAX_FILE_SIZE, Parsed};
-use crate::model::{Component, Id, Interface, Loaded, Origins, Registry, RegistryMeta, Stack};
+use crate::model::{
+    Component, Excerpt, Focus, Id, Interface, Listing, Loaded, Origins, Registry, RegistryMeta,
+    SourceInfo, Stack,
+};
+use crate::source::CacheKey;
 use crate::source::{Entry, EntryKind, Source, SourceError};
 use crate::text;
+use cache::IndexCache;
 
 /// The registry's folders, in the order they are read.
 pub const FOLDERS: [&str; 3] = ["interfaces", "components", "stacks"];
@@ -54,24 +59,10 @@ pub fn load_with(
 /// are, and storing the load there otherwise. `extra` checks always run afresh.
 pub fn load_cached(
     source: &dyn Source,
-    cache: Option<&cache::IndexCache>,
+    cache: Option<&IndexCache>,
     extra: impl FnOnce(&Registry, &Origins, &[Diagnostic]) -> Vec<Diagnostic>,
 ) -> Result<Loaded, LoadError> {
-    let key = cache.and_then(|_| source.cache_key());
-    let hit = match (cache, &key) {
-        (Some(cache), Some(key)) => cache.read(key, source.info()),
-        _ => None,
-    };
-    let (mut loaded, texts) = match hit {
-        Some(loaded) => (loaded, HashMap::new()),
-        None => {
-            let (loaded, texts) = read_and_check(source)?;
-            if let (Some(cache), Some(key)) = (cache, &key) {
-                cache.write(key, &loaded);
-            }
-            (loaded, texts)
-        }
-    };
+    let (mut loaded, texts) = read_or_load(source, cache, IndexCache::read, |r| r)?;
     let mut more = extra(&loaded.registry, &loaded.origins, &loaded.diagnostics);
     if !more.is_empty() {
         let files: BTreeSet<&str> = more.iter().map(|d| d.file.as_str()).collect();
@@ -99,6 +90,47 @@ pub fn load_cached(
         diagnostic::sort(&mut loaded.diagnostics);
     }
     Ok(loaded)
+}
+
+/// Every component of the registry, for a listing, from `cache` when it can.
+pub fn load_listing(
+    source: &dyn Source,
+    cache: Option<&IndexCache>,
+) -> Result<Loaded<Listing>, LoadError> {
+    Ok(read_or_load(source, cache, IndexCache::read_listing, Listing::from)?.0)
+}
+
+/// The part of the registry about `focus`, from `cache` when it can (decoding only that
+/// part).
+pub fn load_excerpt(
+    source: &dyn Source,
+    cache: Option<&IndexCache>,
+    focus: &Focus,
+) -> Result<Loaded<Excerpt>, LoadError> {
+    let read = |c: &IndexCache, key: &CacheKey, info: &SourceInfo| c.read_excerpt(key, info, focus);
+    Ok(read_or_load(source, cache, read, |r| Excerpt::of(r, focus.clone()))?.0)
+}
+
+/// The load `read` finds in `cache` for this source's files as they are, or else the
+/// files read and checked (stored in `cache`, as a whole registry) and turned into the
+/// snapshot wanted; with the text of every file read in the second case.
+fn read_or_load<R>(
+    source: &dyn Source,
+    cache: Option<&IndexCache>,
+    read: impl FnOnce(&IndexCache, &CacheKey, &SourceInfo) -> Option<Loaded<R>>,
+    snapshot: impl FnOnce(Registry) -> R,
+) -> Result<(Loaded<R>, HashMap<String, String>), LoadError> {
+    let key = cache.and_then(|_| source.cache_key());
+    if let (Some(cache), Some(key)) = (cache, &key)
+        && let Some(hit) = read(cache, key, source.info())
+    {
+        return Ok((hit, HashMap::new()));
+    }
+    let (loaded, texts) = read_and_check(source)?;
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        cache.write(key, &loaded);
+    }
+    Ok((loaded.map(snapshot), texts))
 }
 
 /// A registry file to check, or the findings of an entry that could not be read.

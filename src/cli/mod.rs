@@ -2,6 +2,7 @@
 //! format, and turn the outcome into an exit code, all decided here and nowhere else.
 
 mod alternatives;
+mod answer;
 pub mod args;
 mod compare;
 mod completions;
@@ -31,7 +32,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{Cli, Command, Format};
-pub use context::{Ctx, StackRef};
+pub use context::Ctx;
 
 use crate::error::Error;
 

@@ -1,9 +1,23 @@
 //! `stackreg validate [FILE…] [--base REV]`
 
-use super::args::ValidateArgs;
+use super::args::{Format, ValidateArgs};
 use super::{Ctx, Outcome};
 use crate::error::Error;
 
 pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
-    crate::ops::validate::run(ctx, args)
+    let format = ctx.format("validate", super::formats::VALIDATE)?;
+    let report =
+        crate::ops::validate::validate(&ctx.session()?, &args.files, args.base.as_deref())?;
+    ctx.print(&match format {
+        Format::Json => crate::report::json(&report),
+        Format::Github => report.github(),
+        Format::Markdown => report.markdown(),
+        Format::Csv => report.csv(),
+        _ => report.human(ctx.color_stdout()),
+    })?;
+    Ok(if report.valid {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
 }

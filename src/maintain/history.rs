@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::catalog::LoadError;
 use crate::model::Registry;
-use crate::model::{Component, Id, Interface, Release, Stack};
+use crate::model::{Component, Id, Interface, Release, fields};
 use crate::source::git::{GitError, GitSource};
 
 /// The kind of a change, as its JSON `kind`.
@@ -129,7 +129,7 @@ impl fmt::Display for Detail {
 
 /// One semantic change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Change {
+pub struct RegistryChange {
     pub kind: ChangeKind,
     /// The component, interface or stack (the registry's name for registry changes).
     pub id: String,
@@ -143,9 +143,9 @@ pub struct Change {
     pub details: Vec<Detail>,
 }
 
-impl Change {
-    fn new(kind: ChangeKind, id: &str) -> Change {
-        Change {
+impl RegistryChange {
+    fn new(kind: ChangeKind, id: &str) -> RegistryChange {
+        RegistryChange {
             kind,
             id: id.to_owned(),
             versions: Vec::new(),
@@ -155,17 +155,17 @@ impl Change {
         }
     }
 
-    fn versions<V: ToString>(mut self, versions: impl IntoIterator<Item = V>) -> Change {
+    fn versions<V: ToString>(mut self, versions: impl IntoIterator<Item = V>) -> RegistryChange {
         self.versions = versions.into_iter().map(|v| v.to_string()).collect();
         self
     }
 
-    fn breaking(mut self, breaking: bool) -> Change {
+    fn breaking(mut self, breaking: bool) -> RegistryChange {
         self.breaking = breaking;
         self
     }
 
-    fn details(mut self, details: Vec<Detail>) -> Change {
+    fn details(mut self, details: Vec<Detail>) -> RegistryChange {
         self.details = details;
         self
     }
@@ -210,28 +210,22 @@ impl Change {
 
 /// Every semantic change from `old` to `new`, in a stable order: registry, interfaces,
 /// components, stacks; then by id, version and kind.
-pub fn diff(old: &Registry, new: &Registry) -> Vec<Change> {
+pub fn diff(old: &Registry, new: &Registry) -> Vec<RegistryChange> {
     let mut out = Vec::new();
-    let mut meta = Vec::new();
-    field(&mut meta, "name", &old.meta.name, &new.meta.name);
-    field(
-        &mut meta,
-        "description",
-        &old.meta.description,
-        &new.meta.description,
-    );
+    let meta = details(Some(&old.meta), &new.meta, &[]);
     if !meta.is_empty() {
-        out.push(Change::new(ChangeKind::RegistryChanged, &new.meta.name).details(meta));
+        out.push(RegistryChange::new(ChangeKind::RegistryChanged, &new.meta.name).details(meta));
     }
     for id in union(&old.interfaces, &new.interfaces) {
         match (old.interfaces.get(id), new.interfaces.get(id)) {
             (None, Some(i)) => {
                 out.push(
-                    Change::new(ChangeKind::InterfaceAdded, id.as_str()).versions(&i.versions),
+                    RegistryChange::new(ChangeKind::InterfaceAdded, id.as_str())
+                        .versions(&i.versions),
                 );
             }
             (Some(i), None) => out.push(
-                Change::new(ChangeKind::InterfaceRemoved, id.as_str())
+                RegistryChange::new(ChangeKind::InterfaceRemoved, id.as_str())
                     .versions(&i.versions)
                     .breaking(true),
             ),
@@ -242,11 +236,11 @@ pub fn diff(old: &Registry, new: &Registry) -> Vec<Change> {
     for id in union(&old.components, &new.components) {
         match (old.components.get(id), new.components.get(id)) {
             (None, Some(c)) => out.push(
-                Change::new(ChangeKind::ComponentAdded, id.as_str())
+                RegistryChange::new(ChangeKind::ComponentAdded, id.as_str())
                     .versions(c.releases.iter().map(|r| &r.version)),
             ),
             (Some(c), None) => out.push(
-                Change::new(ChangeKind::ComponentRemoved, id.as_str())
+                RegistryChange::new(ChangeKind::ComponentRemoved, id.as_str())
                     .versions(c.releases.iter().map(|r| &r.version))
                     .breaking(true),
             ),
@@ -256,16 +250,20 @@ pub fn diff(old: &Registry, new: &Registry) -> Vec<Change> {
     }
     for id in union(&old.stacks, &new.stacks) {
         match (old.stacks.get(id), new.stacks.get(id)) {
-            (None, Some(_)) => out.push(Change::new(ChangeKind::StackAdded, id.as_str())),
-            (Some(_), None) => out.push(Change::new(ChangeKind::StackRemoved, id.as_str())),
+            (None, Some(_)) => out.push(RegistryChange::new(ChangeKind::StackAdded, id.as_str())),
+            (Some(_), None) => out.push(RegistryChange::new(ChangeKind::StackRemoved, id.as_str())),
             (Some(a), Some(b)) if a != b => out.push(
-                Change::new(ChangeKind::StackChanged, id.as_str()).details(stack_details(a, b)),
+                RegistryChange::new(ChangeKind::StackChanged, id.as_str()).details(details(
+                    Some(a),
+                    b,
+                    &[],
+                )),
             ),
             _ => {}
         }
     }
     out.sort_by(|a, b| {
-        let version = |c: &Change| c.versions.first().and_then(|v| Version::parse(v).ok());
+        let version = |c: &RegistryChange| c.versions.first().and_then(|v| Version::parse(v).ok());
         (a.kind.section(), &a.id, version(a), a.kind).cmp(&(
             b.kind.section(),
             &b.id,
@@ -280,14 +278,16 @@ fn union<'a, T>(a: &'a BTreeMap<Id, T>, b: &'a BTreeMap<Id, T>) -> BTreeSet<&'a 
     a.keys().chain(b.keys()).collect()
 }
 
-fn field(out: &mut Vec<Detail>, name: &str, from: &str, to: &str) {
-    if from != to {
-        let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-        out.push(Detail::new(name, opt(from), opt(to)));
-    }
+/// The fields that differ from `old` to `new`, as the model names them, leaving out the
+/// top-level fields in `skip` (those a change describes in its own way).
+fn details<T: Serialize>(old: Option<&T>, new: &T, skip: &[&str]) -> Vec<Detail> {
+    fields::differences(old, new, skip)
+        .into_iter()
+        .map(|d| Detail::new(d.label, d.from, d.to))
+        .collect()
 }
 
-fn interface_changes(a: &Interface, b: &Interface, out: &mut Vec<Change>) {
+fn interface_changes(a: &Interface, b: &Interface, out: &mut Vec<RegistryChange>) {
     let added: Vec<&Version> = b
         .versions
         .iter()
@@ -299,72 +299,29 @@ fn interface_changes(a: &Interface, b: &Interface, out: &mut Vec<Change>) {
         .filter(|v| !b.versions.contains(v))
         .collect();
     if !added.is_empty() {
-        out.push(Change::new(ChangeKind::InterfaceVersionsAdded, b.id.as_str()).versions(added));
+        out.push(
+            RegistryChange::new(ChangeKind::InterfaceVersionsAdded, b.id.as_str()).versions(added),
+        );
     }
     if !removed.is_empty() {
         out.push(
-            Change::new(ChangeKind::InterfaceVersionsRemoved, b.id.as_str())
+            RegistryChange::new(ChangeKind::InterfaceVersionsRemoved, b.id.as_str())
                 .versions(removed)
                 .breaking(true),
         );
     }
-    let mut details = Vec::new();
-    field(&mut details, "name", &a.name, &b.name);
-    field(&mut details, "summary", &a.summary, &b.summary);
-    field(&mut details, "owner", &a.owner, &b.owner);
-    field(
-        &mut details,
-        "specification",
-        &a.specification,
-        &b.specification,
-    );
-    if !details.is_empty() {
-        out.push(Change::new(ChangeKind::InterfaceChanged, b.id.as_str()).details(details));
+    // Versions are the changes above.
+    let changed = details(Some(a), b, &["id", "versions"]);
+    if !changed.is_empty() {
+        out.push(RegistryChange::new(ChangeKind::InterfaceChanged, b.id.as_str()).details(changed));
     }
 }
 
-fn list<T: fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn component_changes(a: &Component, b: &Component, out: &mut Vec<Change>) {
-    let mut meta = Vec::new();
-    field(&mut meta, "name", &a.name, &b.name);
-    field(&mut meta, "summary", &a.summary, &b.summary);
-    field(&mut meta, "supplier", &a.supplier, &b.supplier);
-    field(&mut meta, "licence", a.licence.as_str(), b.licence.as_str());
-    field(&mut meta, "kind", a.kind.as_str(), b.kind.as_str());
-    field(
-        &mut meta,
-        "capabilities",
-        &list(&a.capabilities),
-        &list(&b.capabilities),
-    );
-    field(
-        &mut meta,
-        "lifecycle",
-        a.lifecycle.as_str(),
-        b.lifecycle.as_str(),
-    );
-    field(
-        &mut meta,
-        "assurances",
-        &list(&a.assurances),
-        &list(&b.assurances),
-    );
-    field(&mut meta, "homepage", &a.homepage, &b.homepage);
-    field(
-        &mut meta,
-        "repository",
-        a.repository.as_deref().unwrap_or(""),
-        b.repository.as_deref().unwrap_or(""),
-    );
+fn component_changes(a: &Component, b: &Component, out: &mut Vec<RegistryChange>) {
+    // Releases are the changes below.
+    let meta = details(Some(a), b, &["id", "releases"]);
     if !meta.is_empty() {
-        out.push(Change::new(ChangeKind::ComponentChanged, b.id.as_str()).details(meta));
+        out.push(RegistryChange::new(ChangeKind::ComponentChanged, b.id.as_str()).details(meta));
     }
     let id = b.id.as_str();
     for r in &b.releases {
@@ -376,7 +333,7 @@ fn component_changes(a: &Component, b: &Component, out: &mut Vec<Change>) {
                     Some(p) => upgrade_details(p, r),
                     None => (release_details(None, r), false),
                 };
-                let mut change = Change::new(ChangeKind::ReleaseAdded, id)
+                let mut change = RegistryChange::new(ChangeKind::ReleaseAdded, id)
                     .versions([&r.version])
                     .breaking(breaking)
                     .details(details);
@@ -386,19 +343,19 @@ fn component_changes(a: &Component, b: &Component, out: &mut Vec<Change>) {
             Some(old) => {
                 match (&old.yanked, &r.yanked) {
                     (None, Some(reason)) => {
-                        let mut change =
-                            Change::new(ChangeKind::ReleaseYanked, id).versions([&r.version]);
+                        let mut change = RegistryChange::new(ChangeKind::ReleaseYanked, id)
+                            .versions([&r.version]);
                         change.reason = Some(reason.clone());
                         out.push(change);
                     }
                     (Some(reason), None) => {
-                        let mut change =
-                            Change::new(ChangeKind::ReleaseUnyanked, id).versions([&r.version]);
+                        let mut change = RegistryChange::new(ChangeKind::ReleaseUnyanked, id)
+                            .versions([&r.version]);
                         change.reason = Some(reason.clone());
                         out.push(change);
                     }
                     (Some(x), Some(y)) if x != y => {
-                        let mut change = Change::new(ChangeKind::ReleaseYanked, id)
+                        let mut change = RegistryChange::new(ChangeKind::ReleaseYanked, id)
                             .versions([&r.version])
                             .details(vec![Detail::new(
                                 "reason",
@@ -415,7 +372,7 @@ fn component_changes(a: &Component, b: &Component, out: &mut Vec<Change>) {
                     // A published release is immutable but for `yanked`.
                     let breaking = true;
                     out.push(
-                        Change::new(ChangeKind::ReleaseChanged, id)
+                        RegistryChange::new(ChangeKind::ReleaseChanged, id)
                             .versions([&r.version])
                             .breaking(breaking)
                             .details(details),
@@ -427,7 +384,7 @@ fn component_changes(a: &Component, b: &Component, out: &mut Vec<Change>) {
     for r in &a.releases {
         if b.release(&r.version).is_none() {
             out.push(
-                Change::new(ChangeKind::ReleaseRemoved, id)
+                RegistryChange::new(ChangeKind::ReleaseRemoved, id)
                     .versions([&r.version])
                     .breaking(true),
             );
@@ -436,62 +393,21 @@ fn component_changes(a: &Component, b: &Component, out: &mut Vec<Change>) {
 }
 
 /// What differs between two releases' declarations (all of `new` when `old` is `None`);
-/// dates are compared only for the same release.
+/// dates are compared only for the same release. Yanking is a change of its own.
 fn release_details(old: Option<&Release>, new: &Release) -> Vec<Detail> {
-    let mut out = Vec::new();
-    if let Some(old) = old {
-        let date = |d: Option<crate::model::Date>| d.map(|d| d.to_string()).unwrap_or_default();
-        field(
-            &mut out,
-            "released",
-            &old.released.to_string(),
-            &new.released.to_string(),
-        );
-        field(
-            &mut out,
-            "support-ends",
-            &date(old.support_ends),
-            &date(new.support_ends),
-        );
+    match old {
+        Some(old) => details(Some(old), new, &["version", "yanked"]),
+        None => details(None, new, DECLARATIONS_ONLY),
     }
-    declarations(&mut out, old, new);
-    out
 }
 
-/// The `provides`, `requires`, `depends` and `conflicts` entries that differ.
-fn declarations(out: &mut Vec<Detail>, old: Option<&Release>, new: &Release) {
-    let none_v = BTreeMap::new();
-    let none_r = BTreeMap::new();
-    map_details(
-        out,
-        "provides",
-        old.map_or(&none_v, |o| &o.provides),
-        &new.provides,
-    );
-    map_details(
-        out,
-        "requires",
-        old.map_or(&none_r, |o| &o.requires),
-        &new.requires,
-    );
-    map_details(
-        out,
-        "depends",
-        old.map_or(&none_r, |o| &o.depends),
-        &new.depends,
-    );
-    map_details(
-        out,
-        "conflicts",
-        old.map_or(&none_r, |o| &o.conflicts),
-        &new.conflicts,
-    );
-}
+/// A release's fields other than its declarations (`provides`, `requires`, `depends`,
+/// `conflicts`), which an upgrade or a new release is described by.
+const DECLARATIONS_ONLY: &[&str] = &["version", "yanked", "released", "support-ends"];
 
 /// What an upgrade from `previous` to `new` changes, and whether it drops an interface.
 fn upgrade_details(previous: &Release, new: &Release) -> (Vec<Detail>, bool) {
-    let mut out = Vec::new();
-    declarations(&mut out, Some(previous), new);
+    let out = details(Some(previous), new, DECLARATIONS_ONLY);
     (out, drops_interfaces(previous, new))
 }
 
@@ -511,89 +427,6 @@ fn compatible(a: &Version, b: &Version) -> bool {
     a.major == b.major && (a.major != 0 || a.minor == b.minor)
 }
 
-fn map_details<V: fmt::Display>(
-    out: &mut Vec<Detail>,
-    name: &str,
-    old: &BTreeMap<Id, V>,
-    new: &BTreeMap<Id, V>,
-) {
-    for id in union(old, new) {
-        let from = old.get(id).map(ToString::to_string);
-        let to = new.get(id).map(ToString::to_string);
-        if from != to {
-            out.push(Detail::new(format!("{name} {id}"), from, to));
-        }
-    }
-}
-
-fn opt_list<T: fmt::Display>(items: &Option<Vec<T>>) -> String {
-    items.as_deref().map(list).unwrap_or_default()
-}
-
-fn stack_details(a: &Stack, b: &Stack) -> Vec<Detail> {
-    let mut out = Vec::new();
-    field(&mut out, "name", &a.name, &b.name);
-    field(
-        &mut out,
-        "registry",
-        a.registry.as_deref().unwrap_or(""),
-        b.registry.as_deref().unwrap_or(""),
-    );
-    field(
-        &mut out,
-        "rev",
-        a.rev.as_deref().unwrap_or(""),
-        b.rev.as_deref().unwrap_or(""),
-    );
-    field(
-        &mut out,
-        "allowed-signers",
-        a.allowed_signers.as_deref().unwrap_or(""),
-        b.allowed_signers.as_deref().unwrap_or(""),
-    );
-    map_details(&mut out, "needs", &a.needs, &b.needs);
-    let (pa, pb) = (&a.policy, &b.policy);
-    field(
-        &mut out,
-        "policy lifecycle",
-        &opt_list(&pa.lifecycle),
-        &opt_list(&pb.lifecycle),
-    );
-    field(
-        &mut out,
-        "policy open-source",
-        &pa.open_source.to_string(),
-        &pb.open_source.to_string(),
-    );
-    field(
-        &mut out,
-        "policy assurances",
-        &list(&pa.assurances),
-        &list(&pb.assurances),
-    );
-    field(
-        &mut out,
-        "policy kinds",
-        &opt_list(&pa.kinds),
-        &opt_list(&pb.kinds),
-    );
-    field(
-        &mut out,
-        "policy exclude-components",
-        &list(&pa.exclude_components),
-        &list(&pb.exclude_components),
-    );
-    field(
-        &mut out,
-        "policy exclude-suppliers",
-        &list(&pa.exclude_suppliers),
-        &list(&pb.exclude_suppliers),
-    );
-    field(&mut out, "prefer", &list(&a.prefer), &list(&b.prefer));
-    map_details(&mut out, "current", &a.current, &b.current);
-    out
-}
-
 /// One commit that changed the registry, described by what it changed.
 #[derive(Debug, Clone, Serialize)]
 pub struct LogEntry {
@@ -604,7 +437,7 @@ pub struct LogEntry {
     pub email: String,
     /// The first line of the commit message.
     pub summary: String,
-    pub changes: Vec<Change>,
+    pub changes: Vec<RegistryChange>,
 }
 
 /// How to walk the history.
@@ -674,7 +507,7 @@ pub fn log(
         }
         let new = registry_at(repo_path, sub, &mut loaded, here, oid)?;
         let changes = if parents.is_empty() && shallow {
-            vec![Change::new(ChangeKind::HistoryStarts, "")]
+            vec![RegistryChange::new(ChangeKind::HistoryStarts, "")]
         } else {
             let old = match (before, parents.first()) {
                 (Some(tree), Some(parent)) => {
@@ -719,9 +552,9 @@ fn empty_like(registry: &Registry) -> Registry {
     }
 }
 
-fn created(registry: &Registry) -> Change {
+fn created(registry: &Registry) -> RegistryChange {
     let count = |n: usize| Some(n.to_string());
-    Change::new(ChangeKind::RegistryCreated, &registry.meta.name).details(vec![
+    RegistryChange::new(ChangeKind::RegistryCreated, &registry.meta.name).details(vec![
         Detail::new("interfaces", None, count(registry.interfaces.len())),
         Detail::new("components", None, count(registry.components.len())),
         Detail::new("stacks", None, count(registry.stacks.len())),

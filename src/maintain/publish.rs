@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{FileMode, Oid, Repository, Signature};
 
-use super::history::{self, Change, ChangeKind};
+use super::history::{self, ChangeKind, RegistryChange};
 use crate::catalog::{LoadError, validate};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Registry;
@@ -94,9 +94,19 @@ pub enum PublishError {
     Open(#[from] GitError),
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The check given to `Checkout::with_check` could not decide (a bound on its work).
     #[error(transparent)]
-    Resolve(#[from] crate::resolve::ResolveError),
+    Check(Box<dyn std::error::Error + Send + Sync>),
 }
+
+/// A check of a whole registry beyond what loading it checks (that reference stacks still
+/// resolve), given by the caller, so that this module needs no resolver. It returns its
+/// findings, or an error when it could not decide.
+pub type Check<'a> = dyn Fn(
+        &Registry,
+        &crate::model::Origins,
+    ) -> Result<Vec<Diagnostic>, Box<dyn std::error::Error + Send + Sync>>
+    + 'a;
 
 fn git(doing: &str) -> impl FnOnce(git2::Error) -> PublishError + '_ {
     move |e| PublishError::Git {
@@ -105,16 +115,16 @@ fn git(doing: &str) -> impl FnOnce(git2::Error) -> PublishError + '_ {
     }
 }
 
-/// A registry folder in a git working tree, ready to take commits.
-pub struct Workspace {
+/// A registry folder in a git working tree (a checkout), ready to take commits.
+pub struct Checkout<'c> {
     repo: Repository,
     /// The registry folder relative to the working tree root, `/`-separated (`""` for the
     /// root).
     sub: String,
     /// How the registry is shown in messages.
     shown: String,
-    /// The bound on solver steps while checking reference stacks.
-    max_steps: u64,
+    /// Run on the registry before and after a change, when it loads without errors.
+    check: Option<&'c Check<'c>>,
 }
 
 /// One file to write: its path in the registry and its new text.
@@ -125,15 +135,15 @@ pub struct Proposed {
     pub text: String,
 }
 
-/// What a change would do, worked out against `HEAD`.
+/// What a change would do and what checking it found, worked out against `HEAD`.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub struct Review {
     /// The commit the change is based on.
     pub base: String,
     /// The commit message.
     pub message: String,
     /// The semantic changes.
-    pub changes: Vec<Change>,
+    pub changes: Vec<RegistryChange>,
     /// The registry-relative files whose content changes.
     pub files: Vec<String>,
     /// Errors that refuse the change (empty when it may be committed), with warnings.
@@ -147,7 +157,7 @@ pub struct Plan {
     proposed: Vec<Proposed>,
 }
 
-impl Plan {
+impl Review {
     /// Whether the checks refused the change.
     pub fn refused(&self) -> bool {
         self.findings.iter().any(Diagnostic::is_error)
@@ -158,13 +168,13 @@ impl Plan {
 #[derive(Debug, Clone)]
 pub enum Published {
     /// Committed: the new commit id.
-    Committed { plan: Plan, commit: String },
+    Committed { plan: Review, commit: String },
     /// Checked and described, nothing written (`--dry-run`).
-    DryRun { plan: Plan },
+    DryRun { plan: Review },
     /// Refused by the checks: the findings say why.
-    Refused { plan: Plan },
+    Refused { plan: Review },
     /// The registry already is as asked.
-    Unchanged { plan: Plan },
+    Unchanged { plan: Review },
 }
 
 /// Who the commit is by: `--author`, else `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else git
@@ -239,9 +249,9 @@ impl Identity {
     }
 }
 
-impl Workspace {
+impl<'c> Checkout<'c> {
     /// The registry folder `dir`, which must be inside a git working tree.
-    pub fn open(dir: &Path, shown: String) -> Result<Workspace, PublishError> {
+    pub fn open(dir: &Path, shown: String) -> Result<Checkout<'c>, PublishError> {
         let not_tree = || PublishError::NotAWorkingTree {
             registry: shown.clone(),
         };
@@ -261,18 +271,18 @@ impl Workspace {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        Ok(Workspace {
+        Ok(Checkout {
             repo,
             sub,
             shown,
-            max_steps: crate::resolve::DEFAULT_MAX_STEPS,
+            check: None,
         })
     }
 
-    /// Bounds the solver work of checking reference stacks (both before and after the
-    /// change, together).
-    pub fn with_max_steps(mut self, max_steps: u64) -> Workspace {
-        self.max_steps = max_steps;
+    /// Runs `check` on the registry before and after each change (reference stacks must
+    /// keep resolving); its findings refuse a change as the load's own do.
+    pub fn with_check(mut self, check: &'c Check<'c>) -> Checkout<'c> {
+        self.check = Some(check);
         self
     }
 
@@ -396,25 +406,22 @@ impl Workspace {
         head: &GitSource,
         proposed: Vec<Proposed>,
         message: Option<String>,
-    ) -> Result<Plan, PublishError> {
-        // Reference stacks must keep resolving, so they are resolved before and after,
-        // within one step budget.
-        let options = crate::resolve::Options {
-            max_steps: self.max_steps,
-            ..crate::resolve::Options::default()
-        };
+    ) -> Result<Review, PublishError> {
+        // The caller's check (reference stacks must keep resolving) runs before and
+        // after, on registries without errors.
         let gave_up = std::cell::RefCell::new(None);
         let stacks =
             |registry: &Registry, origins: &crate::model::Origins, found: &[Diagnostic]| {
+                let Some(check) = self.check else {
+                    return Vec::new();
+                };
                 if found.iter().any(Diagnostic::is_error) {
                     return Vec::new();
                 }
-                crate::resolve::check_reference_stacks(registry, origins, &options).unwrap_or_else(
-                    |e| {
-                        gave_up.borrow_mut().get_or_insert(e);
-                        Vec::new()
-                    },
-                )
+                check(registry, origins).unwrap_or_else(|e| {
+                    gave_up.borrow_mut().get_or_insert(e);
+                    Vec::new()
+                })
             };
         let base = crate::catalog::load_with(head, stacks)?;
         let overlay = Overlay {
@@ -433,7 +440,7 @@ impl Workspace {
             out
         })?;
         if let Some(e) = gave_up.into_inner() {
-            return Err(e.into());
+            return Err(PublishError::Check(e));
         }
         // Refuse errors in the files being written, and errors the change causes
         // elsewhere; errors that were already there are someone else's to fix.
@@ -461,7 +468,7 @@ impl Workspace {
             .map(|p| p.path.clone())
             .collect();
         let message = message.unwrap_or_else(|| commit_message(&changes, &proposed));
-        Ok(Plan {
+        Ok(Review {
             base: head.info().commit.clone().unwrap_or_default(),
             message,
             changes,
@@ -510,7 +517,7 @@ impl Workspace {
     }
 
     /// Writes the commit, moves the branch, then updates the working tree and index.
-    fn commit(&self, plan: &Plan, identity: &Identity) -> Result<String, PublishError> {
+    fn commit(&self, plan: &Review, identity: &Identity) -> Result<String, PublishError> {
         let repo = &self.repo;
         let base = Oid::from_str(&plan.base).map_err(git("reading HEAD"))?;
         let parent = repo.find_commit(base).map_err(git("reading HEAD"))?;
@@ -588,7 +595,7 @@ impl Workspace {
 
 /// The conventional commit message for a set of changes: a subject such as `publish
 /// fixmystreet 5.1.0` and a body listing every change.
-pub fn commit_message(changes: &[Change], proposed: &[Proposed]) -> String {
+pub fn commit_message(changes: &[RegistryChange], proposed: &[Proposed]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut push = |s: String| {
         if !parts.contains(&s) {

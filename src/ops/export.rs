@@ -72,3 +72,19 @@ pub fn backstage(registry: &Registry, stack: Option<(&Stack, &Plan)>) -> Result<
     let entities = backstage::entities(registry, stack);
     backstage::to_yaml(&entities).map_err(|e| Error::Usage(format!("could not write YAML: {e}")))
 }
+
+/// `export publiccode ID`: the component's publiccode.yml from the registry, and notes.
+pub fn publiccode_of(
+    session: &super::Session<'_>,
+    id: &str,
+    contacts: &[String],
+) -> Result<(String, Vec<String>), Error> {
+    let loaded = session.load(None, false)?;
+    publiccode(&loaded.registry, id, contacts)
+}
+
+/// `export backstage`: the whole catalogue as Backstage entities.
+pub fn backstage_of(session: &super::Session<'_>) -> Result<String, Error> {
+    let loaded = session.load(None, false)?;
+    backstage(&loaded.registry, None)
+}

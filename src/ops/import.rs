@@ -36,6 +36,34 @@ pub struct Imported {
     pub exists_in_registry: bool,
 }
 
+/// `import publiccode`: drafts a manifest from each input, matching dependencies against
+/// the registry the manifests are for (the `out` folder when it is one, else the usual
+/// one, if any), and writes them into `out` when given.
+pub fn import(
+    session: &super::Session<'_>,
+    request: &Request,
+    out: Option<&Path>,
+) -> Result<(Vec<Imported>, Vec<PathBuf>), Error> {
+    let out_registry = out.filter(|d| d.join("registry.toml").is_file());
+    let loaded = match (out_registry, &session.settings.registry) {
+        (Some(dir), None) => Some(session.load_dir(dir)?),
+        _ => match session.load(None, false) {
+            Ok(l) => Some(l),
+            Err(Error::RegistryNotFound(_)) => {
+                session.note("no registry found: dependsOn entries are not matched to components");
+                None
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    let imported = drafts(request, loaded.as_ref().map(|l| &l.registry))?;
+    let written = match out {
+        Some(dir) => write(dir, &imported)?,
+        None => Vec::new(),
+    };
+    Ok((imported, written))
+}
+
 /// Drafts a manifest from each input, in order. A file that cannot be drafted stops the
 /// command with its location; so does a draft that `validate` would not accept.
 pub fn drafts(request: &Request, registry: Option<&Registry>) -> Result<Vec<Imported>, Error> {
@@ -100,7 +128,7 @@ pub fn drafts(request: &Request, registry: Option<&Registry>) -> Result<Vec<Impo
 fn read_input(input: &str, offline: bool) -> Result<(String, String), Error> {
     let (shown, bytes) = if http::is_url(input) {
         let shown = crate::source::remote::redact(input);
-        let bytes = http::fetch(input, http::Limits::from_env(), offline)?;
+        let bytes = http::fetch(input, http::Limits::from_env()?, offline)?;
         (shown, bytes)
     } else {
         let path = PathBuf::from(input);

@@ -1,29 +1,30 @@
-//! Reading a stack file named on the command line, and the registry it resolves against.
+//! Reading a stack file named on the command line, opening the registry it resolves
+//! against, and the lock file next to it.
 
 use std::path::{Path, PathBuf};
 
+use super::{Answer, Session, StackRef};
 use crate::catalog::validate as cross;
-use crate::cli::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
-use crate::model::Loaded;
 use crate::model::Stack;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
+use crate::model::{Loaded, Registry};
 use crate::resolve::lock::{self, LockFile};
-use crate::resolve::{DEFAULT_MAX_STEPS, Options, Plan, Resolution, Resolver};
+use crate::resolve::{Options, Plan, Resolution, Resolver};
 use crate::source::files;
 
-/// A stack file as read from disk.
-pub struct StackInput {
+/// A stack file as read from disk, checked.
+pub struct StackFile {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
     pub text: String,
     pub stack: Stack,
 }
 
-/// The stack and its registry, both checked.
-pub struct Workspace {
-    pub input: StackInput,
+/// A stack file opened with its registry, both checked.
+pub struct OpenStack {
+    pub file: StackFile,
     pub loaded: Loaded,
 }
 
@@ -35,7 +36,7 @@ fn read_error(path: &Path, source: std::io::Error) -> Error {
 }
 
 /// Reads and checks a stack file; any error in it stops the command.
-pub fn read(path: &Path) -> Result<StackInput, Error> {
+pub fn read(path: &Path) -> Result<StackFile, Error> {
     let shown = path.display().to_string();
     // The registry walk's rules: no links on the way, a regular file, the size cap.
     let bytes = match files::read_named(path, MAX_FILE_SIZE) {
@@ -53,7 +54,7 @@ pub fn read(path: &Path) -> Result<StackInput, Error> {
     let stack = parsed
         .value
         .ok_or_else(|| Error::Usage(format!("{shown} is not a stack file")))?;
-    Ok(StackInput {
+    Ok(StackFile {
         path: path.to_path_buf(),
         bytes,
         text,
@@ -79,52 +80,59 @@ fn first_error(mut diagnostics: Vec<Diagnostic>, file: &str, text: &str) -> Resu
     Err(Error::File(Box::new(first)))
 }
 
-/// Reads the stack, opens its registry (strictly: an invalid registry stops the
-/// command) and checks that every id the stack names exists.
-pub fn open(ctx: &Ctx, path: &Path) -> Result<Workspace, Error> {
-    let input = read(path)?;
-    let loaded = ctx.load(
-        Some(crate::cli::StackRef {
-            path: &input.path,
-            registry: input.stack.registry.as_deref(),
-            rev: input.stack.rev.as_deref(),
-            allowed_signers: input.stack.allowed_signers.as_deref(),
-        }),
-        true,
-    )?;
-    let shown = input.path.display().to_string();
-    let mut found = Vec::new();
-    cross::check_stack(&loaded.registry, &input.stack, &shown, &mut found);
-    for w in found.iter().filter(|d| !d.is_error()) {
-        ctx.warn(&w.message);
+impl StackFile {
+    /// Where the stack says its registry is, and how to trust it.
+    pub fn registry_ref(&self) -> StackRef<'_> {
+        StackRef {
+            path: &self.path,
+            registry: self.stack.registry.as_deref(),
+            rev: self.stack.rev.as_deref(),
+            allowed_signers: self.stack.allowed_signers.as_deref(),
+        }
     }
-    first_error(found, &shown, &input.text)?;
-    Ok(Workspace { input, loaded })
+
+    /// Checks that every id the stack names exists in `registry`: errors stop the
+    /// command, warnings go to `session`.
+    fn check_against(&self, session: &Session<'_>, registry: &Registry) -> Result<(), Error> {
+        let shown = self.path.display().to_string();
+        let mut found = Vec::new();
+        cross::check_stack(registry, &self.stack, &shown, &mut found);
+        for w in found.iter().filter(|d| !d.is_error()) {
+            session.warn(&w.message);
+        }
+        first_error(found, &shown, &self.text)
+    }
 }
 
-/// Reads a stack file and checks it against a registry that is already loaded (for
-/// commands that show many stacks against one registry), with its lock file's versions.
-pub fn read_against(
-    ctx: &Ctx,
-    path: &Path,
-    registry: &crate::model::Registry,
-) -> Result<(StackInput, Options), Error> {
-    let input = read(path)?;
-    let shown = input.path.display().to_string();
-    let mut found = Vec::new();
-    cross::check_stack(registry, &input.stack, &shown, &mut found);
-    for w in found.iter().filter(|d| !d.is_error()) {
-        ctx.warn(&w.message);
+impl Session<'_> {
+    /// Reads the stack, opens its registry (strictly: an invalid registry stops the
+    /// command) and checks that every id the stack names exists.
+    pub fn open_stack(&self, path: &Path) -> Result<OpenStack, Error> {
+        let file = read(path)?;
+        let loaded = self.load(Some(file.registry_ref()), true)?;
+        file.check_against(self, &loaded.registry)?;
+        Ok(OpenStack { file, loaded })
     }
-    first_error(found, &shown, &input.text)?;
-    let locked = lock_for(&input.path)?
-        .map(|l| l.versions())
-        .unwrap_or_default();
-    let options = Options {
-        locked,
-        ..Options::default()
-    };
-    Ok((input, options))
+
+    /// Reads a stack file and checks it against a registry that is already loaded (for
+    /// commands that show many stacks against one registry), with its lock file's
+    /// versions.
+    pub fn read_against(
+        &self,
+        path: &Path,
+        registry: &Registry,
+    ) -> Result<(StackFile, Options), Error> {
+        let file = read(path)?;
+        file.check_against(self, registry)?;
+        let locked = lock_for(&file.path)?
+            .map(|l| l.versions())
+            .unwrap_or_default();
+        let options = Options {
+            locked,
+            ..Options::default()
+        };
+        Ok((file, options))
+    }
 }
 
 /// The lock file next to the stack at `stack_path`, if there is one.
@@ -159,27 +167,34 @@ fn lock_for(stack_path: &Path) -> Result<Option<LockFile>, Error> {
     })
 }
 
-impl Workspace {
-    /// The lock file next to the stack, if there is one.
-    pub fn lock(&self) -> Result<Option<LockFile>, Error> {
-        lock_for(&self.input.path)
+impl OpenStack {
+    pub fn registry(&self) -> &Registry {
+        &self.loaded.registry
     }
 
-    /// The plan, or `None` after saying (on stderr) that the stack has none.
-    pub fn plan(
-        &self,
-        ctx: &Ctx,
-        resolver: &Resolver<'_>,
-        options: &Options,
-    ) -> Result<Option<Plan>, Error> {
+    pub fn stack(&self) -> &Stack {
+        &self.file.stack
+    }
+
+    /// The lock file next to the stack, if there is one.
+    pub fn lock(&self) -> Result<Option<LockFile>, Error> {
+        lock_for(&self.file.path)
+    }
+
+    /// The resolver for this stack.
+    pub fn resolver(&self) -> Resolver<'_> {
+        Resolver::new(&self.loaded.registry, &self.file.stack)
+    }
+
+    /// The plan, or the negative answer saying that the stack has none.
+    pub fn plan(&self, resolver: &Resolver<'_>, options: &Options) -> Result<Answer<Plan>, Error> {
         match resolver.resolve(options)? {
-            Resolution::Resolved(plan) => Ok(Some(plan)),
+            Resolution::Resolved(plan) => Ok(Answer::Yes(plan)),
             Resolution::Unsatisfiable(_) => {
-                let path = self.input.path.display();
-                ctx.fail(&format!(
+                let path = self.file.path.display();
+                Ok(Answer::No(format!(
                     "{path} has no plan; run `stackreg resolve {path}` to see why"
-                ));
-                Ok(None)
+                )))
             }
         }
     }
@@ -187,7 +202,7 @@ impl Workspace {
     /// Why `id` has no place in an answer about the plan.
     pub fn not_in_plan(&self, id: &str) -> String {
         if self.loaded.registry.components.contains_key(id) {
-            format!("{id} is not in the plan for {}", self.input.stack.name)
+            format!("{id} is not in the plan for {}", self.file.stack.name)
         } else {
             format!(
                 "there is no component `{}` in the registry",
@@ -196,17 +211,17 @@ impl Workspace {
         }
     }
 
-    /// Resolution options from the lock file and the environment.
-    pub fn options(&self, max_steps: Option<u64>) -> Result<Options, Error> {
+    /// Resolution options from the lock file and the command's step bound.
+    pub fn options(&self, max_steps: u64) -> Result<Options, Error> {
         let lock = self.lock()?;
         let lock_fits_stack = lock
             .as_ref()
-            .is_some_and(|l| l.stack_hash == crate::resolve::lock::stack_hash(&self.input.bytes));
+            .is_some_and(|l| l.stack_hash == crate::resolve::lock::stack_hash(&self.file.bytes));
         let locked = lock.map(|l| l.versions()).unwrap_or_default();
         Ok(Options {
             locked,
             lock_fits_stack,
-            max_steps: max_steps.unwrap_or(DEFAULT_MAX_STEPS),
+            max_steps,
             ..Options::default()
         })
     }

@@ -1,143 +1,159 @@
-//! `stackreg validate [FILE…] [--base REV]`
+//! `validate [FILE…] [--base REV]`: the whole registry (every file, the cross-checks,
+//! reference stacks that must resolve and their lock files, and with `--base` the
+//! immutability of published releases), or only the files named.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::catalog::{self, validate as cross};
-use crate::cli::args::{Format, ValidateArgs};
-use crate::cli::{Ctx, Outcome};
+use super::Session;
+use crate::catalog::{self, cache::IndexCache, validate as cross};
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::error::Error;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
-use crate::model::{Origins, Registry};
+use crate::model::{Loaded, Origins, Registry};
 use crate::report::validation::ValidationReport;
+use crate::resolve::{Options, ResolveError};
 use crate::source::{self, Source, discover, files};
 
-pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<Outcome, Error> {
-    let format = ctx.format("validate", crate::cli::formats::VALIDATE)?;
-    let source = ctx.open(None)?;
-    let base = match &args.base {
+/// Validates the registry, or (when `files` is not empty) the files named, as the
+/// registry walk sees them; `base` is the revision published releases are checked
+/// against.
+pub fn validate(
+    session: &Session<'_>,
+    files: &[PathBuf],
+    base: Option<&str>,
+) -> Result<ValidationReport, Error> {
+    let source = session.open(None)?;
+    let base = match base {
         Some(rev) => {
-            let base_source = ctx.open_at(None, Some(rev))?;
-            let cache = catalog::cache::IndexCache::locate();
+            let base_source = session.open_at(None, Some(rev))?;
+            let cache = IndexCache::locate();
             let base =
                 catalog::load_cached(base_source.as_ref(), cache.as_ref(), |_, _, _| Vec::new())?;
             Some(base.registry)
         }
         None => None,
     };
-    let options = crate::resolve::Options {
-        max_steps: ctx.max_steps(),
-        ..crate::resolve::Options::default()
+    let loaded = load_checked(source.as_ref(), base.as_ref(), &session.options())?;
+    if loaded.from_cache {
+        session.status("registry: read from the index cache");
+    }
+    let repo_prefix = match &loaded.registry.source.path_in_repo {
+        Some(p) if !p.is_empty() => format!("{p}/"),
+        _ => String::new(),
     };
+    if files.is_empty() {
+        return Ok(ValidationReport::new(
+            loaded.checked,
+            loaded.diagnostics,
+            loaded.sources,
+            repo_prefix,
+        ));
+    }
+    named_files(source.as_ref(), &loaded, files, repo_prefix)
+}
+
+/// The registry loaded with every check: immutability against `base`, and (when it has
+/// no errors, which resolving would only add noise to) its reference stacks and their
+/// locks. A check that gives up stops the command.
+fn load_checked(
+    source: &dyn Source,
+    base: Option<&Registry>,
+    options: &Options,
+) -> Result<Loaded, Error> {
     let mut gave_up = None;
-    let cache = catalog::cache::IndexCache::locate();
-    let loaded = catalog::load_cached(source.as_ref(), cache.as_ref(), |head, origins, found| {
-        let mut more = match &base {
+    let cache = IndexCache::locate();
+    let loaded = catalog::load_cached(source, cache.as_ref(), |head, origins, found| {
+        let mut more = match base {
             Some(base) => cross::immutability(base, head, origins, |file| {
                 source.entry(file).is_ok_and(|e| e.is_some())
             }),
             None => Vec::new(),
         };
-        // Resolving a registry that already has errors would only add noise.
         if !found.iter().any(Diagnostic::is_error) {
-            match crate::resolve::check_reference_stacks(head, origins, &options) {
+            match crate::resolve::check_reference_stacks(head, origins, options) {
                 Ok(found) => more.extend(found),
                 Err(e) => gave_up = Some(e),
             }
-            match reference_locks(source.as_ref(), head, origins, &options) {
+            match reference_locks(source, head, origins, options) {
                 Ok(found) => more.extend(found),
                 Err(e) => gave_up = gave_up.take().or(Some(e)),
             }
         }
         more
     })?;
-    if let Some(e) = gave_up {
-        return Err(e.into());
+    match gave_up {
+        Some(e) => Err(e.into()),
+        None => Ok(loaded),
     }
-    if loaded.from_cache {
-        ctx.status("registry: read from the index cache");
-    }
-    let repo_prefix = match &loaded.registry.source.path_in_repo {
-        Some(p) if !p.is_empty() => format!("{p}/"),
-        _ => String::new(),
-    };
+}
 
-    let report = if args.files.is_empty() {
-        ValidationReport::new(
-            loaded.checked,
-            loaded.diagnostics,
-            loaded.sources,
-            repo_prefix,
-        )
-    } else {
-        let root = source.local_root();
-        let mut diagnostics = Vec::new();
-        let mut sources = BTreeMap::new();
-        let mut outside = false;
-        for file in &args.files {
-            let inside = root.and_then(|r| registry_relative(r, file));
-            // A file named here gets the registry walk's rules: no links on the way, a
-            // regular file, the size cap; nothing refused is read, so nothing of it is
-            // quoted.
-            let read = files::read_named(file, MAX_FILE_SIZE);
-            match (inside, read) {
-                (Some(rel), read) => {
-                    let walked: Vec<Diagnostic> = loaded
-                        .diagnostics
-                        .iter()
-                        .filter(|d| d.file == rel)
-                        .cloned()
-                        .collect();
-                    match read {
-                        Err(e) if walked.is_empty() => {
-                            diagnostics.push(refused(e, &rel)?);
-                        }
-                        Err(_) => diagnostics.extend(walked),
-                        Ok(_) => {
-                            diagnostics.extend(walked);
-                            if let Some(text) = loaded.sources.get(&rel) {
-                                sources.insert(rel, text.clone());
-                            }
-                        }
+/// The findings about the files named on the command line: a file in the registry as
+/// the walk found it, a file outside it checked on its own against the registry.
+fn named_files(
+    source: &dyn Source,
+    loaded: &Loaded,
+    files: &[PathBuf],
+    repo_prefix: String,
+) -> Result<ValidationReport, Error> {
+    let root = source.local_root();
+    let mut diagnostics = Vec::new();
+    let mut sources = BTreeMap::new();
+    let mut outside = false;
+    for file in files {
+        let inside = root.and_then(|r| registry_relative(r, file));
+        // A file named here gets the registry walk's rules: no links on the way, a
+        // regular file, the size cap; nothing refused is read, so nothing of it is
+        // quoted.
+        let read = files::read_named(file, MAX_FILE_SIZE);
+        match (inside, read) {
+            (Some(rel), read) => {
+                let walked: Vec<Diagnostic> = loaded
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.file == rel)
+                    .cloned()
+                    .collect();
+                match read {
+                    Err(e) if walked.is_empty() => {
+                        diagnostics.push(refused(e, &rel)?);
                     }
-                }
-                (None, read) => {
-                    outside = true;
-                    let shown = file.display().to_string();
-                    let bytes = match read {
-                        Ok(bytes) => bytes,
-                        Err(e) => {
-                            diagnostics.push(refused(e, &shown)?);
-                            continue;
+                    Err(_) => diagnostics.extend(walked),
+                    Ok(_) => {
+                        diagnostics.extend(walked);
+                        if let Some(text) = loaded.sources.get(&rel) {
+                            sources.insert(rel, text.clone());
                         }
-                    };
-                    let (found, text) = check_outside(&loaded.registry, file, &shown, &bytes);
-                    diagnostics.extend(found);
-                    if let Some(text) = text {
-                        sources.insert(shown, text);
                     }
                 }
             }
+            (None, read) => {
+                outside = true;
+                let shown = file.display().to_string();
+                let bytes = match read {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        diagnostics.push(refused(e, &shown)?);
+                        continue;
+                    }
+                };
+                let (found, text) = check_outside(&loaded.registry, file, &shown, &bytes);
+                diagnostics.extend(found);
+                if let Some(text) = text {
+                    sources.insert(shown, text);
+                }
+            }
         }
-        diagnostic::sort(&mut diagnostics);
-        // Files outside the registry keep the path they were given.
-        let repo_prefix = if outside { String::new() } else { repo_prefix };
-        ValidationReport::new(args.files.len(), diagnostics, sources, repo_prefix)
-    };
-
-    ctx.print(&match format {
-        Format::Json => crate::report::json(&report),
-        Format::Github => report.github(),
-        Format::Markdown => report.markdown(),
-        Format::Csv => report.csv(),
-        _ => report.human(ctx.color_stdout()),
-    })?;
-    Ok(if report.valid {
-        Outcome::Success
-    } else {
-        Outcome::Negative
-    })
+    }
+    diagnostic::sort(&mut diagnostics);
+    // Files outside the registry keep the path they were given.
+    let repo_prefix = if outside { String::new() } else { repo_prefix };
+    Ok(ValidationReport::new(
+        files.len(),
+        diagnostics,
+        sources,
+        repo_prefix,
+    ))
 }
 
 /// The finding for a named file that was refused unread; a file that does not exist or
@@ -212,8 +228,8 @@ fn reference_locks(
     source: &dyn Source,
     head: &Registry,
     origins: &Origins,
-    options: &crate::resolve::Options,
-) -> Result<Vec<Diagnostic>, crate::resolve::ResolveError> {
+    options: &Options,
+) -> Result<Vec<Diagnostic>, ResolveError> {
     let mut out = Vec::new();
     for (id, stack) in &head.stacks {
         let stack_file = origins.stack(id);

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::maintain::history::{Change, LogEntry};
+use crate::maintain::history::{LogEntry, RegistryChange as Change};
 use crate::report::{md, md_code, md_table, table};
 
 /// One side of a comparison: the revision as the user named it, and the commit it is.

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::Registry;
+use crate::model::Listing;
 use crate::model::{Component, Kind, Lifecycle};
 
 /// Which components `list` shows. Within one filter any value matches; filters combine.
@@ -74,7 +74,7 @@ pub struct ComponentList {
 }
 
 impl ComponentList {
-    pub fn new(registry: &Registry, filter: &Filter) -> ComponentList {
+    pub fn new(registry: &Listing, filter: &Filter) -> ComponentList {
         let rows = registry
             .components
             .values()

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::maintain::history::Change;
+use crate::maintain::history::RegistryChange as Change;
 use crate::report::{md, md_code};
 use crate::text;
 

@@ -7,7 +7,7 @@ use std::fmt;
 use semver::Version;
 use serde::Serialize;
 
-use crate::model::Registry;
+use crate::model::Excerpt;
 use crate::model::{Component, Date, Id, Interface, Kind, Lifecycle, Release};
 
 /// One release as shown.
@@ -88,7 +88,7 @@ pub struct ComponentReport {
 
 impl ComponentReport {
     /// `version` limits the report to that release.
-    pub fn new(registry: &Registry, c: &Component, version: Option<&Version>) -> ComponentReport {
+    pub fn new(registry: &Excerpt, c: &Component, version: Option<&Version>) -> ComponentReport {
         let shown: Vec<&Release> = match version {
             Some(v) => c.releases.iter().filter(|r| &r.version == v).collect(),
             None => c.releases.iter().rev().collect(),
@@ -237,7 +237,7 @@ fn requirement_row(r: &Requirement) -> Vec<String> {
 /// Components (other than `except`) with releases providing `iface` at a version `ok`
 /// accepts.
 fn providers(
-    registry: &Registry,
+    registry: &Excerpt,
     iface: &str,
     ok: impl Fn(&Version) -> bool,
     except: &Id,
@@ -304,7 +304,7 @@ pub struct InterfaceReport {
 }
 
 impl InterfaceReport {
-    pub fn new(registry: &Registry, i: &Interface) -> InterfaceReport {
+    pub fn new(registry: &Excerpt, i: &Interface) -> InterfaceReport {
         // One pass over the registry, then one over this interface's users per version.
         let provided: Vec<_> = registry.providers(i.id.as_str()).collect();
         let consumed: Vec<_> = registry.consumers(i.id.as_str()).collect();

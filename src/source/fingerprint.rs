@@ -33,13 +33,13 @@ const SETTLE_COARSE: std::time::Duration = std::time::Duration::from_secs(3);
 /// lists and reads). `None` when the folder cannot be read.
 pub fn dir_key(root: &Path) -> Option<CacheKey> {
     let canonical = root.canonicalize().ok()?;
-    let mut slot = Hash64::new();
+    let mut slot = Fingerprint::new();
     slot.write(canonical.as_os_str().as_encoded_bytes());
-    let mut h = Hash64::new();
+    let mut h = Fingerprint::new();
     h.write(canonical.as_os_str().as_encoded_bytes());
     let mut latest = std::time::UNIX_EPOCH;
     let mut coarse = false;
-    let mut stat = |h: &mut Hash64, name: &[u8], meta: Option<&fs::Metadata>| {
+    let mut stat = |h: &mut Fingerprint, name: &[u8], meta: Option<&fs::Metadata>| {
         h.write(name);
         let Some(meta) = meta else {
             h.write(b"-");
@@ -144,54 +144,64 @@ fn changed_at(meta: &fs::Metadata) -> Option<std::time::SystemTime> {
     }
 }
 
-/// A fast 64-bit hash of bytes, stable across builds and platforms: enough to tell a
-/// damaged entry or a changed file list, not meant to resist an adversary (who could write
-/// to the cache folder anyway).
-#[derive(Debug, Clone)]
-pub struct Hash64(u64, u64);
+/// A 64-bit hash of a sequence of byte strings: XXH3 (stable across builds and platforms)
+/// over each string and its length, so that `("ab", "c")` and `("a", "bc")` differ. Enough
+/// to tell a changed file list or a damaged entry, not meant to resist an adversary (who
+/// could write to the cache folder anyway).
+pub struct Fingerprint(xxhash_rust::xxh3::Xxh3);
 
-impl Hash64 {
-    pub fn new() -> Hash64 {
-        Hash64(0x243F_6A88_85A3_08D3, 0)
+impl Fingerprint {
+    pub fn new() -> Fingerprint {
+        Fingerprint(xxhash_rust::xxh3::Xxh3::new())
     }
 
     pub fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.mix(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(w) ^ 0xFF00_0000_0000_0000);
-        }
-        self.1 = self.1.wrapping_add(bytes.len() as u64);
-        // Separates consecutive writes: ("ab", "c") differs from ("a", "bc").
-        self.mix(self.1);
-    }
-
-    fn mix(&mut self, w: u64) {
-        self.0 = (self.0 ^ w)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(29);
+        self.0.update(bytes);
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
     }
 
     pub fn finish(&self) -> u64 {
-        let mut z = self.0 ^ self.1.rotate_left(17);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.digest()
     }
 }
 
-impl Default for Hash64 {
-    fn default() -> Hash64 {
-        Hash64::new()
+impl Default for Fingerprint {
+    fn default() -> Fingerprint {
+        Fingerprint::new()
     }
 }
 
-// The entry's payload: the model in a compact, build-private shape. `S` is `&str` both
-// when writing (borrowing the model) and when reading (borrowing the file's bytes).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separates_writes() {
+        let h = |parts: &[&[u8]]| {
+            let mut h = Fingerprint::new();
+            for p in parts {
+                h.write(p);
+            }
+            h.finish()
+        };
+        assert_ne!(h(&[b"ab", b"c"]), h(&[b"a", b"bc"]));
+        assert_ne!(h(&[b"abcdefgh1"]), h(&[b"abcdefgh2"]));
+        assert_ne!(h(&[b""]), h(&[]));
+        assert_eq!(h(&[b"same"]), h(&[b"same"]));
+    }
+
+    #[test]
+    fn keys_a_folder_by_what_is_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("registry.toml"), "x").unwrap();
+        let a = dir_key(dir.path()).unwrap();
+        assert_eq!(dir_key(dir.path()).unwrap().fingerprint, a.fingerprint);
+        std::fs::create_dir(dir.path().join("components")).unwrap();
+        std::fs::write(dir.path().join("components/a.toml"), "y").unwrap();
+        let b = dir_key(dir.path()).unwrap();
+        assert_eq!(a.slot, b.slot);
+        assert_ne!(a.fingerprint, b.fingerprint);
+        // Just written: not storable until the files settle.
+        assert!(!b.storable);
+    }
+}

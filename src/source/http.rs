@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::env::{self, EnvError, EnvVars};
 use crate::model::validate::MAX_FILE_SIZE;
 
 /// Why a URL could not be fetched.
@@ -38,17 +39,23 @@ pub struct Limits {
 
 impl Limits {
     /// 10 s to connect, `STACKREG_HTTP_TIMEOUT` seconds (default 30) in all, 1 MiB.
-    pub fn from_env() -> Limits {
-        let total = std::env::var("STACKREG_HTTP_TIMEOUT")
-            .ok()
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .filter(|&s| s > 0)
-            .map_or(Duration::from_secs(30), Duration::from_secs);
-        Limits {
+    pub fn from_env() -> Result<Limits, EnvError> {
+        let total = match env::seconds(EnvVars::STACKREG_HTTP_TIMEOUT)? {
+            Some(0) => {
+                return Err(EnvError {
+                    name: EnvVars::STACKREG_HTTP_TIMEOUT,
+                    value: "0".into(),
+                    expected: "a number of seconds above 0",
+                });
+            }
+            Some(s) => Duration::from_secs(s),
+            None => Duration::from_secs(30),
+        };
+        Ok(Limits {
             connect: Duration::from_secs(10).min(total),
             total,
             max_bytes: MAX_FILE_SIZE,
-        }
+        })
     }
 }
 
@@ -125,7 +132,7 @@ mod tests {
 
     #[test]
     fn only_https_is_fetched() {
-        let limits = Limits::from_env();
+        let limits = Limits::from_env().unwrap();
         for url in [
             "http://example.com/publiccode.yml",
             "ftp://example.com/x",

@@ -25,6 +25,7 @@ use git2::{AutotagOption, FetchOptions, FetchPrune, ObjectType, Oid, ProxyOption
 
 use super::files;
 use super::git::{GitCause, GitError, GitSource};
+use crate::env::{self, EnvError, EnvVars};
 
 /// What remote reading is allowed to do.
 #[derive(Debug, Clone, Copy)]
@@ -42,16 +43,14 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(600);
 
 impl FetchPolicy {
     /// The policy for ordinary reads: `STACKREG_FETCH_TTL` seconds, or ten minutes.
-    pub fn from_env(offline: bool) -> FetchPolicy {
-        let ttl = std::env::var("STACKREG_FETCH_TTL")
-            .ok()
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .map_or(DEFAULT_TTL, Duration::from_secs);
-        FetchPolicy {
+    pub fn from_env(offline: bool) -> Result<FetchPolicy, EnvError> {
+        let ttl =
+            env::seconds(EnvVars::STACKREG_FETCH_TTL)?.map_or(DEFAULT_TTL, Duration::from_secs);
+        Ok(FetchPolicy {
             offline,
             force: false,
             ttl,
-        }
+        })
     }
 }
 
@@ -142,7 +141,7 @@ impl Cache {
     /// `$STACKREG_CACHE`, else the platform's cache folder (`$XDG_CACHE_HOME` or
     /// `~/.cache` on Linux) + `stackreg`.
     pub fn locate() -> Result<Cache, RemoteError> {
-        match std::env::var_os("STACKREG_CACHE").filter(|v| !v.is_empty()) {
+        match env::var_os(EnvVars::STACKREG_CACHE) {
             Some(dir) => Ok(Cache::at(PathBuf::from(dir))),
             None => dirs::cache_dir()
                 .map(|d| Cache::at(d.join("stackreg")))

@@ -46,7 +46,9 @@ fn resolve(
 
 /// Writes the lock file `resolve --lock` writes, and reads it back as the next run does.
 fn write_and_read_lock(reg: &Registry, s: &Stack, plan: &Plan) -> Result<LockFile, TestCaseError> {
-    let text = LockFile::new(&s.name, format!("{s:?}").as_bytes(), &reg.source, plan).to_toml();
+    let text = LockFile::new(&s.name, format!("{s:?}").as_bytes(), &reg.source, plan)
+        .to_toml()
+        .map_err(|e| fail(format!("the lock does not write: {e}")))?;
     LockFile::parse(&text).map_err(|e| fail(format!("the lock does not read back: {e}\n{text}")))
 }
 

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use git2::Oid;
 
-use super::{GitCause, Proposed, PublishError, Workspace, files, git};
+use super::{Checkout, GitCause, Proposed, PublishError, files, git};
 
 /// The journal of a commit in progress, in the git folder.
 const JOURNAL: &str = "stackreg-publish.journal";
@@ -69,7 +69,7 @@ pub(super) fn check_writable(workdir: &Path, rel: &str) -> Result<(), PublishErr
     Ok(())
 }
 
-impl Workspace {
+impl Checkout<'_> {
     /// The working tree's root.
     fn workdir(&self) -> PathBuf {
         self.repo
