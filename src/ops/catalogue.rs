@@ -15,13 +15,17 @@ use crate::report::show::{ComponentReport, InterfaceReport};
 /// `list`: the components that pass `filter`.
 pub fn list(session: &Session<'_>, filter: &Filter) -> Result<ComponentList, Error> {
     let loaded = session.load_listing()?;
-    Ok(ComponentList::new(&loaded.registry, filter))
+    let list = ComponentList::new(&loaded.registry, filter);
+    session.done_with(loaded);
+    Ok(list)
 }
 
 /// `interfaces`: every interface with its providers and consumers.
 pub fn interfaces(session: &Session<'_>) -> Result<InterfaceList, Error> {
     let loaded = session.load(None, false)?;
-    Ok(InterfaceList::new(&loaded.registry))
+    let list = InterfaceList::new(&loaded.registry);
+    session.done_with(loaded);
+    Ok(list)
 }
 
 /// `show --interface ID`.
@@ -34,7 +38,9 @@ pub fn show_interface(session: &Session<'_>, id: &str) -> Result<InterfaceReport
             id: id.to_owned(),
         });
     };
-    Ok(InterfaceReport::new(excerpt, i))
+    let report = InterfaceReport::new(excerpt, i);
+    session.done_with(loaded);
+    Ok(report)
 }
 
 /// `show ID[@VERSION]`.
@@ -65,5 +71,7 @@ pub fn show_component(
             version: v.to_string(),
         });
     }
-    Ok(ComponentReport::new(excerpt, c, version))
+    let report = ComponentReport::new(excerpt, c, version);
+    session.done_with(loaded);
+    Ok(report)
 }

@@ -44,6 +44,9 @@ pub struct Settings {
     pub require_signed: Option<PathBuf>,
     /// The folder relative paths are read from.
     pub cwd: PathBuf,
+    /// The process ends after this command: loaded registries are left for the
+    /// operating system to reclaim (`Session::done_with`) instead of being freed.
+    pub exits_after: bool,
 }
 
 impl Settings {
@@ -109,12 +112,35 @@ impl<'a> Session<'a> {
         self.messages.progress(message);
     }
 
+    /// Done with `loaded` (a registry, or what holds one). Freeing a large registry piece
+    /// by piece takes longer than many answers take (measured in docs/PERFORMANCE.md), so
+    /// when the process ends after this command (`Settings::exits_after`, set by the
+    /// command line) it is kept until then and the operating system reclaims the memory
+    /// at exit; otherwise (a caller in process) it is dropped here.
+    pub fn done_with<T: Send + 'static>(&self, loaded: T) {
+        if self.settings.exits_after {
+            keep_until_exit(Box::new(loaded));
+        }
+    }
+
     /// Resolution options with this command's step bound.
     pub fn options(&self) -> crate::resolve::Options {
         crate::resolve::Options {
             max_steps: self.settings.max_steps(),
             ..crate::resolve::Options::default()
         }
+    }
+}
+
+/// What `Session::done_with` keeps: a static is never dropped, so nothing in it is freed
+/// before the process exits. This is the one place the program leaves memory to the
+/// operating system.
+static KEPT: std::sync::Mutex<Vec<Box<dyn std::any::Any + Send>>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn keep_until_exit(value: Box<dyn std::any::Any + Send>) {
+    if let Ok(mut kept) = KEPT.lock() {
+        kept.push(value);
     }
 }
 

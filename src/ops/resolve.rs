@@ -57,6 +57,16 @@ pub enum Negative {
 /// `resolve STACK [--lock | --locked]`.
 pub fn resolve(session: &Session<'_>, path: &Path, request: &Request) -> Result<Resolved, Error> {
     let open = session.open_stack(path)?;
+    let answer = resolve_open(session, &open, request);
+    session.done_with(open);
+    answer
+}
+
+fn resolve_open(
+    session: &Session<'_>,
+    open: &OpenStack,
+    request: &Request,
+) -> Result<Resolved, Error> {
     let registry = open.registry();
     let stack = open.stack();
     let existing = open.lock()?;
@@ -197,7 +207,17 @@ pub fn what_if(
     path: &Path,
     request: &WhatIfRequest,
 ) -> Result<(WhatIfReport, bool), Error> {
-    let open: OpenStack = session.open_stack(path)?;
+    let open = session.open_stack(path)?;
+    let answer = what_if_open(session, &open, request);
+    session.done_with(open);
+    answer
+}
+
+fn what_if_open(
+    session: &Session<'_>,
+    open: &OpenStack,
+    request: &WhatIfRequest,
+) -> Result<(WhatIfReport, bool), Error> {
     let registry = open.registry();
     let stack = open.stack();
     let spec = |s: &String| crate::planning::release_spec(registry, s);
