@@ -45,6 +45,20 @@ impl EnvVars {
     /// The width tables are fitted to (default: the terminal's width, else 100).
     pub const COLUMNS: &'static str = "COLUMNS";
 
+    /// The author of `registry publish` and `yank` commits when `--author` is not given
+    /// (with `GIT_AUTHOR_EMAIL`; else git's `user.name` and `user.email`), as git reads it.
+    pub const GIT_AUTHOR_NAME: &'static str = "GIT_AUTHOR_NAME";
+
+    /// The author's email, with `GIT_AUTHOR_NAME`.
+    pub const GIT_AUTHOR_EMAIL: &'static str = "GIT_AUTHOR_EMAIL";
+
+    /// The committer of `registry publish` and `yank` commits (with
+    /// `GIT_COMMITTER_EMAIL`; else git's configuration, else the author).
+    pub const GIT_COMMITTER_NAME: &'static str = "GIT_COMMITTER_NAME";
+
+    /// The committer's email, with `GIT_COMMITTER_NAME`.
+    pub const GIT_COMMITTER_EMAIL: &'static str = "GIT_COMMITTER_EMAIL";
+
     /// The proxy for https downloads and git fetches (also `https_proxy`, `ALL_PROXY`;
     /// read by the http and git libraries).
     pub const HTTPS_PROXY: &'static str = "HTTPS_PROXY";
@@ -61,6 +75,10 @@ impl EnvVars {
         Self::NO_COLOR,
         Self::TERM,
         Self::COLUMNS,
+        Self::GIT_AUTHOR_NAME,
+        Self::GIT_AUTHOR_EMAIL,
+        Self::GIT_COMMITTER_NAME,
+        Self::GIT_COMMITTER_EMAIL,
         Self::HTTPS_PROXY,
     ];
 }
@@ -113,6 +131,23 @@ mod tests {
         for name in EnvVars::ALL {
             assert!(seen.insert(name), "{name} is listed twice");
         }
+    }
+
+    #[test]
+    fn the_readme_lists_every_variable_in_order() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let section = readme
+            .split("## Environment variables")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("README.md has an Environment variables section");
+        let listed: Vec<&str> = section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .collect();
+        assert_eq!(listed, EnvVars::ALL);
     }
 
     #[test]

@@ -115,6 +115,19 @@ pub enum Error {
     },
 }
 
+/// Planning errors are reported as the command line's own (same messages and hints).
+impl From<crate::planning::PlanningError> for Error {
+    fn from(e: crate::planning::PlanningError) -> Error {
+        use crate::planning::PlanningError as P;
+        match e {
+            P::UnknownComponent { id, suggestion } => Error::UnknownComponent { id, suggestion },
+            P::UnknownRelease { id, version } => Error::UnknownRelease { id, version },
+            P::Usage(message) => Error::Usage(message),
+            P::Resolve(e) => Error::Resolve(e),
+        }
+    }
+}
+
 impl Error {
     /// A next step to suggest, when there is an obvious one.
     pub fn hint(&self) -> Option<String> {

@@ -381,7 +381,7 @@ mod tests {
         }
         // A finding or two, so they are cached too.
         source.insert("components/broken.toml", "id = \"broken\"\nname = 3\n");
-        super::super::load(&source).unwrap()
+        crate::catalog::load(&source).unwrap()
     }
 
     /// Findings are stored located: where they point before that is not kept.

@@ -24,6 +24,7 @@ use git2::{FileMode, Oid, Repository, Signature};
 use super::history::{self, ChangeKind, RegistryChange};
 use crate::catalog::{LoadError, validate};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::env::EnvVars;
 use crate::model::Registry;
 use crate::source::files;
 use crate::source::git::{GitCause, GitError, GitSource};
@@ -202,9 +203,15 @@ pub fn parse_author(text: &str) -> Result<(String, String), PublishError> {
     Ok((name.to_owned(), email.to_owned()))
 }
 
-fn env_pair(name: &str, email: &str) -> Option<(String, String)> {
-    let n = std::env::var(name).ok().filter(|s| !s.trim().is_empty())?;
-    let e = std::env::var(email).ok().filter(|s| !s.trim().is_empty())?;
+fn env_pair(name: &'static str, email: &'static str) -> Option<(String, String)> {
+    let n = crate::env::var(name)
+        .ok()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())?;
+    let e = crate::env::var(email)
+        .ok()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())?;
     Some((n, e))
 }
 
@@ -229,12 +236,13 @@ impl Identity {
         let configured = config.and_then(config_pair);
         let author = match author {
             Some(text) => Some(parse_author(text)?),
-            None => env_pair("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL").or_else(|| configured.clone()),
+            None => env_pair(EnvVars::GIT_AUTHOR_NAME, EnvVars::GIT_AUTHOR_EMAIL)
+                .or_else(|| configured.clone()),
         };
         let Some(author) = author else {
             return Err(PublishError::NoIdentity);
         };
-        let committer = env_pair("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
+        let committer = env_pair(EnvVars::GIT_COMMITTER_NAME, EnvVars::GIT_COMMITTER_EMAIL)
             .or(configured)
             .unwrap_or_else(|| author.clone());
         let sig = |(n, e): &(String, String)| {

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
-use crate::interop::publiccode::read::{self, Draft};
+use crate::interop::publiccode::Imported;
+use crate::interop::publiccode::read;
 use crate::model::Registry;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
 use crate::source::http;
@@ -20,20 +21,6 @@ pub struct Request {
     pub id: Option<String>,
     pub capabilities: Vec<String>,
     pub offline: bool,
-}
-
-/// One drafted manifest and where it came from.
-#[derive(Debug, Clone)]
-pub struct Imported {
-    /// The file path or URL, as given (credentials in a URL hidden).
-    pub source: String,
-    pub draft: Draft,
-    /// The manifest text.
-    pub toml: String,
-    /// `components/<id>.toml`.
-    pub path: String,
-    /// The registry already has a component with this id.
-    pub exists_in_registry: bool,
 }
 
 /// `import publiccode`: drafts a manifest from each input, matching dependencies against

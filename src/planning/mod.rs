@@ -18,10 +18,29 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use semver::Version;
 
-use crate::error::Error;
 use crate::model::Registry;
 use crate::model::{Component, Id};
 use crate::resolve::alternatives::Change;
+
+/// Why a planning question could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanningError {
+    #[error("no component `{id}` in the registry")]
+    UnknownComponent {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("{id} has no release {version}")]
+    UnknownRelease { id: String, version: String },
+    /// A request that does not make sense (a version that is not one, a component asked
+    /// to be both added and removed).
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Resolve(#[from] crate::resolve::ResolveError),
+}
+
+type Error = PlanningError;
 
 /// The component `id`, or the error naming the nearest id there is.
 pub fn component<'r>(registry: &'r Registry, id: &str) -> Result<&'r Component, Error> {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use semver::{Version, VersionReq};
 
-use crate::error::Error;
+use super::PlanningError as Error;
 use crate::model::Registry;
 use crate::model::{Id, Need, Policy, Stack};
 

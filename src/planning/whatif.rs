@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use semver::Version;
 use serde::Serialize;
 
-use crate::error::Error;
+use super::PlanningError as Error;
 use crate::model::Registry;
 use crate::model::{Id, Stack};
 use crate::resolve::alternatives::Change;

@@ -28,7 +28,7 @@ impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Origin::Flag => "--registry",
-            Origin::Env => "STACKREG_REGISTRY",
+            Origin::Env => crate::env::EnvVars::STACKREG_REGISTRY,
             Origin::Stack => "the stack's [stack] registry",
             Origin::Repository => "the registry/ folder of the current git repository",
             Origin::RepositoryRoot => "the root of the current git repository",

@@ -477,27 +477,27 @@ fn parse_time(s: &str) -> Result<i64, String> {
     let (year, month, day) = (num(0..4)?, num(4..6)?, num(6..8)?);
     let hour = if digits.len() >= 12 { num(8..10)? } else { 0 };
     let minute = if digits.len() >= 12 { num(10..12)? } else { 0 };
-    let second = if digits.len() == 14 { num(12..14)? } else { 0 };
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return Err(bad());
-    }
-    Ok(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    // A leap second reads as the last second of its minute.
+    let second = if digits.len() == 14 {
+        num(12..14)?.min(59)
+    } else {
+        0
+    };
+    let small = |n: i64| i8::try_from(n).map_err(|_| bad());
+    let at = jiff::civil::DateTime::new(
+        i16::try_from(year).map_err(|_| bad())?,
+        small(month)?,
+        small(day)?,
+        small(hour)?,
+        small(minute)?,
+        small(second)?,
+        0,
+    )
+    .map_err(|_| bad())?;
+    jiff::tz::TimeZone::UTC
+        .to_timestamp(at)
+        .map(|t| t.as_second())
+        .map_err(|_| bad())
 }
 
 /// OpenSSH's pattern lists: `*` matches any run, `?` any one character, and a pattern
@@ -621,5 +621,7 @@ mod tests {
         assert_eq!(parse_time("20240229123456Z"), Ok(1_709_210_096));
         assert!(parse_time("20241301").is_err());
         assert!(parse_time("2024-01-01").is_err());
+        assert!(parse_time("20230229").is_err());
+        assert_eq!(parse_time("20161231235960Z"), Ok(1_483_228_799));
     }
 }

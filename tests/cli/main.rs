@@ -5,6 +5,7 @@
 
 mod support;
 
+mod architecture;
 mod atomicity;
 mod backstage;
 mod bad_input;
