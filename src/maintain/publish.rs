@@ -14,17 +14,21 @@
 //! files replaced (atomically) and the index updated for those files. A failure before
 //! the branch moves leaves the repository as it was.
 
+mod identity;
 mod worktree;
+mod yank;
+
+pub use identity::{Identity, parse_author};
+pub use yank::{set_yanked, yank};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use git2::{FileMode, Oid, Repository, Signature};
+use git2::{FileMode, Oid, Repository};
 
 use super::history::{self, ChangeKind, RegistryChange};
 use crate::catalog::{LoadError, validate};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::env::EnvVars;
 use crate::model::Registry;
 use crate::source::files;
 use crate::source::git::{GitCause, GitError, GitSource};
@@ -176,85 +180,6 @@ pub enum Published {
     Refused { plan: Review },
     /// The registry already is as asked.
     Unchanged { plan: Review },
-}
-
-/// Who the commit is by: `--author`, else `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else git
-/// config. The committer is `GIT_COMMITTER_*`, else git config, else the author.
-pub struct Identity {
-    pub author: Signature<'static>,
-    pub committer: Signature<'static>,
-}
-
-/// Parses `Name <email>`.
-pub fn parse_author(text: &str) -> Result<(String, String), PublishError> {
-    let bad = || PublishError::InvalidAuthor {
-        text: text.to_owned(),
-    };
-    let (name, rest) = text.split_once('<').ok_or_else(bad)?;
-    let email = rest.strip_suffix('>').ok_or_else(bad)?;
-    let (name, email) = (name.trim(), email.trim());
-    if name.is_empty()
-        || email.is_empty()
-        || email.contains(['<', '>'])
-        || text.chars().any(crate::text::is_forbidden)
-    {
-        return Err(bad());
-    }
-    Ok((name.to_owned(), email.to_owned()))
-}
-
-fn env_pair(name: &'static str, email: &'static str) -> Option<(String, String)> {
-    let n = crate::env::var(name)
-        .ok()
-        .flatten()
-        .filter(|s| !s.trim().is_empty())?;
-    let e = crate::env::var(email)
-        .ok()
-        .flatten()
-        .filter(|s| !s.trim().is_empty())?;
-    Some((n, e))
-}
-
-fn config_pair(config: &git2::Config) -> Option<(String, String)> {
-    let n = config
-        .get_string("user.name")
-        .ok()
-        .filter(|s| !s.trim().is_empty())?;
-    let e = config
-        .get_string("user.email")
-        .ok()
-        .filter(|s| !s.trim().is_empty())?;
-    Some((n, e))
-}
-
-impl Identity {
-    /// Works out the identity from `--author`, the environment and `config`.
-    pub fn resolve(
-        author: Option<&str>,
-        config: Option<&git2::Config>,
-    ) -> Result<Identity, PublishError> {
-        let configured = config.and_then(config_pair);
-        let author = match author {
-            Some(text) => Some(parse_author(text)?),
-            None => env_pair(EnvVars::GIT_AUTHOR_NAME, EnvVars::GIT_AUTHOR_EMAIL)
-                .or_else(|| configured.clone()),
-        };
-        let Some(author) = author else {
-            return Err(PublishError::NoIdentity);
-        };
-        let committer = env_pair(EnvVars::GIT_COMMITTER_NAME, EnvVars::GIT_COMMITTER_EMAIL)
-            .or(configured)
-            .unwrap_or_else(|| author.clone());
-        let sig = |(n, e): &(String, String)| {
-            Signature::now(n, e).map_err(|_| PublishError::InvalidAuthor {
-                text: format!("{n} <{e}>"),
-            })
-        };
-        Ok(Identity {
-            author: sig(&author)?,
-            committer: sig(&committer)?,
-        })
-    }
 }
 
 impl<'c> Checkout<'c> {
@@ -754,132 +679,4 @@ pub fn target_path(
             format!("stacks/{stem}.toml")
         }
     })
-}
-
-/// Sets or removes `yanked` on one release of a component manifest, keeping the rest of
-/// the file (comments, order, spacing) exactly as it was. Returns `None` when the release
-/// is already in that state.
-pub fn set_yanked(
-    path: &str,
-    text: &str,
-    version: &semver::Version,
-    reason: Option<&str>,
-) -> Result<Option<String>, PublishError> {
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|source| PublishError::Edit {
-        path: path.to_owned(),
-        source,
-    })?;
-    let releases = doc
-        .get_mut("release")
-        .and_then(toml_edit::Item::as_array_of_tables_mut);
-    let Some(releases) = releases else {
-        return Ok(None);
-    };
-    let Some(release) = releases.iter_mut().find(|t| {
-        t.get("version")
-            .and_then(toml_edit::Item::as_str)
-            .and_then(|v| semver::Version::parse(v).ok())
-            .is_some_and(|v| &v == version)
-    }) else {
-        return Ok(None);
-    };
-    let current = release.get("yanked").and_then(toml_edit::Item::as_str);
-    if current == reason {
-        return Ok(None);
-    }
-    match reason {
-        Some(r) => {
-            release.insert("yanked", toml_edit::value(r));
-        }
-        None => {
-            release.remove("yanked");
-        }
-    }
-    Ok(Some(doc.to_string()))
-}
-
-/// The text of `components/<id>.toml` at `HEAD`, with the release's `yanked` set or
-/// removed; `None` when nothing would change.
-pub fn yank(
-    head: &GitSource,
-    id: &str,
-    version: &semver::Version,
-    reason: Option<&str>,
-) -> Result<Option<Proposed>, PublishError> {
-    let registry = crate::catalog::load(head)?;
-    let Some(component) = registry.registry.components.get(id) else {
-        return Err(PublishError::UnknownComponent {
-            id: id.to_owned(),
-            suggestion: validate::suggest(
-                id,
-                registry
-                    .registry
-                    .components
-                    .keys()
-                    .map(crate::model::Id::as_str),
-            )
-            .map(str::to_owned),
-        });
-    };
-    if component.release(version).is_none() {
-        return Err(PublishError::UnknownRelease {
-            id: id.to_owned(),
-            version: version.to_string(),
-        });
-    }
-    let path = registry.origins.component(&component.id);
-    let bytes = head
-        .read(&path, crate::model::validate::MAX_FILE_SIZE)
-        .map_err(|e| PublishError::Git {
-            doing: format!("reading {path}"),
-            source: GitCause(git2::Error::from_str(&crate::causes::chain(&e))),
-        })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok(set_yanked(&path, &text, version, reason)?.map(|text| Proposed { path, text }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const FILE: &str = "# FixMyStreet\nid = \"x\"\n\n[[release]]\nversion = \"1.0.0\"  # first\nreleased = 2024-01-01\n\n[[release]]\nversion = \"2.0.0\"\nreleased = 2025-01-01\n";
-
-    #[test]
-    fn yank_edits_only_that_release() {
-        let v = semver::Version::new(1, 0, 0);
-        let out = set_yanked("c.toml", FILE, &v, Some("security fix in 1.0.1"))
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            out,
-            FILE.replace(
-                "released = 2024-01-01\n",
-                "released = 2024-01-01\nyanked = \"security fix in 1.0.1\"\n"
-            )
-        );
-        // Yanking again with the same reason changes nothing; undo restores the file.
-        assert!(
-            set_yanked("c.toml", &out, &v, Some("security fix in 1.0.1"))
-                .unwrap()
-                .is_none()
-        );
-        assert_eq!(set_yanked("c.toml", &out, &v, None).unwrap().unwrap(), FILE);
-    }
-
-    #[test]
-    fn authors_are_name_and_email() {
-        assert_eq!(
-            parse_author("Ada Lovelace <ada@example.com>").unwrap(),
-            ("Ada Lovelace".to_owned(), "ada@example.com".to_owned())
-        );
-        for bad in [
-            "Ada",
-            "<ada@example.com>",
-            "Ada <>",
-            "Ada <a@b",
-            "Ada\u{1b} <a@b>",
-        ] {
-            assert!(parse_author(bad).is_err(), "{bad}");
-        }
-    }
 }
