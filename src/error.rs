@@ -167,7 +167,9 @@ impl Error {
             | Error::Git(GitError::Git { .. }) => Some(
                 "the git repository may be damaged: `git fsck` checks it (a cached copy of a remote registry can be deleted and fetched again)".into(),
             ),
-            Error::Env(e) => Some(format!("unset {} or set it to {}", e.name, e.expected)),
+            Error::Env(e) | Error::Today(crate::model::date::TodayError::Env(e)) => {
+                Some(format!("unset {} or set it to {}", e.name, e.expected))
+            }
             Error::Resolve(_) => Some(
                 "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
             ),

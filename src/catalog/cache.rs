@@ -101,13 +101,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
 }
 
 impl IndexCache {
-    /// The `index/` folder of the shared cache folder, when there is one.
-    pub fn locate() -> Option<IndexCache> {
-        crate::source::remote::Cache::locate()
-            .ok()
-            .map(|c| IndexCache::at(c.root().join("index")))
-    }
-
+    /// The index cache in `dir` (the `index/` folder of the cache folder).
     pub fn at(dir: PathBuf) -> IndexCache {
         IndexCache { dir }
     }

@@ -206,6 +206,7 @@ impl Ctx {
             max_steps: self.global.max_steps,
             require_signed: self.global.require_signed.clone(),
             cwd: self.cwd.clone(),
+            cache: None,
             exits_after: true,
         }
         .with_env()?;

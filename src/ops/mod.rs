@@ -44,6 +44,9 @@ pub struct Settings {
     pub require_signed: Option<PathBuf>,
     /// The folder relative paths are read from.
     pub cwd: PathBuf,
+    /// The cache folder (clones of remote registries, the index cache); `None`:
+    /// `STACKREG_CACHE`, else the platform's cache folder.
+    pub cache: Option<PathBuf>,
     /// The process ends after this command: loaded registries are left for the
     /// operating system to reclaim (`Session::done_with`) instead of being freed.
     pub exits_after: bool,
@@ -121,6 +124,23 @@ impl<'a> Session<'a> {
         if self.settings.exits_after {
             keep_until_exit(Box::new(loaded));
         }
+    }
+
+    /// The cache of remote registries' clones.
+    pub fn remote_cache(
+        &self,
+    ) -> Result<crate::source::remote::Cache, crate::source::remote::RemoteError> {
+        match &self.settings.cache {
+            Some(dir) => Ok(crate::source::remote::Cache::at(dir.clone())),
+            None => crate::source::remote::Cache::locate(),
+        }
+    }
+
+    /// The index cache of loaded registries, when there is a cache folder.
+    pub fn index_cache(&self) -> Option<crate::catalog::cache::IndexCache> {
+        self.remote_cache()
+            .ok()
+            .map(|c| crate::catalog::cache::IndexCache::at(c.root().join("index")))
     }
 
     /// Resolution options with this command's step bound.

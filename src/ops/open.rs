@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::Session;
-use crate::catalog::{self, cache::IndexCache};
+use crate::catalog;
 use crate::error::Error;
 use crate::model::validate::MAX_FILE_SIZE;
 use crate::model::{Excerpt, Focus, Id, Listing, Loaded, Origins, Registry, Snapshot};
 use crate::source::dir::DirSource;
 use crate::source::discover::{self, Location, Origin};
 use crate::source::git::{GitError, GitSource};
-use crate::source::remote::{self, Cache, FetchPolicy, RemoteError};
+use crate::source::remote::{self, FetchPolicy, RemoteError};
 use crate::source::signature::{AllowedSigners, SignatureError};
 use crate::source::{self, EntryKind, Source};
 
@@ -192,7 +192,7 @@ impl Session<'_> {
         policy: FetchPolicy,
         rev: Option<&str>,
     ) -> Result<GitSource, Error> {
-        let cache = Cache::locate()?;
+        let cache = self.remote_cache()?;
         let progress = |m: &str| self.progress(m);
         let cached = cache.open(url, policy, &progress)?;
         let fetched_now = cached.fetched_now;
@@ -235,7 +235,7 @@ impl Session<'_> {
     /// Every component of the registry, for a listing (no interfaces or stacks).
     pub fn load_listing(&self) -> Result<Loaded<Listing>, Error> {
         let source = self.open(None)?;
-        let cache = IndexCache::locate();
+        let cache = self.index_cache();
         let loaded = catalog::load_listing(source.as_ref(), cache.as_ref())?;
         self.judge(&loaded, false)?;
         Ok(loaded)
@@ -244,7 +244,7 @@ impl Session<'_> {
     /// The part of the registry about one component or interface.
     pub fn load_excerpt(&self, focus: &Focus) -> Result<Loaded<Excerpt>, Error> {
         let source = self.open(None)?;
-        let cache = IndexCache::locate();
+        let cache = self.index_cache();
         let loaded = catalog::load_excerpt(source.as_ref(), cache.as_ref(), focus)?;
         self.judge(&loaded, false)?;
         Ok(loaded)
@@ -272,7 +272,7 @@ impl Session<'_> {
         also: impl FnOnce(&dyn Source, &Registry, &Origins) -> T,
     ) -> Result<(Loaded, T), Error> {
         let source = self.open(stack)?;
-        let cache = IndexCache::locate();
+        let cache = self.index_cache();
         let mut more = T::default();
         let loaded = catalog::load_cached(source.as_ref(), cache.as_ref(), |head, origins, _| {
             more = also(source.as_ref(), head, origins);

@@ -22,7 +22,7 @@ use crate::report::registry::{FetchReport, InitReport, PublishReport, PublishSta
 use crate::report::validation::ValidationReport;
 use crate::source::discover::Location;
 use crate::source::git::GitSource;
-use crate::source::remote::{self, Cache, FetchPolicy};
+use crate::source::remote::{self, FetchPolicy};
 use crate::source::{Source, files};
 
 /// `registry init DIR`: a new registry in a new git repository.
@@ -297,7 +297,7 @@ fn repository(session: &Session<'_>) -> Result<(PathBuf, String, String, String)
             session.check_signed(&source, &session.required_signers(None)?)?;
             let info = source.info();
             Ok((
-                Cache::locate()?.path_of(&url),
+                session.remote_cache()?.path_of(&url),
                 info.path_in_repo.clone().unwrap_or_default(),
                 info.commit.clone().unwrap_or_default(),
                 remote::redact(&url),
@@ -385,7 +385,7 @@ pub fn fetch(session: &Session<'_>) -> Result<FetchReport, Error> {
         force: true,
         ..FetchPolicy::from_env(false)?
     };
-    let cache = Cache::locate()?;
+    let cache = session.remote_cache()?;
     let progress = |m: &str| session.progress(m);
     let cached = cache.open(&url, policy, &progress)?;
     let path = cached.path.display().to_string();

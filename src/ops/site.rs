@@ -74,7 +74,7 @@ pub fn site(
     let generated = site::generate(registry, &resolved, &settings);
     // Never written over or into: the registry read, and the stack files shown.
     let mut protected = site::output::Protected::default();
-    match crate::source::remote::Cache::locate() {
+    match session.remote_cache() {
         Ok(cache) if crate::source::discover::is_url(&registry.source.source) => {
             protected.add(cache.root(), "the cache the registry is read from");
         }

@@ -27,14 +27,19 @@ pub fn validate(
     let base = match base {
         Some(rev) => {
             let base_source = session.open_at(None, Some(rev))?;
-            let cache = IndexCache::locate();
+            let cache = session.index_cache();
             let base =
                 catalog::load_cached(base_source.as_ref(), cache.as_ref(), |_, _, _| Vec::new())?;
             Some(base.registry)
         }
         None => None,
     };
-    let loaded = load_checked(source.as_ref(), base.as_ref(), &session.options())?;
+    let loaded = load_checked(
+        source.as_ref(),
+        session.index_cache().as_ref(),
+        base.as_ref(),
+        &session.options(),
+    )?;
     if loaded.from_cache {
         session.status("registry: read from the index cache");
     }
@@ -58,12 +63,12 @@ pub fn validate(
 /// locks. A check that gives up stops the command.
 fn load_checked(
     source: &dyn Source,
+    cache: Option<&IndexCache>,
     base: Option<&Registry>,
     options: &Options,
 ) -> Result<Loaded, Error> {
     let mut gave_up = None;
-    let cache = IndexCache::locate();
-    let loaded = catalog::load_cached(source, cache.as_ref(), |head, origins, found| {
+    let loaded = catalog::load_cached(source, cache, |head, origins, found| {
         let mut more = match base {
             Some(base) => cross::immutability(base, head, origins, |file| {
                 source.entry(file).is_ok_and(|e| e.is_some())

@@ -19,6 +19,7 @@ mod git_rev;
 mod hostile;
 mod hostile_paths;
 mod https_import;
+mod ops;
 mod output;
 mod planning;
 mod publiccode;
