@@ -10,9 +10,9 @@
 use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
+use stackreg::catalog;
 use stackreg::diagnostic::locate_all;
 use stackreg::model::validate as check;
-use stackreg::catalog;
 use stackreg::source::memory::MemorySource;
 
 const REGISTRY: &str = "[registry]\nname = \"Fuzz\"\nformat = 1\n";

@@ -12,10 +12,10 @@
 use std::fmt::Write;
 
 use libfuzzer_sys::fuzz_target;
-use stackreg::model::validate as check;
 use stackreg::catalog::{self, validate as cross};
-use stackreg::source::memory::MemorySource;
+use stackreg::model::validate as check;
 use stackreg::resolve::{Options, Resolution, Resolver};
+use stackreg::source::memory::MemorySource;
 
 /// The fuzzer's bytes as a stream of small choices; past the end, zeros.
 struct Tape<'a>(&'a [u8]);

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use semver::Version;
 use stackreg::diagnostic::Diagnostic;
 use stackreg::model::{Component, Id, Lifecycle, Need, Stack};
-use stackreg::model::Registry;
+use stackreg::model::{Excerpt, Focus, Listing, Registry};
 use stackreg::report;
 
 /// The first character of `s` a terminal or editor could act on or reorder: controls
@@ -148,7 +148,7 @@ fn strip_sgr(s: &str) -> String {
 /// Renders everything `list`, `interfaces` and `show` print about `registry`.
 pub fn catalogue(registry: &Registry) {
     use report::list::{ComponentList, Filter};
-    let list = ComponentList::new(registry, &Filter::default());
+    let list = ComponentList::new(&Listing::from(registry.clone()), &Filter::default());
     printable("list", &list.to_string());
     markdown("list --format markdown", &list.markdown());
     csv("list --format csv", &list.csv());
@@ -159,13 +159,15 @@ pub fn catalogue(registry: &Registry) {
     csv("interfaces --format csv", &interfaces.csv());
     json("interfaces --format json", &report::json(&interfaces));
     for c in registry.components.values() {
-        let shown = report::show::ComponentReport::new(registry, c, None);
+        let excerpt = Excerpt::of(registry.clone(), Focus::Component(c.id.to_string()));
+        let shown = report::show::ComponentReport::new(&excerpt, c, None);
         printable("show", &shown.to_string());
         markdown("show --format markdown", &shown.markdown());
         json("show --format json", &report::json(&shown));
     }
     for i in registry.interfaces.values() {
-        let shown = report::show::InterfaceReport::new(registry, i);
+        let excerpt = Excerpt::of(registry.clone(), Focus::Interface(i.id.to_string()));
+        let shown = report::show::InterfaceReport::new(&excerpt, i);
         printable("show --interface", &shown.to_string());
         markdown("show --interface --format markdown", &shown.markdown());
         json("show --interface --format json", &report::json(&shown));
@@ -221,7 +223,12 @@ fn passes_policy(stack: &Stack, c: &Component) -> bool {
 /// Supplier names are compared with white space collapsed, ignoring case (the model keeps
 /// them in NFKC already).
 fn same_supplier(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     norm(a) == norm(b)
 }
 
