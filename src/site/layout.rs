@@ -1,7 +1,9 @@
 //! The frame every page shares: document head, skip link, header with the site's
 //! sections, breadcrumbs, the main landmark and the footer.
 
-use super::html::{Href, Html, Markup};
+use maud::{DOCTYPE, Markup, html};
+
+use super::html::{self, Href, Text};
 
 /// The site's sections, as named in the header navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,183 +86,131 @@ pub fn href(from: &str, to: &str) -> Href {
 
 /// The page's complete HTML document.
 pub fn render(frame: &Frame<'_>, page: &Page) -> String {
-    let root = root_of(&page.path);
-    let mut h = Html::new();
-    h.lit("<!DOCTYPE html>\n");
-    h.el("html", &[("lang", "en-GB")], |h| {
-        h.nl();
-        h.el("head", &[], |h| {
-            h.nl();
-            h.void("meta", &[("charset", "utf-8")]).nl();
-            h.void(
-                "meta",
-                &[
-                    ("name", "viewport"),
-                    ("content", "width=device-width, initial-scale=1"),
-                ],
-            )
-            .nl();
-            h.void(
-                "meta",
-                &[("http-equiv", "Content-Security-Policy"), ("content", CSP)],
-            )
-            .nl();
-            h.void("meta", &[("name", "referrer"), ("content", "no-referrer")])
-                .nl();
-            h.void(
-                "meta",
-                &[("name", "generator"), ("content", "stackreg site")],
-            )
-            .nl();
-            let title = format!("{} – {}", page.title, frame.registry_name);
-            h.el_text("title", &[], &title).nl();
-            let css = format!("{root}assets/site.css");
-            h.void("link", &[("rel", "stylesheet"), ("href", &css)])
-                .nl();
-            if page.search {
-                let js = format!("{root}assets/search.js");
-                h.el("script", &[("src", &js), ("defer", "")], |_| {}).nl();
-            }
-        });
-        h.nl();
-        h.el("body", &[], |h| {
-            h.nl();
-            h.el_text(
-                "a",
-                &[("class", "skip-link"), ("href", "#main")],
-                "Skip to main content",
-            )
-            .nl();
-            header(h, frame, page);
-            h.el("div", &[("class", "width")], |h| {
-                h.nl();
-                if !page.crumbs.is_empty() {
-                    h.el(
-                        "nav",
-                        &[("class", "breadcrumbs"), ("aria-label", "Breadcrumb")],
-                        |h| {
-                            h.el("ol", &[], |h| {
-                                for (label, to) in &page.crumbs {
-                                    h.el("li", &[], |h| {
-                                        h.link(&href(&page.path, to), label);
-                                    });
-                                }
-                            });
-                        },
-                    )
-                    .nl();
+    let title = format!("{} – {}", page.title, frame.registry_name);
+    html::document(html! {
+        (DOCTYPE) "\n"
+        html lang="en-GB" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                meta http-equiv="Content-Security-Policy" content=(CSP); "\n"
+                meta name="referrer" content="no-referrer"; "\n"
+                meta name="generator" content="stackreg site"; "\n"
+                title { (Text(&title)) } "\n"
+                link rel="stylesheet" href=(href(&page.path, "assets/site.css")); "\n"
+                @if page.search {
+                    script src=(href(&page.path, "assets/search.js")) defer="" {} "\n"
                 }
-                h.el("main", &[("id", "main"), ("tabindex", "-1")], |h| {
-                    h.nl();
-                    h.markup(&page.body);
-                })
-                .nl();
-            })
-            .nl();
-            footer(h, frame);
-        })
-        .nl();
+            }
+            "\n"
+            body {
+                "\n"
+                a.skip-link href="#main" { "Skip to main content" } "\n"
+                (header(frame, page))
+                div.width {
+                    "\n"
+                    @if !page.crumbs.is_empty() {
+                        nav.breadcrumbs aria-label="Breadcrumb" {
+                            ol {
+                                @for (label, to) in &page.crumbs {
+                                    li { a href=(href(&page.path, to)) { (Text(label)) } }
+                                }
+                            }
+                        }
+                        "\n"
+                    }
+                    main #main tabindex="-1" { "\n" (page.body) }
+                    "\n"
+                }
+                "\n"
+                (footer(frame))
+            }
+            "\n"
+        }
+        "\n"
     })
-    .nl();
-    h.finish().into_string()
 }
 
-fn header(h: &mut Html, frame: &Frame<'_>, page: &Page) {
-    h.el("header", &[("class", "site-header")], |h| {
-        h.el("div", &[("class", "width header-inner")], |h| {
-            let home = href(&page.path, "index.html");
-            h.el_text(
-                "a",
-                &[("class", "site-name"), ("href", home.as_str())],
-                frame.registry_name,
-            );
-            h.el_text("span", &[("class", "site-kind")], "Component catalogue");
-        })
-        .nl();
-        h.el(
-            "nav",
-            &[("class", "site-nav"), ("aria-label", "Catalogue sections")],
-            |h| {
-                h.el("ul", &[("class", "width")], |h| {
-                    for s in Section::ALL {
-                        let to = href(&page.path, s.path());
-                        h.el("li", &[], |h| {
-                            if s == page.section {
+fn header(frame: &Frame<'_>, page: &Page) -> Markup {
+    html! {
+        header.site-header {
+            div.width.header-inner {
+                a.site-name href=(href(&page.path, "index.html")) { (Text(frame.registry_name)) }
+                span.site-kind { "Component catalogue" }
+            }
+            "\n"
+            nav.site-nav aria-label="Catalogue sections" {
+                ul.width {
+                    @for s in Section::ALL {
+                        li {
+                            @if s == page.section {
                                 // The section's own index is the current page; on the
                                 // pages within it, the section is current.
-                                let current = if page.path == s.path() {
-                                    "page"
-                                } else {
-                                    "true"
-                                };
-                                h.el_text(
-                                    "a",
-                                    &[("href", to.as_str()), ("aria-current", current)],
-                                    s.label(),
-                                );
-                            } else {
-                                h.link(&to, s.label());
+                                @let current = if page.path == s.path() { "page" } else { "true" };
+                                a href=(href(&page.path, s.path())) aria-current=(current) {
+                                    (s.label())
+                                }
+                            } @else {
+                                a href=(href(&page.path, s.path())) { (s.label()) }
                             }
-                        });
+                        }
                     }
-                });
-            },
-        )
-        .nl();
-        banner(h, frame);
-    })
-    .nl();
-}
-
-fn banner(h: &mut Html, frame: &Frame<'_>) {
-    if frame.sample || frame.registry_errors > 0 {
-        h.el("div", &[("class", "banner")], |h| {
-            h.el("div", &[("class", "width")], |h| {
-                if frame.sample {
-                    h.el("p", &[], |h| {
-                        h.el_text("strong", &[("class", "tag tag-sample")], "Sample data");
-                        h.lit(" ");
-                        h.text(
-                            "This registry describes itself as sample data: products, \
-                             suppliers, versions and dates are illustrative.",
-                        );
-                    });
                 }
-                if frame.registry_errors > 0 {
-                    h.el("p", &[], |h| {
-                        h.el_text("strong", &[("class", "tag tag-warning")], "Check");
-                        h.lit(" ");
-                        let s = if frame.registry_errors == 1 { "" } else { "s" };
-                        h.text(&format!(
-                            "The registry has {} validation error{s}; these pages show what \
-                             could be read. Run `stackreg validate` for details.",
-                            frame.registry_errors
-                        ));
-                    });
-                }
-            });
-        })
-        .nl();
+            }
+            "\n"
+            (banner(frame))
+        }
+        "\n"
     }
 }
 
-fn footer(h: &mut Html, frame: &Frame<'_>) {
-    h.el("footer", &[("class", "site-footer")], |h| {
-        h.el("div", &[("class", "width")], |h| {
-            h.el("p", &[], |h| {
-                h.text("Generated by stackreg from the registry ");
-                h.el_text("strong", &[], frame.registry_name);
-                if let Some(commit) = frame.commit {
-                    h.text(" at commit ");
-                    let short: String = commit.chars().take(12).collect();
-                    h.el_text("code", &[], &short);
+fn banner(frame: &Frame<'_>) -> Markup {
+    let errors = frame.registry_errors;
+    html! {
+        @if frame.sample || errors > 0 {
+            div.banner {
+                div.width {
+                    @if frame.sample {
+                        p {
+                            strong.tag.tag-sample { "Sample data" }
+                            " This registry describes itself as sample data: products, \
+                             suppliers, versions and dates are illustrative."
+                        }
+                    }
+                    @if errors > 0 {
+                        p {
+                            strong.tag.tag-warning { "Check" }
+                            " The registry has " (errors) " validation error"
+                            @if errors != 1 { "s" }
+                            "; these pages show what could be read. Run `stackreg validate` \
+                             for details."
+                        }
+                    }
                 }
-                h.text(
+            }
+            "\n"
+        }
+    }
+}
+
+fn footer(frame: &Frame<'_>) -> Markup {
+    html! {
+        footer.site-footer {
+            div.width {
+                p {
+                    "Generated by stackreg from the registry "
+                    strong { (Text(frame.registry_name)) }
+                    @if let Some(commit) = frame.commit {
+                        " at commit "
+                        code { (Text(commit.chars().take(12).collect::<String>())) }
+                    }
                     ". Pages are static: they work offline and from any web host, \
-                     and load nothing from elsewhere.",
-                );
-            });
-        });
-    })
-    .nl();
+                     and load nothing from elsewhere."
+                }
+            }
+        }
+        "\n"
+    }
 }

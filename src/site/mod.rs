@@ -7,7 +7,7 @@
 //! map to a folder. Pages need no server and no network when viewed: styles and the small
 //! search script are files of the site, and the graph is SVG drawn here.
 //!
-//! Text from manifests reaches a page only through [`html::escape`].
+//! Pages are maud templates; text from manifests reaches a page only as [`html::Text`].
 
 pub mod html;
 mod layout;

@@ -3,11 +3,13 @@
 use super::*;
 use std::collections::BTreeSet;
 
+use maud::html;
+
 use crate::model::Registry;
 use crate::model::{Component, Id, Interface, Need, Release};
 use crate::report::list::short_licence;
 use crate::site::ResolvedStack;
-use crate::site::html::Html;
+use crate::site::html::Text;
 use crate::site::layout::{Page, Section};
 
 pub(super) fn interfaces_index(registry: &Registry) -> Page {
@@ -16,54 +18,50 @@ pub(super) fn interfaces_index(registry: &Registry) -> Page {
         registry,
         from: &path,
     };
-    let mut h = Html::new();
-    h.el_text("h1", &[], "Interfaces").nl();
-    h.el_text(
-        "p",
-        &[("class", "lead")],
-        "Versioned open contracts (APIs and data standards) that join components together. \
-         Any component that provides an interface can stand in for another that does.",
-    )
-    .nl();
-    if registry.interfaces.is_empty() {
-        h.el_text("p", &[], "The registry has no interfaces yet.")
-            .nl();
-    } else {
-        table(
-            &mut h,
-            "interface-table",
-            "Every interface in the registry",
-            &["Interface", "Owner", "Versions", "Providers"],
-            |h| {
-                for i in registry.interfaces.values() {
-                    let providers: BTreeSet<&Id> = registry
-                        .providers(i.id.as_str())
-                        .map(|(c, _, _)| &c.id)
-                        .collect();
-                    h.el("tr", &[], |h| {
-                        h.el("td", &[], |h| {
-                            links.interface(h, &i.id, &i.name);
-                            h.el_text("span", &[("class", "id")], i.id.as_str());
-                        });
-                        h.el_text("td", &[], &i.owner);
-                        h.el("td", &[], |h| {
-                            inline_list(h, &i.versions, "none", |h, v| {
-                                links.interface_version(h, &i.id, v, &v.to_string());
-                            });
-                        });
-                        h.el_text("td", &[("class", "numeric")], &providers.len().to_string());
-                    })
-                    .nl();
+    let rows = html! {
+        @for i in registry.interfaces.values() {
+            @let providers: BTreeSet<&Id> = registry
+                .providers(i.id.as_str())
+                .map(|(c, _, _)| &c.id)
+                .collect();
+            tr {
+                td { (links.interface(&i.id, &i.name)) span.id { (Text(&i.id)) } }
+                td { (Text(&i.owner)) }
+                td {
+                    (inline_list(
+                        i.versions.iter().map(|v| links.interface_version(&i.id, v, v)),
+                        "none",
+                    ))
                 }
-            },
-        );
-    }
+                td.numeric { (providers.len()) }
+            }
+            "\n"
+        }
+    };
+    let body = html! {
+        h1 { "Interfaces" } "\n"
+        p.lead {
+            "Versioned open contracts (APIs and data standards) that join components together. \
+             Any component that provides an interface can stand in for another that does."
+        }
+        "\n"
+        @if registry.interfaces.is_empty() {
+            p { "The registry has no interfaces yet." } "\n"
+        } @else {
+            (table(
+                "interface-table",
+                "Every interface in the registry",
+                &["Interface", "Owner", "Versions", "Providers"],
+                rows,
+            ))
+        }
+    };
     Page {
         path,
         title: "Interfaces".into(),
         section: Section::Interfaces,
         crumbs: vec![("Catalogue".into(), "index.html".into())],
-        body: h.finish(),
+        body,
         search: false,
     }
 }
@@ -74,105 +72,64 @@ pub(super) fn interface(registry: &Registry, i: &Interface) -> Page {
         registry,
         from: &path,
     };
-    let mut h = Html::new();
-    heading_with_caption(&mut h, "Interface", &i.name);
-    h.el_text("p", &[("class", "lead")], &i.summary).nl();
-    facts(
-        &mut h,
-        vec![
-            (
-                "Id",
-                Box::new(|h: &mut Html| {
-                    h.el_text("code", &[], i.id.as_str());
-                }),
-            ),
-            (
-                "Owner",
-                Box::new(|h: &mut Html| {
-                    h.text(&i.owner);
-                }),
-            ),
-            (
-                "Specification",
-                Box::new(|h: &mut Html| {
-                    h.external_link(&i.specification);
-                }),
-            ),
-            (
-                "Published versions",
-                Box::new(|h: &mut Html| {
-                    inline_list(h, &i.versions, "none", |h, v| {
-                        h.text(&v.to_string());
-                    });
-                }),
-            ),
-        ],
-    );
-    h.el_text(
-        "h2",
-        &[("id", "by-version")],
-        "Providers and consumers by version",
-    )
-    .nl();
-    table(
-        &mut h,
-        "version-table",
-        "Which releases provide each version, and which releases require it",
-        &["Version", "Provided by", "Used by (the range they require)"],
-        |h| {
-            for v in i.versions.iter().rev() {
-                let providers: Vec<(&Component, &Release)> = registry
-                    .providers(i.id.as_str())
-                    .filter(|(_, _, pv)| *pv == v)
-                    .map(|(c, r, _)| (c, r))
-                    .collect();
-                let consumers: Vec<(&Component, &Release, &semver::VersionReq)> = registry
-                    .consumers(i.id.as_str())
-                    .filter(|(_, _, range)| range.matches(v))
-                    .collect();
-                let anchor = version_anchor(v);
-                h.el("tr", &[("id", &anchor)], |h| {
-                    h.el_text("th", &[("scope", "row")], &v.to_string());
-                    h.el("td", &[], |h| {
-                        inline_list(h, &providers, "none", |h, (c, r)| {
-                            links.release(h, &c.id, &r.version, &format!("{} {}", c.id, r.version));
-                            if r.is_yanked() {
-                                h.text(" (yanked)");
-                            }
-                        });
-                    });
-                    h.el("td", &[], |h| {
-                        inline_list(h, &consumers, "none", |h, (c, r, range)| {
-                            links.release(h, &c.id, &r.version, &format!("{} {}", c.id, r.version));
-                            h.text(&format!(" ({range})"));
-                        });
-                    });
-                })
-                .nl();
+    // A release and its version, linked: `fixmystreet 6.0.0`.
+    let release = |c: &Component, r: &Release| {
+        links.release(&c.id, &r.version, format_args!("{} {}", c.id, r.version))
+    };
+    let rows = html! {
+        @for v in i.versions.iter().rev() {
+            @let providers = registry
+                .providers(i.id.as_str())
+                .filter(|(_, _, pv)| *pv == v)
+                .map(|(c, r, _)| html! {
+                    (release(c, r))
+                    @if r.is_yanked() { " (yanked)" }
+                });
+            @let consumers = registry
+                .consumers(i.id.as_str())
+                .filter(|(_, _, range)| range.matches(v))
+                .map(|(c, r, range)| html! { (release(c, r)) " (" (Text(range)) ")" });
+            tr id=(Text(version_anchor(v))) {
+                th scope="row" { (Text(v)) }
+                td { (inline_list(providers, "none")) }
+                td { (inline_list(consumers, "none")) }
             }
-        },
-    );
+            "\n"
+        }
+    };
     let unmet: Vec<(&Component, &Release, &semver::VersionReq)> = registry
         .consumers(i.id.as_str())
         .filter(|(_, _, range)| !i.versions.iter().any(|v| range.matches(v)))
         .collect();
-    if !unmet.is_empty() {
-        h.el_text(
-            "h2",
-            &[("id", "unmet")],
-            "Required at versions not published",
-        )
-        .nl();
-        h.el("ul", &[], |h| {
-            for (c, r, range) in &unmet {
-                h.el("li", &[], |h| {
-                    links.release(h, &c.id, &r.version, &format!("{} {}", c.id, r.version));
-                    h.text(&format!(" requires {range}"));
-                });
+    let body = html! {
+        (heading_with_caption("Interface", &i.name))
+        p.lead { (Text(&i.summary)) } "\n"
+        (facts(&[
+            ("Id", html! { code { (Text(&i.id)) } }),
+            ("Owner", html! { (Text(&i.owner)) }),
+            ("Specification", external_link(&i.specification)),
+            (
+                "Published versions",
+                inline_list(i.versions.iter().map(|v| html! { (Text(v)) }), "none"),
+            ),
+        ]))
+        h2 #by-version { "Providers and consumers by version" } "\n"
+        (table(
+            "version-table",
+            "Which releases provide each version, and which releases require it",
+            &["Version", "Provided by", "Used by (the range they require)"],
+            rows,
+        ))
+        @if !unmet.is_empty() {
+            h2 #unmet { "Required at versions not published" } "\n"
+            ul {
+                @for (c, r, range) in &unmet {
+                    li { (release(c, r)) " requires " (Text(range)) }
+                }
             }
-        })
-        .nl();
-    }
+            "\n"
+        }
+    };
     Page {
         path,
         title: i.name.clone(),
@@ -181,7 +138,7 @@ pub(super) fn interface(registry: &Registry, i: &Interface) -> Page {
             ("Catalogue".into(), "index.html".into()),
             ("Interfaces".into(), Section::Interfaces.path().into()),
         ],
-        body: h.finish(),
+        body,
         search: false,
     }
 }
@@ -195,46 +152,42 @@ pub(super) fn capabilities_index(registry: &Registry) -> Page {
         registry,
         from: &path,
     };
-    let mut h = Html::new();
-    h.el_text("h1", &[], "Capabilities").nl();
-    h.el_text(
-        "p",
-        &[("class", "lead")],
-        "The business functions components serve. Components serving the same capability are \
-         candidates to replace one another.",
-    )
-    .nl();
     let caps = registry.capabilities();
-    if caps.is_empty() {
-        h.el_text("p", &[], "No component lists a capability yet.")
-            .nl();
-    } else {
-        table(
-            &mut h,
-            "capability-table",
-            "Every capability, with the components that serve it",
-            &["Capability", "Components"],
-            |h| {
-                for (cap, serving) in &caps {
-                    h.el("tr", &[], |h| {
-                        h.el("td", &[], |h| links.capability(h, cap));
-                        h.el("td", &[], |h| {
-                            inline_list(h, serving, "none", |h, c| {
-                                links.component(h, &c.id, &c.name)
-                            });
-                        });
-                    })
-                    .nl();
+    let rows = html! {
+        @for (cap, serving) in &caps {
+            tr {
+                td { (links.capability(cap)) }
+                td {
+                    (inline_list(serving.iter().map(|c| links.component(&c.id, &c.name)), "none"))
                 }
-            },
-        );
-    }
+            }
+            "\n"
+        }
+    };
+    let body = html! {
+        h1 { "Capabilities" } "\n"
+        p.lead {
+            "The business functions components serve. Components serving the same capability \
+             are candidates to replace one another."
+        }
+        "\n"
+        @if caps.is_empty() {
+            p { "No component lists a capability yet." } "\n"
+        } @else {
+            (table(
+                "capability-table",
+                "Every capability, with the components that serve it",
+                &["Capability", "Components"],
+                rows,
+            ))
+        }
+    };
     Page {
         path,
         title: "Capabilities".into(),
         section: Section::Capabilities,
         crumbs: vec![("Catalogue".into(), "index.html".into())],
-        body: h.finish(),
+        body,
         search: false,
     }
 }
@@ -250,57 +203,24 @@ pub(super) fn capability(
         registry,
         from: &path,
     };
-    let mut h = Html::new();
-    heading_with_caption(&mut h, "Capability", cap.as_str());
-    let n = serving.len();
-    h.el_text(
-        "p",
-        &[("class", "lead")],
-        &format!(
-            "{n} component{} serve{} this capability.",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "s" } else { "" }
-        ),
-    )
-    .nl();
-    table(
-        &mut h,
-        "serving-table",
-        "Components serving this capability",
-        &[
-            "Component",
-            "Supplier",
-            "Licence",
-            "Kind",
-            "Lifecycle",
-            "Latest release",
-        ],
-        |h| {
-            for c in serving {
-                h.el("tr", &[], |h| {
-                    h.el("td", &[], |h| {
-                        links.component(h, &c.id, &c.name);
-                        h.el_text("span", &[("class", "hint")], &c.summary);
-                    });
-                    h.el_text("td", &[], &c.supplier);
-                    h.el("td", &[], |h| {
-                        h.text(&short_licence(c.licence.as_str()));
-                        h.lit("<br>");
-                        licence_tag(h, c);
-                    });
-                    h.el_text("td", &[], c.kind.as_str());
-                    h.el("td", &[], |h| lifecycle_tag(h, c.lifecycle));
-                    h.el("td", &[], |h| match c.latest() {
-                        Some(r) => links.release(h, &c.id, &r.version, &r.version.to_string()),
-                        None => {
-                            h.text("none");
-                        }
-                    });
-                })
-                .nl();
+    let rows = html! {
+        @for c in serving {
+            tr {
+                td { (links.component(&c.id, &c.name)) span.hint { (Text(&c.summary)) } }
+                td { (Text(&c.supplier)) }
+                td { (Text(short_licence(c.licence.as_str()))) br; (licence_tag(c)) }
+                td { (c.kind.as_str()) }
+                td { (lifecycle_tag(c.lifecycle)) }
+                td {
+                    @match c.latest() {
+                        Some(r) => (links.release(&c.id, &r.version, &r.version)),
+                        None => "none",
+                    }
+                }
             }
-        },
-    );
+            "\n"
+        }
+    };
     let needing: Vec<(&ResolvedStack, &Id)> = stacks
         .iter()
         .flat_map(|s| {
@@ -314,19 +234,32 @@ pub(super) fn capability(
                 })
         })
         .collect();
-    if !needing.is_empty() {
-        h.el_text("h2", &[("id", "stacks")], "Stacks that need it")
-            .nl();
-        h.el("ul", &[], |h| {
-            for (s, name) in &needing {
-                h.el("li", &[], |h| {
-                    h.link(&links.to(&stack_path(&s.input.slug)), &s.input.stack.name);
-                    h.text(&format!(" (need {name})"));
-                });
+    let n = serving.len();
+    let body = html! {
+        (heading_with_caption("Capability", cap.as_str()))
+        p.lead {
+            (n) " component" @if n != 1 { "s" } " serve" @if n == 1 { "s" } " this capability."
+        }
+        "\n"
+        (table(
+            "serving-table",
+            "Components serving this capability",
+            &["Component", "Supplier", "Licence", "Kind", "Lifecycle", "Latest release"],
+            rows,
+        ))
+        @if !needing.is_empty() {
+            h2 #stacks { "Stacks that need it" } "\n"
+            ul {
+                @for (s, name) in &needing {
+                    li {
+                        (link(&links.to(&stack_path(&s.input.slug)), &s.input.stack.name))
+                        " (need " (Text(name)) ")"
+                    }
+                }
             }
-        })
-        .nl();
-    }
+            "\n"
+        }
+    };
     Page {
         path,
         title: format!("Capability {cap}"),
@@ -335,10 +268,7 @@ pub(super) fn capability(
             ("Catalogue".into(), "index.html".into()),
             ("Capabilities".into(), Section::Capabilities.path().into()),
         ],
-        body: h.finish(),
+        body,
         search: false,
     }
 }
-
-// ---------------------------------------------------------------------------------------
-// Stacks

@@ -7,7 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use super::html::{Href, Html};
+use std::fmt::Display;
+
+use maud::{Markup, html};
+
+use super::html::{Href, Text};
 use super::layout::{self, Frame};
 use super::{MARKER, ResolvedStack, Settings, Site};
 use crate::model::Registry;
@@ -93,6 +97,21 @@ fn version_anchor(v: &semver::Version) -> String {
     format!("v-{v}")
 }
 
+/// `<a href>text</a>`.
+fn link(to: &Href, text: impl Display) -> Markup {
+    html! { a href=(to) { (Text(text)) } }
+}
+
+/// A link to an external URL when it is https, else the URL as plain text.
+fn external_link(url: &str) -> Markup {
+    html! {
+        @match Href::external(url) {
+            Some(to) => a href=(to) rel="external noopener noreferrer" { (Text(url)) },
+            None => span.unlinked-url { (Text(url)) },
+        }
+    }
+}
+
 /// Links from one page to others, only to pages that exist.
 struct Links<'a> {
     registry: &'a Registry,
@@ -104,15 +123,21 @@ impl Links<'_> {
         layout::href(self.from, path)
     }
 
-    fn component(&self, h: &mut Html, id: &Id, text: &str) {
-        if self.registry.components.contains_key(id) {
-            h.link(&self.to(&component_path(id)), text);
+    /// A link to `path` when `exists`, else `text` alone.
+    fn link_if(&self, exists: bool, path: &str, text: impl Display) -> Markup {
+        if exists {
+            link(&self.to(path), text)
         } else {
-            h.text(text);
+            html! { (Text(text)) }
         }
     }
 
-    fn release(&self, h: &mut Html, id: &Id, version: &semver::Version, text: &str) {
+    fn component(&self, id: &Id, text: impl Display) -> Markup {
+        let exists = self.registry.components.contains_key(id);
+        self.link_if(exists, &component_path(id), text)
+    }
+
+    fn release(&self, id: &Id, version: &semver::Version, text: impl Display) -> Markup {
         let exists = self
             .registry
             .components
@@ -120,21 +145,18 @@ impl Links<'_> {
             .is_some_and(|c| c.release(version).is_some());
         if exists {
             let path = format!("{}#{}", component_path(id), version_anchor(version));
-            h.link(&self.to(&path), text);
+            link(&self.to(&path), text)
         } else {
-            self.component(h, id, text);
+            self.component(id, text)
         }
     }
 
-    fn interface(&self, h: &mut Html, id: &Id, text: &str) {
-        if self.registry.interfaces.contains_key(id) {
-            h.link(&self.to(&interface_path(id)), text);
-        } else {
-            h.text(text);
-        }
+    fn interface(&self, id: &Id, text: impl Display) -> Markup {
+        let exists = self.registry.interfaces.contains_key(id);
+        self.link_if(exists, &interface_path(id), text)
     }
 
-    fn interface_version(&self, h: &mut Html, id: &Id, version: &semver::Version, text: &str) {
+    fn interface_version(&self, id: &Id, version: &semver::Version, text: impl Display) -> Markup {
         let exists = self
             .registry
             .interfaces
@@ -142,53 +164,44 @@ impl Links<'_> {
             .is_some_and(|i| i.versions.contains(version));
         if exists {
             let path = format!("{}#{}", interface_path(id), version_anchor(version));
-            h.link(&self.to(&path), text);
+            link(&self.to(&path), text)
         } else {
-            self.interface(h, id, text);
+            self.interface(id, text)
         }
     }
 
-    fn capability(&self, h: &mut Html, id: &Id) {
+    fn capability(&self, id: &Id) -> Markup {
         let served = self
             .registry
             .components
             .values()
             .any(|c| c.has_capability(id.as_str()));
-        if served {
-            h.link(&self.to(&capability_path(id)), id.as_str());
-        } else {
-            h.text(id.as_str());
-        }
+        self.link_if(served, &capability_path(id), id)
     }
 
     /// A need in the stack's words, with its target linked.
-    fn need(&self, h: &mut Html, need: &Need) {
+    fn need(&self, need: &Need) -> Markup {
         let star = |v: &semver::VersionReq| *v == semver::VersionReq::STAR;
-        match need {
-            Need::Component { id, version } => {
-                h.text("component ");
-                self.component(h, id, id.as_str());
-                if !star(version) {
-                    h.text(&format!(" {version}"));
+        html! {
+            @match need {
+                Need::Component { id, version } => {
+                    "component " (self.component(id, id))
+                    @if !star(version) { " " (Text(version)) }
                 }
-            }
-            Need::Interface { id, version } => {
-                h.text("interface ");
-                self.interface(h, id, id.as_str());
-                if !star(version) {
-                    h.text(&format!(" {version}"));
+                Need::Interface { id, version } => {
+                    "interface " (self.interface(id, id))
+                    @if !star(version) { " " (Text(version)) }
                 }
-            }
-            Need::Capability { id } => {
-                h.text("capability ");
-                self.capability(h, id);
+                Need::Capability { id } => {
+                    "capability " (self.capability(id))
+                }
             }
         }
     }
 }
 
 /// `2026-02-10` as "10 February 2026", in a `<time>` element.
-fn date(h: &mut Html, d: Date) {
+fn date(d: Date) -> Markup {
     const MONTHS: [&str; 12] = [
         "January",
         "February",
@@ -212,96 +225,71 @@ fn date(h: &mut Html, d: Date) {
         }
         _ => iso.clone(),
     };
-    h.el_text("time", &[("datetime", &iso)], &text);
+    html! { time datetime=(Text(&iso)) { (Text(&text)) } }
 }
 
-fn lifecycle_tag(h: &mut Html, l: Lifecycle) {
-    let class = format!("tag tag-{}", l.as_str());
-    h.el_text("strong", &[("class", &class)], l.as_str());
+fn lifecycle_tag(l: Lifecycle) -> Markup {
+    html! { strong class={ "tag tag-" (l.as_str()) } { (l.as_str()) } }
 }
 
-fn licence_tag(h: &mut Html, c: &Component) {
-    if c.licence.is_open_source() {
-        h.el_text("strong", &[("class", "tag tag-open")], "open source");
-    } else {
-        h.el_text("strong", &[("class", "tag tag-closed")], "closed source");
+fn licence_tag(c: &Component) -> Markup {
+    html! {
+        @if c.licence.is_open_source() {
+            strong.tag.tag-open { "open source" }
+        } @else {
+            strong.tag.tag-closed { "closed source" }
+        }
     }
 }
 
 /// A table in a scrolling region (keyboard-focusable, named by its caption).
-fn table(h: &mut Html, id: &str, caption: &str, head: &[&str], rows: impl FnOnce(&mut Html)) {
+fn table(id: &str, caption: &str, head: &[&str], rows: Markup) -> Markup {
     let caption_id = format!("{id}-caption");
-    h.el(
-        "div",
-        &[
-            ("class", "table-scroll"),
-            ("role", "region"),
-            ("aria-labelledby", &caption_id),
-            ("tabindex", "0"),
-        ],
-        |h| {
-            h.el("table", &[("id", id)], |h| {
-                h.nl();
-                h.el_text("caption", &[("id", &caption_id)], caption).nl();
-                h.el("thead", &[], |h| {
-                    h.el("tr", &[], |h| {
-                        for col in head {
-                            h.el_text("th", &[("scope", "col")], col);
-                        }
-                    });
-                })
-                .nl();
-                h.el("tbody", &[], |h| {
-                    h.nl();
-                    rows(h);
-                })
-                .nl();
-            });
-        },
-    )
-    .nl();
+    html! {
+        div.table-scroll role="region" aria-labelledby=(Text(&caption_id)) tabindex="0" {
+            table id=(Text(id)) {
+                "\n"
+                caption id=(Text(&caption_id)) { (Text(caption)) } "\n"
+                thead { tr { @for col in head { th scope="col" { (Text(col)) } } } } "\n"
+                tbody { "\n" (rows) } "\n"
+            }
+        }
+        "\n"
+    }
 }
 
-/// A `<dl class="facts">` of key facts; rows whose body writes nothing are still shown.
-/// One row of key facts: the term, and what writes its description.
-type Fact<'a> = (&'a str, Box<dyn FnOnce(&mut Html) + 'a>);
-
-fn facts(h: &mut Html, rows: Vec<Fact<'_>>) {
-    h.el("dl", &[("class", "facts")], |h| {
-        for (term, body) in rows {
-            h.nl();
-            h.el("div", &[], |h| {
-                h.el_text("dt", &[], term);
-                h.el("dd", &[], |h| body(h));
-            });
+/// A `<dl class="facts">` of key facts: each term with its description.
+fn facts(rows: &[(&str, Markup)]) -> Markup {
+    html! {
+        dl.facts {
+            @for (term, description) in rows {
+                "\n"
+                div { dt { (Text(term)) } dd { (description) } }
+            }
+            "\n"
         }
-        h.nl();
-    })
-    .nl();
+        "\n"
+    }
 }
 
 /// Items separated by commas, or `none` when empty. Plain phrasing content, so that it can
 /// stand inside a sentence (a `<ul>` would end the paragraph around it).
-fn inline_list<T>(h: &mut Html, items: &[T], none: &str, mut item: impl FnMut(&mut Html, &T)) {
-    if items.is_empty() {
-        h.text(none);
-        return;
-    }
-    for (n, i) in items.iter().enumerate() {
-        if n > 0 {
-            h.lit(", ");
+fn inline_list(items: impl IntoIterator<Item = Markup>, none: &str) -> Markup {
+    let items: Vec<Markup> = items.into_iter().collect();
+    html! {
+        @if items.is_empty() {
+            (Text(none))
         }
-        item(h, i);
+        @for (n, item) in items.iter().enumerate() {
+            @if n > 0 { ", " }
+            (item)
+        }
     }
 }
 
-fn heading_with_caption(h: &mut Html, caption: &str, title: &str) {
-    h.el("h1", &[], |h| {
-        h.el_text("span", &[("class", "caption")], caption);
-        h.text(title);
-    })
-    .nl();
+fn heading_with_caption(caption: &str, title: &str) -> Markup {
+    html! {
+        h1 { span.caption { (Text(caption)) } (Text(title)) }
+        "\n"
+    }
 }
-
-// ---------------------------------------------------------------------------------------
-// Home

@@ -2,9 +2,11 @@
 
 use super::*;
 
+use maud::{Markup, html};
+
 use crate::model::Registry;
 use crate::resolve::{ExplainNode, Plan, Resolution};
-use crate::site::html::Html;
+use crate::site::html::Text;
 use crate::site::layout::{self, Page, Section};
 use crate::site::{ResolvedStack, StackOrigin};
 
@@ -24,83 +26,73 @@ pub(super) fn origin_text(s: &ResolvedStack) -> String {
 
 pub(super) fn stacks_index(stacks: &[ResolvedStack]) -> Page {
     let path = Section::Stacks.path().to_owned();
-    let mut h = Html::new();
-    h.el_text("h1", &[], "Stacks").nl();
-    h.el_text(
-        "p",
-        &[("class", "lead")],
-        "What a council needs, resolved to a plan: one release of each component, chosen so \
-         that every need is met, every dependency is present and the council's policy holds.",
-    )
-    .nl();
-    if stacks.is_empty() {
-        h.el_text(
-            "p",
-            &[],
-            "No stacks are shown. Reference stacks in the registry's stacks/ folder, and stack \
-             files given with `stackreg site --stack FILE`, each get a page.",
-        )
-        .nl();
-    } else {
-        table(
-            &mut h,
-            "stack-table",
-            "Stacks and their plans",
-            &["Stack", "From", "Needs", "Plan", "Lock-in"],
-            |h| {
-                for s in stacks {
-                    h.el("tr", &[], |h| {
-                        h.el("td", &[], |h| {
-                            h.link(
-                                &layout::href(&path, &stack_path(&s.input.slug)),
-                                &s.input.stack.name,
-                            );
-                        });
-                        h.el_text("td", &[], &origin_text(s));
-                        h.el_text(
-                            "td",
-                            &[("class", "numeric")],
-                            &s.input.stack.needs.len().to_string(),
-                        );
-                        h.el("td", &[], |h| match &s.outcome {
-                            Ok(Resolution::Resolved(plan)) => {
-                                let n = plan.releases.len();
-                                h.text(&format!("{n} component{}", if n == 1 { "" } else { "s" }));
-                            }
-                            Ok(Resolution::Unsatisfiable(_)) => {
-                                h.el_text("strong", &[("class", "tag tag-warning")], "no plan");
-                            }
-                            Err(_) => {
-                                h.el_text("strong", &[("class", "tag tag-warning")], "gave up");
-                            }
-                        });
-                        h.el("td", &[], |h| match &s.lock_in {
-                            Some(found) => {
-                                let risks = found.components.iter().filter(|a| a.is_lock_in());
-                                let text = format!(
+    let rows = html! {
+        @for s in stacks {
+            tr {
+                td {
+                    (link(&layout::href(&path, &stack_path(&s.input.slug)), &s.input.stack.name))
+                }
+                td { (Text(origin_text(s))) }
+                td.numeric { (s.input.stack.needs.len()) }
+                td {
+                    @match &s.outcome {
+                        Ok(Resolution::Resolved(plan)) => {
+                            (plan.releases.len()) " component"
+                            @if plan.releases.len() != 1 { "s" }
+                        }
+                        Ok(Resolution::Unsatisfiable(_)) => strong.tag.tag-warning { "no plan" },
+                        Err(_) => strong.tag.tag-warning { "gave up" },
+                    }
+                }
+                td {
+                    @match &s.lock_in {
+                        Some(found) => {
+                            @let risks = found.components.iter().filter(|a| a.is_lock_in());
+                            @let to = format!("{}#lock-in", stack_path(&s.input.slug));
+                            (link(
+                                &layout::href(&path, &to),
+                                format_args!(
                                     "{} of {} components",
                                     risks.count(),
                                     found.components.len()
-                                );
-                                let to = format!("{}#lock-in", stack_path(&s.input.slug));
-                                h.link(&layout::href(&path, &to), &text);
-                            }
-                            _ => {
-                                h.text("—");
-                            }
-                        });
-                    })
-                    .nl();
+                                ),
+                            ))
+                        }
+                        None => "—",
+                    }
                 }
-            },
-        );
-    }
+            }
+            "\n"
+        }
+    };
+    let body = html! {
+        h1 { "Stacks" } "\n"
+        p.lead {
+            "What a council needs, resolved to a plan: one release of each component, chosen so \
+             that every need is met, every dependency is present and the council's policy holds."
+        }
+        "\n"
+        @if stacks.is_empty() {
+            p {
+                "No stacks are shown. Reference stacks in the registry's stacks/ folder, and \
+                 stack files given with `stackreg site --stack FILE`, each get a page."
+            }
+            "\n"
+        } @else {
+            (table(
+                "stack-table",
+                "Stacks and their plans",
+                &["Stack", "From", "Needs", "Plan", "Lock-in"],
+                rows,
+            ))
+        }
+    };
     Page {
         path,
         title: "Stacks".into(),
         section: Section::Stacks,
         crumbs: vec![("Catalogue".into(), "index.html".into())],
-        body: h.finish(),
+        body,
         search: false,
     }
 }
@@ -112,176 +104,74 @@ pub(super) fn stack(registry: &Registry, s: &ResolvedStack) -> Page {
         from: &path,
     };
     let stack = &s.input.stack;
-    let mut h = Html::new();
-    heading_with_caption(&mut h, &origin_text(s), &stack.name);
     let plan = plan_of(s);
-
-    match &s.outcome {
-        Ok(Resolution::Resolved(plan)) => {
-            let n = plan.releases.len();
-            h.el_text(
-                "p",
-                &[("class", "lead")],
-                &format!(
-                    "A plan of {n} component{} meets every need in this stack.",
-                    if n == 1 { "" } else { "s" }
-                ),
-            )
-            .nl();
+    let rows = html! {
+        @for (name, need) in &stack.needs {
+            @let met = plan
+                .into_iter()
+                .flat_map(|p| p.releases.iter().filter(|r| r.needs.contains(name)))
+                .map(|r| {
+                    links.release(
+                        &r.component,
+                        &r.version,
+                        format_args!("{} {}", r.component, r.version),
+                    )
+                });
+            tr {
+                th scope="row" { (Text(name)) }
+                td { (links.need(need)) }
+                td { (inline_list(met, "not met")) }
+            }
+            "\n"
         }
-        Ok(Resolution::Unsatisfiable(why)) => {
-            h.el(
-                "div",
-                &[
-                    ("class", "warning"),
-                    ("role", "region"),
-                    ("aria-labelledby", "no-plan"),
-                ],
-                |h| {
-                    h.el_text("h2", &[("id", "no-plan")], "No plan exists");
-                    h.el_text("p", &[], &why.summary.to_string());
-                    explanation_tree(h, &why.tree);
-                },
-            )
-            .nl();
-        }
-        Err(e) => {
-            h.el(
-                "div",
-                &[
-                    ("class", "warning"),
-                    ("role", "region"),
-                    ("aria-labelledby", "no-plan"),
-                ],
-                |h| {
-                    h.el_text("h2", &[("id", "no-plan")], "Resolution did not finish");
-                    h.el_text("p", &[], &e.to_string());
-                },
-            )
-            .nl();
-        }
-    }
-
-    // Needs.
-    h.el_text("h2", &[("id", "needs")], "Needs").nl();
-    if stack.needs.is_empty() {
-        h.el_text("p", &[], "The stack lists no needs.").nl();
-    } else {
-        table(
-            &mut h,
-            "needs-table",
-            "What the stack needs, and what meets each need in the plan",
-            &["Need", "Asks for", "Met by"],
-            |h| {
-                for (name, need) in &stack.needs {
-                    let met: Vec<_> = plan
-                        .map(|p| {
-                            p.releases
-                                .iter()
-                                .filter(|r| r.needs.contains(name))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    h.el("tr", &[], |h| {
-                        h.el_text("th", &[("scope", "row")], name.as_str());
-                        h.el("td", &[], |h| links.need(h, need));
-                        h.el("td", &[], |h| {
-                            inline_list(h, &met, "not met", |h, r| {
-                                links.release(
-                                    h,
-                                    &r.component,
-                                    &r.version,
-                                    &format!("{} {}", r.component, r.version),
-                                );
-                            });
-                        });
-                    })
-                    .nl();
+    };
+    let body = html! {
+        (heading_with_caption(&origin_text(s), &stack.name))
+        @match &s.outcome {
+            Ok(Resolution::Resolved(plan)) => {
+                p.lead {
+                    "A plan of " (plan.releases.len()) " component"
+                    @if plan.releases.len() != 1 { "s" }
+                    " meets every need in this stack."
                 }
-            },
-        );
-    }
-
-    if let Some(plan) = plan {
-        plan_sections(&mut h, &links, registry, s, plan);
-    }
-    if let Some(found) = &s.lock_in {
-        lock_in_sections(&mut h, &links, found);
-    }
-
-    // Policy.
-    h.el_text("h2", &[("id", "policy")], "Policy").nl();
-    let p = &stack.policy;
-    facts(
-        &mut h,
-        vec![
-            (
-                "Lifecycles allowed",
-                Box::new(|h: &mut Html| match &p.lifecycle {
-                    Some(list) => inline_list(h, list, "none", |h, l| {
-                        h.text(l.as_str());
-                    }),
-                    None => {
-                        h.text("all but retired");
-                    }
-                }),
-            ),
-            (
-                "Open source only",
-                Box::new(|h: &mut Html| {
-                    h.text(if p.open_source {
-                        "yes: OSI-approved licences only"
-                    } else {
-                        "no"
-                    });
-                }),
-            ),
-            (
-                "Assurances required",
-                Box::new(|h: &mut Html| {
-                    inline_list(h, &p.assurances, "none", |h, a| {
-                        h.text(a);
-                    });
-                }),
-            ),
-            (
-                "Kinds allowed",
-                Box::new(|h: &mut Html| match &p.kinds {
-                    Some(list) => inline_list(h, list, "none", |h, k| {
-                        h.text(k.as_str());
-                    }),
-                    None => {
-                        h.text("all");
-                    }
-                }),
-            ),
-            (
-                "Components excluded",
-                Box::new(|h: &mut Html| {
-                    inline_list(h, &p.exclude_components, "none", |h, id| {
-                        links.component(h, id, id.as_str())
-                    });
-                }),
-            ),
-            (
-                "Suppliers excluded",
-                Box::new(|h: &mut Html| {
-                    inline_list(h, &p.exclude_suppliers, "none", |h, s| {
-                        h.text(s);
-                    });
-                }),
-            ),
-            (
-                "Preferred components",
-                Box::new(|h: &mut Html| {
-                    inline_list(h, &stack.prefer, "none", |h, id| {
-                        links.component(h, id, id.as_str())
-                    });
-                }),
-            ),
-        ],
-    );
-
+                "\n"
+            }
+            Ok(Resolution::Unsatisfiable(why)) => {
+                div.warning role="region" aria-labelledby="no-plan" {
+                    h2 #no-plan { "No plan exists" }
+                    p { (Text(&why.summary)) }
+                    (explanation_tree(&why.tree))
+                }
+                "\n"
+            }
+            Err(e) => {
+                div.warning role="region" aria-labelledby="no-plan" {
+                    h2 #no-plan { "Resolution did not finish" }
+                    p { (Text(e)) }
+                }
+                "\n"
+            }
+        }
+        h2 #needs { "Needs" } "\n"
+        @if stack.needs.is_empty() {
+            p { "The stack lists no needs." } "\n"
+        } @else {
+            (table(
+                "needs-table",
+                "What the stack needs, and what meets each need in the plan",
+                &["Need", "Asks for", "Met by"],
+                rows,
+            ))
+        }
+        @if let Some(plan) = plan {
+            (plan_sections(&links, registry, s, plan))
+        }
+        @if let Some(found) = &s.lock_in {
+            (lock_in_sections(&links, found))
+        }
+        h2 #policy { "Policy" } "\n"
+        (policy(&links, s))
+    };
     Page {
         path,
         title: stack.name.clone(),
@@ -290,21 +180,55 @@ pub(super) fn stack(registry: &Registry, s: &ResolvedStack) -> Page {
             ("Catalogue".into(), "index.html".into()),
             ("Stacks".into(), Section::Stacks.path().into()),
         ],
-        body: h.finish(),
+        body,
         search: false,
     }
 }
 
-pub(super) fn explanation_tree(h: &mut Html, nodes: &[ExplainNode]) {
-    if nodes.is_empty() {
-        return;
-    }
-    h.el("ul", &[("class", "tree")], |h| {
-        for n in nodes {
-            h.el("li", &[], |h| {
-                h.text(&n.line.to_string());
-                explanation_tree(h, &n.children);
-            });
+/// The stack's policy as key facts.
+fn policy(links: &Links<'_>, s: &ResolvedStack) -> Markup {
+    let stack = &s.input.stack;
+    let p = &stack.policy;
+    let texts = |list: &[String]| inline_list(list.iter().map(|t| html! { (Text(t)) }), "none");
+    let components = |ids: &[crate::model::Id]| {
+        inline_list(ids.iter().map(|id| links.component(id, id)), "none")
+    };
+    facts(&[
+        (
+            "Lifecycles allowed",
+            match &p.lifecycle {
+                Some(list) => inline_list(list.iter().map(|l| html! { (l.as_str()) }), "none"),
+                None => html! { "all but retired" },
+            },
+        ),
+        (
+            "Open source only",
+            html! {
+                @if p.open_source { "yes: OSI-approved licences only" } @else { "no" }
+            },
+        ),
+        ("Assurances required", texts(&p.assurances)),
+        (
+            "Kinds allowed",
+            match &p.kinds {
+                Some(list) => inline_list(list.iter().map(|k| html! { (k.as_str()) }), "none"),
+                None => html! { "all" },
+            },
+        ),
+        ("Components excluded", components(&p.exclude_components)),
+        ("Suppliers excluded", texts(&p.exclude_suppliers)),
+        ("Preferred components", components(&stack.prefer)),
+    ])
+}
+
+pub(super) fn explanation_tree(nodes: &[ExplainNode]) -> Markup {
+    html! {
+        @if !nodes.is_empty() {
+            ul.tree {
+                @for n in nodes {
+                    li { (Text(&n.line)) (explanation_tree(&n.children)) }
+                }
+            }
         }
-    });
+    }
 }

@@ -9,23 +9,24 @@ use crate::report::graph::GraphReport;
 use crate::report::resolve::ResolveReport;
 use crate::resolve::Plan;
 use crate::resolve::alternatives::{Alternative, Alternatives, Fit, LockIn};
-use crate::site::html::{Href, Html, Markup};
+use maud::{Markup, html};
+
+use crate::model::Stack;
+use crate::site::html::{Href, Text};
 use crate::site::{ResolvedStack, svg};
 
 /// The plan table, the graph, the changes from today and the notes.
 pub(super) fn plan_sections(
-    h: &mut Html,
     links: &Links<'_>,
     registry: &Registry,
     s: &ResolvedStack,
     plan: &Plan,
-) {
+) -> Markup {
     let stack = &s.input.stack;
     // The site must not change with the day it is generated on, so no note depends on
     // today's date: support end dates are shown in the plan table instead.
     let report = ResolveReport::resolved(registry, stack, plan, Date::from_days(0));
     let with_current = !stack.current.is_empty();
-    h.el_text("h2", &[("id", "plan")], "Plan").nl();
     let mut head = vec![
         "Component",
         "Version",
@@ -36,65 +37,65 @@ pub(super) fn plan_sections(
     if with_current {
         head.insert(2, "Change from today");
     }
-    table(
-        h,
-        "plan-table",
-        "The plan: one release of each component",
-        &head,
-        |h| {
-            for (row, planned) in report.plan.iter().zip(&plan.releases) {
-                let c = registry.components.get(&planned.component);
-                let release = c.and_then(|c| c.release(&planned.version));
-                h.el("tr", &[], |h| {
-                    h.el("th", &[("scope", "row")], |h| {
-                        links.component(h, &planned.component, planned.component.as_str());
-                    });
-                    h.el("td", &[], |h| {
-                        links.release(h, &planned.component, &planned.version, &row.version);
-                        if release.is_some_and(Release::is_yanked) {
-                            h.lit(" ");
-                            h.el_text("strong", &[("class", "tag tag-yanked")], "yanked");
-                        }
-                    });
-                    if with_current {
-                        h.el_text(
-                            "td",
-                            &[],
-                            &match &row.current {
-                                Some(cur) if cur == &row.version => "kept".to_owned(),
-                                Some(cur) => format!("{cur} → {}", row.version),
-                                None => "new".to_owned(),
-                            },
-                        );
+    let rows = html! {
+        @for (row, planned) in report.plan.iter().zip(&plan.releases) {
+            @let release = registry
+                .components
+                .get(&planned.component)
+                .and_then(|c| c.release(&planned.version));
+            @let edges = plan.required_by(planned.component.as_str()).map(|e| {
+                html! { (links.component(&e.from, &e.from)) " (" (Text(e.label())) ")" }
+            });
+            tr {
+                th scope="row" { (links.component(&planned.component, &planned.component)) }
+                td {
+                    (links.release(&planned.component, &planned.version, &row.version))
+                    @if release.is_some_and(Release::is_yanked) {
+                        " "
+                        strong.tag.tag-yanked { "yanked" }
                     }
-                    h.el("td", &[], |h| {
-                        inline_list(h, &row.needs, "", |h, n| {
-                            h.text(n);
-                        });
-                    });
-                    h.el("td", &[], |h| {
-                        let edges: Vec<_> = plan.required_by(planned.component.as_str()).collect();
-                        inline_list(h, &edges, "", |h, e| {
-                            links.component(h, &e.from, e.from.as_str());
-                            h.text(&format!(" ({})", e.label()));
-                        });
-                    });
-                    h.el("td", &[], |h| match release.and_then(|r| r.support_ends) {
-                        Some(d) => date(h, d),
-                        None => {
-                            h.text("not published");
+                }
+                @if with_current {
+                    td {
+                        @match &row.current {
+                            Some(cur) if cur == &row.version => "kept",
+                            Some(cur) => { (Text(cur)) " → " (Text(&row.version)) }
+                            None => "new",
                         }
-                    });
-                })
-                .nl();
+                    }
+                }
+                td { (inline_list(row.needs.iter().map(|n| html! { (Text(n)) }), "")) }
+                td { (inline_list(edges, "")) }
+                td {
+                    @match release.and_then(|r| r.support_ends) {
+                        Some(d) => (date(d)),
+                        None => "not published",
+                    }
+                }
             }
-        },
-    );
+            "\n"
+        }
+    };
+    let notes = notes(registry, s, plan);
+    html! {
+        h2 #plan { "Plan" } "\n"
+        (table("plan-table", "The plan: one release of each component", &head, rows))
+        h2 #graph { "Dependency graph" } "\n"
+        (graph(stack, plan))
+        h2 #changes { "Changes from what runs today" } "\n"
+        (changes(links, &report, s, plan))
+        @if !notes.is_empty() {
+            h2 #notes { "Notes" } "\n"
+            ul { @for n in &notes { li { (Text(n)) } } }
+            "\n"
+        }
+    }
+}
 
-    // The graph.
-    h.el_text("h2", &[("id", "graph")], "Dependency graph").nl();
-    let graph = GraphReport::new(&stack.name, plan);
-    let drawing = svg::plan_graph(&graph, &stack.needs);
+/// The plan's dependency graph, with its legend.
+fn graph(stack: &Stack, plan: &Plan) -> Markup {
+    let report = GraphReport::new(&stack.name, plan);
+    let drawing = svg::plan_graph(&report, &stack.needs);
     let title = format!("Dependency graph of the plan for {}", stack.name);
     let desc = format!(
         "Each of the stack's {} needs points at the release that meets it, among {} planned \
@@ -103,123 +104,95 @@ pub(super) fn plan_sections(
         stack.needs.len(),
         plan.releases.len()
     );
-    let svg_markup: Markup = svg::render(&drawing, &title, &desc);
-    h.el("figure", &[("class", "graph")], |h| {
-        h.el(
-            "div",
-            &[
-                ("class", "graph-scroll"),
-                ("tabindex", "0"),
-                ("role", "region"),
-                ("aria-label", "Dependency graph (scrolls sideways)"),
-            ],
-            |h| {
-                h.markup(&svg_markup);
-            },
-        );
-        h.el("figcaption", &[], |h| {
-            h.text("Each need of the stack (a grey pill) points at the release that meets it. ");
-            h.el("ul", &[("class", "legend")], |h| {
-                h.el("li", &[], |h| {
-                    h.el("span", &[("class", "swatch")], |_| {});
-                    h.text("depends on a component");
-                });
-                h.el("li", &[], |h| {
-                    h.el("span", &[("class", "swatch requires")], |_| {});
-                    h.text("requires an interface another component provides");
-                });
-                h.el("li", &[], |h| {
-                    h.el("span", &[("class", "swatch need")], |_| {});
-                    h.text("a need met by a release");
-                });
-            });
-        });
-    })
-    .nl();
+    html! {
+        figure.graph {
+            div.graph-scroll tabindex="0" role="region"
+                aria-label="Dependency graph (scrolls sideways)" {
+                (svg::render(&drawing, &title, &desc))
+            }
+            figcaption {
+                "Each need of the stack (a grey pill) points at the release that meets it. "
+                ul.legend {
+                    li { span.swatch {} "depends on a component" }
+                    li {
+                        span.swatch.requires {}
+                        "requires an interface another component provides"
+                    }
+                    li { span.swatch.need {} "a need met by a release" }
+                }
+            }
+        }
+        "\n"
+    }
+}
 
-    // Changes from what runs today.
-    h.el_text("h2", &[("id", "changes")], "Changes from what runs today")
-        .nl();
+/// Changes from what runs today.
+fn changes(links: &Links<'_>, report: &ResolveReport, s: &ResolvedStack, plan: &Plan) -> Markup {
+    let stack = &s.input.stack;
     if stack.current.is_empty() {
-        h.el_text(
-            "p",
-            &[],
-            "The stack does not say what runs today (it has no [current] table), so every \
-             component in the plan is new.",
-        )
-        .nl();
-    } else {
-        let kept: Vec<&Id> = plan
-            .releases
-            .iter()
-            .filter(|r| stack.current.get(&r.component) == Some(&r.version))
-            .map(|r| &r.component)
-            .collect();
-        if report.changes.is_empty() {
-            h.el_text(
-                "p",
-                &[],
-                "None: the plan keeps every component at the version that runs today.",
-            )
-            .nl();
-        } else {
-            table(
-                h,
+        return html! {
+            p {
+                "The stack does not say what runs today (it has no [current] table), so every \
+                 component in the plan is new."
+            }
+            "\n"
+        };
+    }
+    let kept: Vec<&Id> = plan
+        .releases
+        .iter()
+        .filter(|r| stack.current.get(&r.component) == Some(&r.version))
+        .map(|r| &r.component)
+        .collect();
+    let rows = html! {
+        @for ch in &report.changes {
+            tr {
+                th scope="row" {
+                    @match Id::parse(&ch.component) {
+                        Ok(id) => (links.component(&id, &ch.component)),
+                        Err(_) => (Text(&ch.component)),
+                    }
+                }
+                td { (Text(ch.from.as_deref().unwrap_or("—"))) }
+                td { (Text(ch.to.as_deref().unwrap_or("—"))) }
+                td { (change_kind(ch.from.as_deref(), ch.to.as_deref())) }
+            }
+            "\n"
+        }
+    };
+    html! {
+        @if report.changes.is_empty() {
+            p { "None: the plan keeps every component at the version that runs today." } "\n"
+        } @else {
+            (table(
                 "changes-table",
                 "Components added, removed or changing version",
                 &["Component", "Runs today", "In the plan", "Change"],
-                |h| {
-                    for ch in &report.changes {
-                        let what = match (&ch.from, &ch.to) {
-                            (None, Some(_)) => "added".to_owned(),
-                            (Some(_), None) => "removed (no longer needed)".to_owned(),
-                            (Some(a), Some(b)) => {
-                                match (semver::Version::parse(a), semver::Version::parse(b)) {
-                                    (Ok(a), Ok(b)) if b > a => "upgrade".to_owned(),
-                                    (Ok(a), Ok(b)) if b < a => "downgrade".to_owned(),
-                                    _ => "changes version".to_owned(),
-                                }
-                            }
-                            (None, None) => String::new(),
-                        };
-                        h.el("tr", &[], |h| {
-                            h.el("th", &[("scope", "row")], |h| {
-                                match Id::parse(&ch.component) {
-                                    Ok(id) => links.component(h, &id, &ch.component),
-                                    Err(_) => {
-                                        h.text(&ch.component);
-                                    }
-                                }
-                            });
-                            h.el_text("td", &[], ch.from.as_deref().unwrap_or("—"));
-                            h.el_text("td", &[], ch.to.as_deref().unwrap_or("—"));
-                            h.el_text("td", &[], &what);
-                        })
-                        .nl();
-                    }
-                },
-            );
+                rows,
+            ))
         }
-        if !kept.is_empty() {
-            h.el("p", &[], |h| {
-                h.text("Kept as they are: ");
-                inline_list(h, &kept, "", |h, id| links.component(h, id, id.as_str()));
-                h.text(".");
-            })
-            .nl();
+        @if !kept.is_empty() {
+            p {
+                "Kept as they are: "
+                (inline_list(kept.iter().map(|id| links.component(id, id)), ""))
+                "."
+            }
+            "\n"
         }
     }
+}
 
-    // Notes that do not depend on the date.
-    let notes = notes(registry, s, plan);
-    if !notes.is_empty() {
-        h.el_text("h2", &[("id", "notes")], "Notes").nl();
-        h.el("ul", &[], |h| {
-            for n in &notes {
-                h.el_text("li", &[], n);
-            }
-        })
-        .nl();
+/// What a row of the changes table does: `added`, `upgrade`, …
+fn change_kind(from: Option<&str>, to: Option<&str>) -> &'static str {
+    match (from, to) {
+        (None, Some(_)) => "added",
+        (Some(_), None) => "removed (no longer needed)",
+        (Some(a), Some(b)) => match (semver::Version::parse(a), semver::Version::parse(b)) {
+            (Ok(a), Ok(b)) if b > a => "upgrade",
+            (Ok(a), Ok(b)) if b < a => "downgrade",
+            _ => "changes version",
+        },
+        (None, None) => "",
     }
 }
 
@@ -255,281 +228,233 @@ pub(super) fn notes(registry: &Registry, s: &ResolvedStack, plan: &Plan) -> Vec<
     out
 }
 
-pub(super) fn fit_tag(h: &mut Html, fit: Fit) {
+pub(super) fn fit_tag(fit: Fit) -> Markup {
     let (class, text) = match fit {
         Fit::DropIn => ("tag tag-dropin", "drop-in"),
         Fit::WithChanges => ("tag tag-changes", "with changes"),
         Fit::NotViable => ("tag tag-notviable", "not viable"),
         Fit::Undecided => ("tag tag-warning", "undecided"),
     };
-    h.el_text("strong", &[("class", class)], text);
+    html! { strong class=(class) { (text) } }
 }
 
 /// `adds x 1.0.0`, `removes y 2.0.0`, `x 1.0.0 → 2.0.0`, each component linked.
-pub(super) fn plan_changes(h: &mut Html, links: &Links<'_>, a: &Alternative) {
-    inline_list(h, &a.changes, "none", |h, c| match (&c.from, &c.to) {
-        (None, Some(to)) => {
-            h.text("adds ");
-            links.release(h, &c.component, to, &format!("{} {to}", c.component));
+pub(super) fn plan_changes(links: &Links<'_>, a: &Alternative) -> Markup {
+    let changes = a.changes.iter().map(|c| {
+        let id = &c.component;
+        html! {
+            @match (&c.from, &c.to) {
+                (None, Some(to)) => { "adds " (links.release(id, to, format_args!("{id} {to}"))) }
+                (Some(from), None) => {
+                    "removes " (links.release(id, from, format_args!("{id} {from}")))
+                }
+                (Some(from), Some(to)) => {
+                    (links.component(id, id)) " " (Text(from)) " → " (Text(to))
+                }
+                (None, None) => (links.component(id, id)),
+            }
         }
-        (Some(from), None) => {
-            h.text("removes ");
-            links.release(h, &c.component, from, &format!("{} {from}", c.component));
-        }
-        (Some(from), Some(to)) => {
-            links.component(h, &c.component, c.component.as_str());
-            h.text(&format!(" {from} → {to}"));
-        }
-        (None, None) => links.component(h, &c.component, c.component.as_str()),
     });
+    inline_list(changes, "none")
 }
 
 /// The lock-in report for the plan, then each component's alternatives.
-pub(super) fn lock_in_sections(h: &mut Html, links: &Links<'_>, found: &LockIn) {
+pub(super) fn lock_in_sections(links: &Links<'_>, found: &LockIn) -> Markup {
     let risks: Vec<&Alternatives> = found.components.iter().filter(|a| a.is_lock_in()).collect();
     let total = found.components.len();
-    h.el_text("h2", &[("id", "lock-in")], "Lock-in").nl();
-    h.el("p", &[], |h| {
-        if risks.is_empty() {
-            h.text(&format!(
-                "Every one of the {total} components in the plan has a viable alternative: \
-                 another component could take its place and still give a plan."
-            ));
-        } else {
-            h.text(&format!(
-                "{} of the {total} components in the plan have no viable alternative: ",
-                risks.len()
-            ));
-            inline_list(h, &risks, "", |h, a| {
-                links.component(h, &a.component, a.component.as_str());
-            });
-            h.text(". Replacing one of them means changing the stack's needs or policy.");
-        }
-    })
-    .nl();
-    h.el_text(
-        "p",
-        &[("class", "hint")],
-        "A drop-in alternative takes the component's place and nothing else changes; one \
-         with changes gives a plan in which other components are added, removed or change \
-         version; one that is not viable gives no plan.",
-    )
-    .nl();
-    let undecided = found.spent.undecided > 0;
-    if undecided {
-        h.el_text(
-            "p",
-            &[("class", "hint")],
-            &format!(
-                "{} candidate{} could not be decided within the bounds on the work (a \
-                 resolution that gave up, or the report's budget of solver steps): they are \
-                 marked undecided, and a component with undecided candidates is not counted \
-                 as lock-in.",
-                found.spent.undecided,
-                if found.spent.undecided == 1 { "" } else { "s" }
-            ),
-        )
-        .nl();
-    }
+    let undecided = found.spent.undecided;
     let mut header = vec!["Component", "Drop-in", "With changes", "Not viable"];
     let mut fits = vec![Fit::DropIn, Fit::WithChanges, Fit::NotViable];
-    if undecided {
+    if undecided > 0 {
         header.push("Undecided");
         fits.push(Fit::Undecided);
     }
     header.push("Best alternative");
-    table(
-        h,
-        "lock-in-table",
-        "Alternatives for each component of the plan",
-        &header,
-        |h| {
-            for a in &found.components {
-                h.el("tr", &[], |h| {
-                    h.el("th", &[("scope", "row")], |h| {
-                        let anchor = format!("#alternatives-{}", a.component);
-                        h.link(
-                            &Href::internal(anchor),
-                            &format!("{} {}", a.component, a.version),
-                        );
-                    });
-                    for &fit in &fits {
-                        let n = match fit {
-                            Fit::Undecided => a.undecided(),
-                            _ => a.count(fit),
-                        };
-                        h.el_text("td", &[("class", "numeric")], &n.to_string());
-                    }
-                    h.el("td", &[], |h| {
-                        let best = a
-                            .alternatives
-                            .iter()
-                            .find(|x| matches!(x.fit, Fit::DropIn | Fit::WithChanges));
-                        match best {
-                            Some(best) => {
-                                links.component(h, &best.component, best.component.as_str());
-                                h.lit(" ");
-                                fit_tag(h, best.fit);
-                            }
-                            None if a.undecided() > 0 => fit_tag(h, Fit::Undecided),
-                            None => {
-                                h.el_text(
-                                    "strong",
-                                    &[("class", "tag tag-warning")],
-                                    "lock-in: no viable alternative",
-                                );
-                            }
-                        }
-                    });
-                })
-                .nl();
-            }
-        },
-    );
-    if !found.single_supply.is_empty() {
-        h.el_text("h3", &[("id", "single-supply")], "Single points of supply")
-            .nl();
-        table(
-            h,
-            "single-supply-table",
-            "Interfaces the plan uses that only one component in the registry provides",
-            &["Interface", "Only provider", "Used by"],
-            |h| {
-                for s in &found.single_supply {
-                    h.el("tr", &[], |h| {
-                        h.el("th", &[("scope", "row")], |h| {
-                            links.interface(h, &s.interface, s.interface.as_str());
-                        });
-                        h.el("td", &[], |h| {
-                            links.component(h, &s.provider, s.provider.as_str());
-                        });
-                        h.el("td", &[], |h| {
-                            inline_list(h, &s.used_by, "", |h, u| {
-                                h.text(u);
-                            });
-                        });
-                    })
-                    .nl();
+    let rows = html! {
+        @for a in &found.components {
+            @let best = a
+                .alternatives
+                .iter()
+                .find(|x| matches!(x.fit, Fit::DropIn | Fit::WithChanges));
+            tr {
+                th scope="row" {
+                    (link(
+                        &Href::internal(format!("#alternatives-{}", a.component)),
+                        format_args!("{} {}", a.component, a.version),
+                    ))
                 }
-            },
-        );
+                @for &fit in &fits {
+                    td.numeric {
+                        @match fit {
+                            Fit::Undecided => (a.undecided()),
+                            _ => (a.count(fit)),
+                        }
+                    }
+                }
+                td {
+                    @match best {
+                        Some(best) => {
+                            (links.component(&best.component, &best.component))
+                            " "
+                            (fit_tag(best.fit))
+                        }
+                        None if a.undecided() > 0 => (fit_tag(Fit::Undecided)),
+                        None => strong.tag.tag-warning { "lock-in: no viable alternative" },
+                    }
+                }
+            }
+            "\n"
+        }
+    };
+    html! {
+        h2 #lock-in { "Lock-in" } "\n"
+        p {
+            @if risks.is_empty() {
+                "Every one of the " (total) " components in the plan has a viable alternative: \
+                 another component could take its place and still give a plan."
+            } @else {
+                (risks.len()) " of the " (total) " components in the plan have no viable \
+                 alternative: "
+                (inline_list(risks.iter().map(|a| links.component(&a.component, &a.component)), ""))
+                ". Replacing one of them means changing the stack's needs or policy."
+            }
+        }
+        "\n"
+        p.hint {
+            "A drop-in alternative takes the component's place and nothing else changes; one \
+             with changes gives a plan in which other components are added, removed or change \
+             version; one that is not viable gives no plan."
+        }
+        "\n"
+        @if undecided > 0 {
+            p.hint {
+                (undecided) " candidate" @if undecided != 1 { "s" } " could not be decided \
+                 within the bounds on the work (a resolution that gave up, or the report's \
+                 budget of solver steps): they are marked undecided, and a component with \
+                 undecided candidates is not counted as lock-in."
+            }
+            "\n"
+        }
+        (table("lock-in-table", "Alternatives for each component of the plan", &header, rows))
+        @if !found.single_supply.is_empty() {
+            h3 #single-supply { "Single points of supply" } "\n"
+            (single_supply(links, found))
+        }
+        h2 #alternatives { "Alternatives, component by component" } "\n"
+        @for a in &found.components {
+            (alternatives(links, a))
+        }
     }
+}
 
-    h.el_text(
-        "h2",
-        &[("id", "alternatives")],
-        "Alternatives, component by component",
+/// Interfaces the plan uses that only one component provides.
+fn single_supply(links: &Links<'_>, found: &LockIn) -> Markup {
+    let rows = html! {
+        @for s in &found.single_supply {
+            tr {
+                th scope="row" { (links.interface(&s.interface, &s.interface)) }
+                td { (links.component(&s.provider, &s.provider)) }
+                td { (inline_list(s.used_by.iter().map(|u| html! { (Text(u)) }), "")) }
+            }
+            "\n"
+        }
+    };
+    table(
+        "single-supply-table",
+        "Interfaces the plan uses that only one component in the registry provides",
+        &["Interface", "Only provider", "Used by"],
+        rows,
     )
-    .nl();
-    for a in &found.components {
-        let id = format!("alternatives-{}", a.component);
-        h.el("h3", &[("id", &id)], |h| {
-            h.text("Alternatives to ");
-            links.release(
-                h,
-                &a.component,
-                &a.version,
-                &format!("{} {}", a.component, a.version),
-            );
-        })
-        .nl();
-        if !a.uses.is_empty() {
-            h.el("p", &[], |h| {
-                h.text("The rest of the plan uses from it: ");
-                inline_list(h, &a.uses, "", |h, u| {
-                    links.interface_version(
-                        h,
-                        &u.interface,
-                        &u.version,
-                        &format!("{} {}", u.interface, u.version),
-                    );
-                    h.text(&format!(" (by {})", u.used_by.join(", ")));
-                });
-                h.text(".");
-            })
-            .nl();
+}
+
+/// What could take the place of one component of the plan.
+fn alternatives(links: &Links<'_>, a: &Alternatives) -> Markup {
+    let id = format!("alternatives-{}", a.component);
+    let uses = a.uses.iter().map(|u| {
+        html! {
+            (links.interface_version(
+                &u.interface,
+                &u.version,
+                format_args!("{} {}", u.interface, u.version),
+            ))
+            " (by " (Text(u.used_by.join(", "))) ")"
         }
-        if a.alternatives.is_empty() {
-            h.el_text(
-                "p",
-                &[],
-                "No other component shares a capability or an interface with it.",
-            )
-            .nl();
-            continue;
-        }
-        let caption = format!("Components that could take the place of {}", a.component);
-        table(
-            h,
-            &format!("{id}-table"),
-            &caption,
-            &[
-                "Alternative",
-                "Fit",
-                "What else changes",
-                "Interfaces the plan uses",
-                "Differences",
-            ],
-            |h| {
-                for alt in &a.alternatives {
-                    h.el("tr", &[], |h| {
-                        h.el("th", &[("scope", "row")], |h| match &alt.version {
-                            Some(v) => links.release(
-                                h,
+    });
+    let rows = html! {
+        @for alt in &a.alternatives {
+            tr {
+                th scope="row" {
+                    @match &alt.version {
+                        Some(v) => {
+                            (links.release(
                                 &alt.component,
                                 v,
-                                &format!("{} {v}", alt.component),
-                            ),
-                            None => links.component(h, &alt.component, alt.component.as_str()),
-                        });
-                        h.el("td", &[], |h| fit_tag(h, alt.fit));
-                        h.el("td", &[], |h| match alt.fit {
-                            Fit::NotViable => {
-                                h.text(
-                                    &alt.reason
-                                        .as_ref()
-                                        .map_or("no plan exists".into(), ToString::to_string),
-                                );
-                            }
-                            Fit::Undecided => {
-                                h.text(
-                                    &alt.reason
-                                        .as_ref()
-                                        .map_or("not worked out".into(), ToString::to_string),
-                                );
-                            }
-                            Fit::DropIn => {
-                                h.text("nothing");
-                            }
-                            Fit::WithChanges => plan_changes(h, links, alt),
-                        });
-                        h.el("td", &[], |h| {
-                            if alt.covers.is_empty() && alt.missing.is_empty() {
-                                h.text("none used");
-                                return;
-                            }
-                            if !alt.covers.is_empty() {
-                                h.text("provides ");
-                                inline_list(h, &alt.covers, "", |h, i| {
-                                    links.interface(h, i, i.as_str());
-                                });
-                            }
-                            if !alt.missing.is_empty() {
-                                if !alt.covers.is_empty() {
-                                    h.text("; ");
-                                }
-                                h.text("lacks ");
-                                inline_list(h, &alt.missing, "", |h, i| {
-                                    links.interface(h, i, i.as_str());
-                                });
-                            }
-                        });
-                        let diff = differences_text(&alt.differences);
-                        h.el_text("td", &[], if diff.is_empty() { "none" } else { &diff });
-                    })
-                    .nl();
+                                format_args!("{} {v}", alt.component),
+                            ))
+                        }
+                        None => (links.component(&alt.component, &alt.component)),
+                    }
                 }
-            },
-        );
+                td { (fit_tag(alt.fit)) }
+                td {
+                    @match (alt.fit, &alt.reason) {
+                        (Fit::NotViable | Fit::Undecided, Some(reason)) => (Text(reason)),
+                        (Fit::NotViable, None) => "no plan exists",
+                        (Fit::Undecided, None) => "not worked out",
+                        (Fit::DropIn, _) => "nothing",
+                        (Fit::WithChanges, _) => (plan_changes(links, alt)),
+                    }
+                }
+                td { (interfaces_used(links, alt)) }
+                @let diff = differences_text(&alt.differences);
+                td { (Text(if diff.is_empty() { "none" } else { &diff })) }
+            }
+            "\n"
+        }
+    };
+    html! {
+        h3 id=(Text(&id)) {
+            "Alternatives to "
+            (links.release(&a.component, &a.version, format_args!("{} {}", a.component, a.version)))
+        }
+        "\n"
+        @if !a.uses.is_empty() {
+            p { "The rest of the plan uses from it: " (inline_list(uses, "")) "." }
+            "\n"
+        }
+        @if a.alternatives.is_empty() {
+            p { "No other component shares a capability or an interface with it." } "\n"
+        } @else {
+            (table(
+                &format!("{id}-table"),
+                &format!("Components that could take the place of {}", a.component),
+                &[
+                    "Alternative",
+                    "Fit",
+                    "What else changes",
+                    "Interfaces the plan uses",
+                    "Differences",
+                ],
+                rows,
+            ))
+        }
+    }
+}
+
+/// Which of the interfaces the plan uses an alternative provides, and which it lacks.
+fn interfaces_used(links: &Links<'_>, alt: &Alternative) -> Markup {
+    let list = |ids: &[Id]| inline_list(ids.iter().map(|i| links.interface(i, i)), "");
+    html! {
+        @if alt.covers.is_empty() && alt.missing.is_empty() {
+            "none used"
+        } @else {
+            @if !alt.covers.is_empty() {
+                "provides " (list(&alt.covers))
+            }
+            @if !alt.missing.is_empty() {
+                @if !alt.covers.is_empty() { "; " }
+                "lacks " (list(&alt.missing))
+            }
+        }
     }
 }

@@ -12,7 +12,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::site::html::{Html, Markup};
+use maud::{Markup, html};
+
+use crate::site::html::Text;
 
 mod layout;
 
@@ -328,111 +330,64 @@ pub fn render(g: &Graph, title: &str, description: &str) -> Markup {
     let lift = MARGIN - top_label;
 
     let (w, h) = (num(total_w), num(total_h + lift));
-    let view_box = format!("0 {} {} {}", num(-lift), w, h);
-    let mut s = Html::new();
-    s.el(
-        "svg",
-        &[
-            ("class", "plan-graph"),
-            ("role", "img"),
-            ("aria-labelledby", "graph-title graph-desc"),
-            ("width", &w),
-            ("height", &h),
-            ("viewBox", &view_box),
-        ],
-        |s| {
-            s.nl();
-            s.el_text("title", &[("id", "graph-title")], title).nl();
-            s.el_text("desc", &[("id", "graph-desc")], description).nl();
-            s.lit(concat!(
-                "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" ",
-                "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">",
-                "<path class=\"arrowhead\" d=\"M0 0L10 5L0 10z\"></path></marker></defs>"
-            ))
-            .nl();
-            s.el("g", &[("class", "edges")], |s| {
-                for (d, class, reversed) in &paths {
-                    s.nl();
-                    let class = format!("edge {class}");
-                    let marker = if *reversed {
-                        "marker-start"
-                    } else {
-                        "marker-end"
-                    };
-                    s.el(
-                        "path",
-                        &[("class", &class), ("d", d), (marker, "url(#arrow)")],
-                        |_| {},
-                    );
+    html! {
+        svg.plan-graph role="img" aria-labelledby="graph-title graph-desc" width=(w) height=(h)
+            viewBox={ "0 " (num(-lift)) " " (w) " " (h) } {
+            "\n"
+            title #graph-title { (Text(title)) } "\n"
+            desc #graph-desc { (Text(description)) } "\n"
+            defs {
+                marker #arrow viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7"
+                    markerHeight="7" orient="auto-start-reverse" {
+                    path.arrowhead d="M0 0L10 5L0 10z" {}
                 }
-            })
-            .nl();
-            s.el("g", &[("class", "edge-labels")], |s| {
-                for (x, y, text) in &placed {
-                    s.nl();
-                    s.el_text(
-                        "text",
-                        &[
-                            ("x", &num(*x)),
-                            ("y", &num(*y + 4.0)),
-                            ("text-anchor", "middle"),
-                        ],
-                        text,
-                    );
+            }
+            "\n"
+            g.edges {
+                @for (d, class, reversed) in &paths {
+                    "\n"
+                    @if *reversed {
+                        path class={ "edge " (class) } d=(d) marker-start="url(#arrow)" {}
+                    } @else {
+                        path class={ "edge " (class) } d=(d) marker-end="url(#arrow)" {}
+                    }
                 }
-            })
-            .nl();
-            s.el("g", &[("class", "nodes")], |s| {
-                for (v, (bx, by, bw, bh)) in &boxes {
-                    let n = &g.nodes[*v];
-                    s.nl();
-                    let class = if n.need { "node need" } else { "node release" };
-                    let cx = num(bx + bw / 2.0);
-                    s.el("g", &[("class", class)], |s| {
-                        let rx = if n.need { num(bh / 2.0) } else { "4".into() };
-                        s.el(
-                            "rect",
-                            &[
-                                ("x", &num(*bx)),
-                                ("y", &num(*by)),
-                                ("width", &num(*bw)),
-                                ("height", &num(*bh)),
-                                ("rx", &rx),
-                            ],
-                            |_| {},
-                        );
-                        let (t1, t2) = if n.need {
-                            (by + 15.0, by + 29.0)
-                        } else {
-                            (by + 19.0, by + 35.0)
-                        };
-                        s.el_text(
-                            "text",
-                            &[
-                                ("class", "title"),
-                                ("x", &cx),
-                                ("y", &num(t1)),
-                                ("text-anchor", "middle"),
-                            ],
-                            &n.title,
-                        );
-                        s.el_text(
-                            "text",
-                            &[
-                                ("class", "subtitle"),
-                                ("x", &cx),
-                                ("y", &num(t2)),
-                                ("text-anchor", "middle"),
-                            ],
-                            &n.subtitle,
-                        );
-                    });
+            }
+            "\n"
+            g.edge-labels {
+                @for (x, y, text) in &placed {
+                    "\n"
+                    text x=(num(*x)) y=(num(*y + 4.0)) text-anchor="middle" { (Text(text)) }
                 }
-            })
-            .nl();
-        },
-    );
-    s.finish()
+            }
+            "\n"
+            g.nodes {
+                @for (v, (bx, by, bw, bh)) in &boxes {
+                    "\n"
+                    (node(&g.nodes[*v], *bx, *by, *bw, *bh))
+                }
+            }
+            "\n"
+        }
+    }
+}
+
+/// One box of the drawing, with its title and subtitle.
+fn node(n: &GraphNode, bx: f64, by: f64, bw: f64, bh: f64) -> Markup {
+    let cx = num(bx + bw / 2.0);
+    let rx = if n.need { num(bh / 2.0) } else { "4".into() };
+    let (t1, t2) = if n.need {
+        (by + 15.0, by + 29.0)
+    } else {
+        (by + 19.0, by + 35.0)
+    };
+    html! {
+        g class=(if n.need { "node need" } else { "node release" }) {
+            rect x=(num(bx)) y=(num(by)) width=(num(bw)) height=(num(bh)) rx=(rx) {}
+            text.title x=(cx) y=(num(t1)) text-anchor="middle" { (Text(&n.title)) }
+            text.subtitle x=(cx) y=(num(t2)) text-anchor="middle" { (Text(&n.subtitle)) }
+        }
+    }
 }
 
 fn gap_between(a: Slot, b: Slot, height_of: &impl Fn(Slot) -> f64) -> f64 {
@@ -506,7 +461,10 @@ mod tests {
             &["a", "b", "c", "d", "e"],
             &[(0, 2), (1, 2), (0, 3), (3, 4), (2, 4), (1, 4)],
         );
-        assert_eq!(render(&g, "t", "d"), render(&g, "t", "d"));
+        assert_eq!(
+            render(&g, "t", "d").into_string(),
+            render(&g, "t", "d").into_string()
+        );
     }
 
     #[test]
