@@ -155,7 +155,6 @@ impl Error {
             Error::UnknownInterface { .. } => Some("`stackreg interfaces` shows every interface".into()),
             Error::File(d) => d.hint.clone(),
             Error::Refused { hint, .. } => Some(hint.clone()),
-            Error::Export(e) => e.hint().map(str::to_owned),
             Error::Http(crate::source::http::HttpError::Offline { .. }) => {
                 Some("leave out --offline, or download the file and import it by path".into())
             }

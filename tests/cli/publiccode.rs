@@ -823,7 +823,7 @@ fn export_publiccode_reads_back_through_import() {
 }
 
 #[test]
-fn export_publiccode_refuses_what_it_cannot_write() {
+fn export_publiccode_refuses_what_it_cannot_write_and_names_a_maintainer() {
     let f = registry();
     f.component(
         &component("hosted")
@@ -842,11 +842,25 @@ fn export_publiccode_refuses_what_it_cannot_write() {
         "homepage = \"https://example.com/keycloak\"\n",
         "homepage = \"https://example.com/keycloak\"\nrepository = \"https://example.com/git/keycloak\"\n",
     );
+    // No support-ends date and no --contact: the repository owner maintains it, and a
+    // note says so.
     let run = f.run(&["export", "publiccode", "keycloak"]);
-    run.code(2);
+    run.ok();
+    let yaml: serde_json::Value = serde_saphyr::from_str(&run.stdout).unwrap();
+    assert_eq!(yaml["maintenance"]["type"], "internal");
+    let owner = yaml["legal"]["repoOwner"].clone();
+    assert!(owner.is_string(), "{yaml}");
     assert_eq!(
-        run.stderr,
-        "error: stackreg records no maintainer for keycloak: its latest release has no support-ends date to write as a maintenance contract\n  hint: name the people who maintain it with --contact \"Name <email>\"\n"
+        yaml["maintenance"]["contacts"],
+        serde_json::json!([{"name": owner}])
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "maintenance: internal, by {} (the repository owner) as the contact; name people with --contact \"Name <email>\"",
+            owner.as_str().unwrap()
+        )),
+        "{}",
+        run.stderr
     );
     let run = f.run(&[
         "export",

@@ -158,21 +158,6 @@ pub enum ExportError {
         "{id}'s licence {licence} is not open source, and publiccode.yml describes open-source software"
     )]
     NotOpenSource { id: String, licence: String },
-    #[error(
-        "stackreg records no maintainer for {id}: its latest release has no support-ends date to write as a maintenance contract"
-    )]
-    NoMaintainer { id: String },
-}
-
-impl ExportError {
-    pub fn hint(&self) -> Option<&'static str> {
-        match self {
-            ExportError::NoMaintainer { .. } => {
-                Some("name the people who maintain it with --contact \"Name <email>\"")
-            }
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -285,7 +270,23 @@ pub fn export(
                 contacts: Vec::new(),
             }
         }
-        (None, true) => return Err(ExportError::NoMaintainer { id }),
+        // Without a contract end or named people, the repository owner (`legal.repoOwner`,
+        // the supplier) maintains it: publiccode.yml's `internal`, with the owner as the
+        // contact, and a note saying so.
+        (None, true) => {
+            notes.push(format!(
+                "maintenance: internal, by {} (the repository owner) as the contact; name people with --contact \"Name <email>\"",
+                c.supplier
+            ));
+            MaintenanceOut {
+                kind: "internal",
+                contractors: Vec::new(),
+                contacts: vec![Contact {
+                    name: c.supplier.clone(),
+                    email: None,
+                }],
+            }
+        }
     };
 
     let mut categories: Vec<String> = Vec::new();
