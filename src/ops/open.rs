@@ -251,9 +251,12 @@ impl Session<'_> {
     }
 
     /// Like `load`, with the text of each reference stack's lock file (`stacks/<id>.lock`,
-    /// a regular file within the size limit) read from the same source.
-    pub fn load_with_reference_locks(&self) -> Result<(Loaded, BTreeMap<Id, String>), Error> {
-        self.load_reading(None, false, |source, head, origins| {
+    /// a regular file within the size limit) read from the same source; `strict` as `load`.
+    pub fn load_with_reference_locks(
+        &self,
+        strict: bool,
+    ) -> Result<(Loaded, BTreeMap<Id, String>), Error> {
+        self.load_reading(None, strict, |source, head, origins| {
             let mut locks = BTreeMap::new();
             for id in head.stacks.keys() {
                 if let Some(text) = reference_lock(source, origins, id) {

@@ -2,6 +2,7 @@
 //! answers are worked out in `planning`; this reads the files, opens the registry and
 //! writes the new stack files (never over an existing one).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{Answer, Session, StackRef};
@@ -16,6 +17,7 @@ use crate::report::new_stack::{NeedRow, NewStackReport};
 use crate::report::renewals::RenewalsReport;
 use crate::report::resolve::Change;
 use crate::report::used_by::UsedByReport;
+use crate::resolve::lock::LockFile;
 use crate::resolve::{Resolution, Resolver};
 
 /// `renewals STACK [--within MONTHS]`.
@@ -53,7 +55,12 @@ pub fn used_by_report(
         .first()
         .map(|p| super::stack::read(p))
         .transpose()?;
-    let loaded = session.load(first.as_ref().map(|s| s.registry_ref()), true)?;
+    // With no stacks given, the registry's reference stacks are searched, each with its
+    // lock file (`stacks/<id>.lock`) when it has one, as `resolve` would read it.
+    let (loaded, lock_texts) = match &first {
+        Some(s) => (session.load(Some(s.registry_ref()), true)?, BTreeMap::new()),
+        None => session.load_with_reference_locks(true)?,
+    };
     let registry = &loaded.registry;
     let component = crate::planning::component(registry, id)?;
     let mut files = Vec::new();
@@ -71,10 +78,23 @@ pub fn used_by_report(
         .collect();
     if stack_files.is_empty() {
         for (sid, s) in &registry.stacks {
+            let file = loaded.origins.stack(sid);
+            let lock = lock_texts
+                .get(sid)
+                .and_then(|text| match LockFile::parse(text) {
+                    Ok(lock) => Some(lock.versions()),
+                    Err(e) => {
+                        session.warn(&format!(
+                            "the lock file of {file} is not readable ({}); searched without it",
+                            e.message
+                        ));
+                        None
+                    }
+                });
             stacks.push(StackToSearch {
-                file: loaded.origins.stack(sid),
+                file,
                 stack: s,
-                lock: None,
+                lock,
             });
         }
     }
@@ -235,6 +255,19 @@ pub fn merge_stacks(
     let a_locked = open.lock()?.map(|l| l.versions()).unwrap_or_default();
     let (b_file, b_options) = session.read_against(b_path, registry)?;
     let (a, b) = (open.stack(), &b_file.stack);
+    // Both stacks are resolved against one registry, the first's; a second stack that
+    // names another one is told, not silently read against the wrong catalogue.
+    let explicit = session.settings.registry.is_some() || session.settings.registry_env.is_some();
+    if !explicit
+        && let Some(named) = b.registry.as_deref()
+        && place(Some(named), b_path) != place(a.registry.as_deref(), a_path)
+    {
+        session.warn(&format!(
+            "{} names the registry {named}, but both stacks are resolved against the first's ({})",
+            b_path.display(),
+            registry.source.source
+        ));
+    }
     let name = request
         .name
         .clone()
@@ -303,9 +336,34 @@ pub fn merge_stacks(
 
 /// The first stack's `[stack] registry`, made relative to the folder of `out` when it is
 /// a path (it is relative to the first stack's folder).
+/// Where a stack file's `[stack] registry` points: a URL as written, a path made absolute
+/// from the stack file's folder.
+fn place(registry: Option<&str>, from: &Path) -> Option<String> {
+    let r = registry?;
+    if is_url(r) {
+        return Some(r.to_owned());
+    }
+    let dir = from
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let joined = dir.join(r);
+    Some(
+        joined
+            .canonicalize()
+            .unwrap_or(joined)
+            .to_string_lossy()
+            .into_owned(),
+    )
+}
+
+fn is_url(r: &str) -> bool {
+    r.contains("://") || r.contains('@') && r.contains(':')
+}
+
 fn rebase(registry: Option<&str>, from: &Path, out: &Path) -> Option<String> {
     let r = registry?;
-    if r.contains("://") || r.contains('@') && r.contains(':') {
+    if is_url(r) {
         return Some(r.to_owned());
     }
     let dir = |p: &Path| {

@@ -21,7 +21,7 @@ pub fn site(
     stack_files: &[PathBuf],
     force: bool,
 ) -> Result<Written, Error> {
-    let (loaded, locks) = session.load_with_reference_locks()?;
+    let (loaded, locks) = session.load_with_reference_locks(false)?;
     let registry = &loaded.registry;
     let mut stacks = site::reference_stacks(registry);
     // A reference stack's lock file is read as `resolve` reads it.

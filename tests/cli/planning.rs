@@ -344,6 +344,36 @@ fn used_by_finds_a_yanked_release_that_runs_today() {
 }
 
 #[test]
+fn used_by_reads_the_lock_files_of_reference_stacks() {
+    let f = fixture();
+    let council = std::fs::read(f.root().join("stacks/council.toml")).unwrap();
+    f.file("stacks/council.toml", council);
+    let places = |f: &Fixture| {
+        let v = f
+            .run(&["used-by", "backend", "--format", "json"])
+            .ok()
+            .json();
+        v["stacks"][0]["in"].clone()
+    };
+    assert_eq!(places(&f), serde_json::json!(["plan", "current"]));
+    // Locked next to the stack file, the lock is one more place the component runs...
+    f.run(&["resolve", "registry/stacks/council.toml", "--lock"])
+        .ok();
+    assert!(f.registry().join("stacks/council.lock").is_file());
+    assert_eq!(places(&f), serde_json::json!(["plan", "current", "lock"]));
+    // ...and an unreadable one is said, and searched without.
+    f.file("stacks/council.lock", "not a lock");
+    let run = f.run(&["used-by", "backend"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("warning: the lock file of stacks/council.toml is not readable"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn used_by_searches_the_reference_stacks_of_the_sample_registry() {
     let v = stackreg(
         &project_root(),
@@ -854,4 +884,32 @@ fn merge_of_small_stacks_holds_both_policies() {
         "{text}"
     );
     f.run(&["resolve", "stacks/ab.toml"]).ok();
+}
+
+#[test]
+fn merge_says_when_the_second_stack_names_another_registry() {
+    let f = fixture();
+    f.repo_file(
+        "stacks/other.toml",
+        "[stack]\nname = \"Other\"\nregistry = \"../../another-registry\"\n\n[needs]\nweb = { component = \"portal\" }\n",
+    );
+    f.repo_file(
+        "stacks/same.toml",
+        "[stack]\nname = \"Same\"\nregistry = \"../registry\"\n\n[needs]\nweb = { component = \"portal\" }\n",
+    );
+    let run = f.run(&["merge", "stacks/council.toml", "stacks/other.toml"]);
+    run.ok();
+    assert!(
+        run.stderr.contains(
+            "warning: stacks/other.toml names the registry ../../another-registry, but both stacks are resolved against the first's ("
+        ),
+        "{}",
+        run.stderr
+    );
+    // One that names the registry both are read from, or none, is not worth a word.
+    let run = f.run(&["merge", "stacks/same.toml", "stacks/council.toml"]);
+    run.ok();
+    assert!(!run.stderr.contains("names the registry"), "{}", run.stderr);
+    let run = f.run(&["merge", "stacks/council.toml", "stacks/council.toml"]);
+    assert!(!run.stderr.contains("names the registry"), "{}", run.stderr);
 }
