@@ -161,8 +161,9 @@ pub(crate) fn edges_from(
 }
 
 /// When several planned releases meet one need and one of them is only in the plan because
-/// another of them needs it (`drupal` under `localgov-drupal`, both CMSs), the need is
-/// credited to the release that pulls the other in.
+/// another of them needs it (a CMS framework under the council website built on it, when
+/// one need asks for what both provide), the need is credited to the release that pulls
+/// the other in.
 fn attribute_needs(needs_met: &mut BTreeMap<&Id, Vec<Id>>, edges: &[Edge]) {
     let reaches = |from: &Id, to: &Id| -> bool {
         let mut seen: BTreeSet<&Id> = BTreeSet::new();

@@ -489,21 +489,20 @@ mod tests {
 
     const COMPONENT: &str = r#"
 id = "fixmystreet"
-name = "FixMyStreet Pro"
+name = "FixMyStreet Platform"
 summary = "Street fault reporting"
 supplier = "mySociety"
 licence = "AGPL-3.0-or-later"
 kind = "self-hosted"
 capabilities = ["street-reporting"]
 lifecycle = "live"
-homepage = "https://www.fixmystreet.com"
+homepage = "https://fixmystreet.org"
 
 [[release]]
 version = "5.0.0"
-released = 2024-03-01
+released = 2023-05-01
 support-ends = 2027-03-01
-provides = { open311-georeport = "2.0.0" }
-requires = { govuk-notify-api = "^2" }
+requires = { open311-georeport = "^2" }
 "#;
 
     #[test]
@@ -523,7 +522,7 @@ requires = { govuk-notify-api = "^2" }
     fn reports_every_problem_in_a_file() {
         let bad = COMPONENT
             .replace("\"5.0.0\"", "\"5.0\"")
-            .replace("https://www", "http://www")
+            .replace("https://fixmystreet", "http://fixmystreet")
             .replace("\"^2\"", "\"^^2\"")
             .replace("AGPL-3.0-or-later", "AGPL")
             .replace("2027-03-01", "2023-03-01");
@@ -549,7 +548,7 @@ requires = { govuk-notify-api = "^2" }
         let p = component(
             "c.toml",
             None,
-            &COMPONENT.replace("released = 2024-03-01", ""),
+            &COMPONENT.replace("released = 2023-05-01", ""),
         );
         assert_eq!(codes(&p), ["missing-field"]);
         let p = component("c.toml", None, &format!("{COMPONENT}\nid = \"x\"\n"));
@@ -563,7 +562,7 @@ requires = { govuk-notify-api = "^2" }
         let p = component(
             "c.toml",
             None,
-            &COMPONENT.replace("2024-03-01", "\"2024-03-01\""),
+            &COMPONENT.replace("2023-05-01", "\"2023-05-01\""),
         );
         assert_eq!(codes(&p), ["invalid-type"]);
         assert!(p.diagnostics[0].hint.is_some());
@@ -589,7 +588,7 @@ requires = { govuk-notify-api = "^2" }
         let p = component(
             "c.toml",
             None,
-            &COMPONENT.replace("https://www.fixmystreet.com", "http:x\u{e9}"),
+            &COMPONENT.replace("https://fixmystreet.org", "http:x\u{e9}"),
         );
         assert_eq!(codes(&p), ["insecure-url"]);
         assert_eq!(
@@ -599,7 +598,7 @@ requires = { govuk-notify-api = "^2" }
         let p = component(
             "c.toml",
             None,
-            &COMPONENT.replace("https://www.fixmystreet.com", "http://x\u{e9}"),
+            &COMPONENT.replace("https://fixmystreet.org", "http://x\u{e9}"),
         );
         assert_eq!(
             p.diagnostics[0].hint.as_deref(),
