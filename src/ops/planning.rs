@@ -15,7 +15,7 @@ use crate::report::compare::CompareReport;
 use crate::report::merge::MergeReport;
 use crate::report::new_stack::{NeedRow, NewStackReport};
 use crate::report::renewals::RenewalsReport;
-use crate::report::resolve::Change;
+use crate::report::resolve::CurrentChange;
 use crate::report::used_by::UsedByReport;
 use crate::resolve::lock::LockFile;
 use crate::resolve::{Resolution, Resolver};
@@ -199,7 +199,7 @@ pub fn new_stack(
         ),
     };
     // Only changes to what runs today: components the plan adds are expected.
-    let changes: Vec<Change> = changes.into_iter().filter(|c| c.from.is_some()).collect();
+    let changes: Vec<CurrentChange> = changes.into_iter().filter(|c| c.from.is_some()).collect();
     Ok(NewStackReport {
         file: file.display().to_string(),
         stack: stack.name.clone(),

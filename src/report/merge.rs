@@ -8,7 +8,7 @@ use super::Layout;
 
 use serde::Serialize;
 
-use super::resolve::Change;
+use super::resolve::CurrentChange;
 use crate::planning::merge::{Member, Merge};
 use crate::resolve::Resolution;
 use crate::resolve::alternatives::Fit;
@@ -23,8 +23,8 @@ pub struct OverlapRow {
     pub b: Member,
     pub keep_a: Fit,
     pub keep_b: Fit,
-    pub keep_a_changes: Vec<Change>,
-    pub keep_b_changes: Vec<Change>,
+    pub keep_a_changes: Vec<CurrentChange>,
+    pub keep_b_changes: Vec<CurrentChange>,
     pub keep_a_reason: Option<String>,
     pub keep_b_reason: Option<String>,
 }
@@ -63,14 +63,14 @@ pub struct MergeReport {
     /// `version`.
     pub plan: Vec<MergedRow>,
     /// Components both run today at different versions: `[current]` keeps the newer.
-    pub current_conflicts: Vec<Change>,
+    pub current_conflicts: Vec<CurrentChange>,
     pub explanation: Option<String>,
     /// Where the merged stack file was written.
     pub written: Option<String>,
 }
 
-fn convert(c: &crate::resolve::alternatives::Change) -> Change {
-    Change {
+fn convert(c: &crate::resolve::alternatives::Change) -> CurrentChange {
+    CurrentChange {
         component: c.component.to_string(),
         from: c.from.as_ref().map(ToString::to_string),
         to: c.to.as_ref().map(ToString::to_string),
@@ -153,7 +153,7 @@ impl MergeReport {
                 .merged
                 .current_conflicts
                 .iter()
-                .map(|(id, a, b)| Change {
+                .map(|(id, a, b)| CurrentChange {
                     component: id.to_string(),
                     from: Some(a.to_string()),
                     to: Some(b.to_string()),
@@ -192,7 +192,7 @@ impl MergeReport {
             .collect()
     }
 
-    fn verdict(fit: Fit, changes: &[Change], reason: &Option<String>) -> String {
+    fn verdict(fit: Fit, changes: &[CurrentChange], reason: &Option<String>) -> String {
         let mut s = fit.as_str().to_owned();
         if !changes.is_empty() {
             let list: Vec<String> = changes
@@ -213,7 +213,7 @@ impl MergeReport {
     }
 
     fn overlap_rows(&self, full: bool) -> Vec<Vec<String>> {
-        let short = |fit: Fit, changes: &[Change]| match (fit, changes.len()) {
+        let short = |fit: Fit, changes: &[CurrentChange]| match (fit, changes.len()) {
             (Fit::WithChanges, 1) => "1 change".to_owned(),
             (Fit::WithChanges, n) => format!("{n} changes"),
             (fit, _) => fit.as_str().to_owned(),

@@ -7,7 +7,7 @@ use super::Layout;
 
 use serde::Serialize;
 
-use super::resolve::Change;
+use super::resolve::CurrentChange;
 use crate::text::escape;
 
 /// One need of the new stack.
@@ -30,7 +30,7 @@ pub struct NewStackReport {
     /// Current components the plan keeps at their version.
     pub kept: Vec<String>,
     /// Differences between `[current]` and the plan.
-    pub changes: Vec<Change>,
+    pub changes: Vec<CurrentChange>,
     /// Why there is no plan, when there is none.
     pub explanation: Option<String>,
 }

@@ -6,7 +6,7 @@ use super::{Layout, Paint};
 
 use serde::Serialize;
 
-use crate::resolve::outdated::{Blocked, Blocker, Fit, Outlook, PlanChange, Support};
+use crate::resolve::outdated::{Blocked, Blocker, Outlook, PlanChange, Support, UpgradeFit};
 
 /// The answer to `outdated`.
 #[derive(Debug, Clone, Serialize)]
@@ -36,14 +36,14 @@ impl OutdatedReport {
                     .newer
                     .iter()
                     .map(|n| match n.fit {
-                        Fit::DropIn => format!("{} fits", n.version),
-                        Fit::WithChanges => format!(
+                        UpgradeFit::DropIn => format!("{} fits", n.version),
+                        UpgradeFit::WithChanges => format!(
                             "{} with {} change{}",
                             n.version,
                             n.changes.len(),
                             if n.changes.len() == 1 { "" } else { "s" }
                         ),
-                        Fit::NotViable => format!("{} not possible", n.version),
+                        UpgradeFit::NotViable => format!("{} not possible", n.version),
                     })
                     .collect();
                 vec![
@@ -65,19 +65,19 @@ impl OutdatedReport {
         for o in &self.components {
             for n in &o.newer {
                 match n.fit {
-                    Fit::WithChanges => out.push(format!(
+                    UpgradeFit::WithChanges => out.push(format!(
                         "{} {}: {}",
                         o.component,
                         n.version,
                         changes_text(&n.changes)
                     )),
-                    Fit::NotViable => out.push(format!(
+                    UpgradeFit::NotViable => out.push(format!(
                         "{} {}: {}",
                         o.component,
                         n.version,
                         reason_text(n.reason.as_ref())
                     )),
-                    Fit::DropIn => {}
+                    UpgradeFit::DropIn => {}
                 }
             }
         }
@@ -115,9 +115,9 @@ impl OutdatedReport {
                         .to_owned(),
                     newest
                         .map(|n| match n.fit {
-                            Fit::WithChanges => changes_text(&n.changes),
-                            Fit::NotViable => reason_text(n.reason.as_ref()),
-                            Fit::DropIn => String::new(),
+                            UpgradeFit::WithChanges => changes_text(&n.changes),
+                            UpgradeFit::NotViable => reason_text(n.reason.as_ref()),
+                            UpgradeFit::DropIn => String::new(),
                         })
                         .unwrap_or_default(),
                 ]
@@ -272,10 +272,10 @@ fn support_word(s: Support) -> &'static str {
     }
 }
 
-fn fit_word(f: &Fit) -> &'static str {
+fn fit_word(f: &UpgradeFit) -> &'static str {
     match f {
-        Fit::DropIn => "drop-in",
-        Fit::WithChanges => "with-changes",
-        Fit::NotViable => "not-viable",
+        UpgradeFit::DropIn => "drop-in",
+        UpgradeFit::WithChanges => "with-changes",
+        UpgradeFit::NotViable => "not-viable",
     }
 }

@@ -82,7 +82,7 @@ pub struct PlanRow {
 
 /// A difference from `[current]`: `from`/`to` are null for added/removed components.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Change {
+pub struct CurrentChange {
     pub component: String,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -96,7 +96,7 @@ pub struct ResolveReport {
     pub registry: RegistryRef,
     pub plan: Vec<PlanRow>,
     /// Differences from `[current]` (empty when the stack has no `[current]`).
-    pub changes: Vec<Change>,
+    pub changes: Vec<CurrentChange>,
     /// Locked components the plan leaves out or moves, each with why (empty without a
     /// lock file, or when the plan is the lock's).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -214,7 +214,7 @@ impl ResolveReport {
         }
     }
 
-    fn removed(&self) -> Vec<&Change> {
+    fn removed(&self) -> Vec<&CurrentChange> {
         self.changes.iter().filter(|c| c.to.is_none()).collect()
     }
 
@@ -391,7 +391,7 @@ impl ResolveReport {
 }
 
 /// Every difference between `[current]` and the plan.
-pub fn changes(stack: &Stack, plan: &Plan) -> Vec<Change> {
+pub fn changes(stack: &Stack, plan: &Plan) -> Vec<CurrentChange> {
     if stack.current.is_empty() {
         return Vec::new();
     }
@@ -405,7 +405,7 @@ pub fn changes(stack: &Stack, plan: &Plan) -> Vec<Change> {
         let from = stack.current.get(*id).map(ToString::to_string);
         let to = planned.get(*id).map(ToString::to_string);
         if from != to {
-            out.push(Change {
+            out.push(CurrentChange {
                 component: (*id).to_owned(),
                 from,
                 to,

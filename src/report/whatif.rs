@@ -9,7 +9,7 @@ use super::Layout;
 use semver::Version;
 use serde::Serialize;
 
-use super::resolve::{Change, ResolveReport};
+use super::resolve::{CurrentChange, ResolveReport};
 use crate::model::Registry;
 use crate::model::{Date, Id, Stack};
 use crate::planning::whatif::{Baseline, WhatIfAnswer};
@@ -93,7 +93,7 @@ impl WhatIfReport {
         resolve.changes = answer
             .changes
             .iter()
-            .map(|c| Change {
+            .map(|c| CurrentChange {
                 component: c.component.to_string(),
                 from: c.from.as_ref().map(ToString::to_string),
                 to: c.to.as_ref().map(ToString::to_string),
@@ -165,7 +165,7 @@ impl WhatIfReport {
             .collect()
     }
 
-    fn removed(&self) -> impl Iterator<Item = &Change> {
+    fn removed(&self) -> impl Iterator<Item = &CurrentChange> {
         self.resolve.changes.iter().filter(|c| c.to.is_none())
     }
 

@@ -13,7 +13,7 @@ use crate::model::{Date, Id};
 /// How a newer release would fit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Fit {
+pub enum UpgradeFit {
     /// It can replace the planned release with nothing else changing.
     DropIn,
     /// A plan with it exists, but other components change.
@@ -27,7 +27,7 @@ pub enum Fit {
 pub struct Newer {
     pub version: String,
     pub released: Date,
-    pub fit: Fit,
+    pub fit: UpgradeFit,
     /// The other changes it needs, for `with-changes`: removed and moved components in
     /// the plan's order, then added ones.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -205,9 +205,9 @@ fn try_release(
                 version: version.to_string(),
                 released,
                 fit: if changes.is_empty() {
-                    Fit::DropIn
+                    UpgradeFit::DropIn
                 } else {
-                    Fit::WithChanges
+                    UpgradeFit::WithChanges
                 },
                 changes,
                 reason: None,
@@ -218,7 +218,7 @@ fn try_release(
             Newer {
                 version: version.to_string(),
                 released,
-                fit: Fit::NotViable,
+                fit: UpgradeFit::NotViable,
                 changes: Vec::new(),
                 reason: Some(if blockers.is_empty() {
                     Blocked::NoPlan(why.brief())

@@ -15,7 +15,7 @@ use super::{
 use crate::model::{Id, Need};
 use crate::resolve::provider::{Missing, Name, Provider, Set, UnionMeaning};
 
-struct Ctx<'s, 'a, 'r> {
+struct Walk<'s, 'a, 'r> {
     provider: &'s Provider<'a, 'r>,
     graph: ConflictGraph<SolvableId>,
     merged: BTreeMap<SolvableId, Vec<SolvableId>>,
@@ -48,7 +48,7 @@ pub(crate) fn explain(
         })
         .collect();
     let installable = installable_set(&graph);
-    let mut ctx = Ctx {
+    let mut ctx = Walk {
         provider,
         graph,
         merged,
@@ -93,7 +93,7 @@ fn summary(needs: &[Id], forced: &[What]) -> Summary {
     }
 }
 
-impl Ctx<'_, '_, '_> {
+impl Walk<'_, '_, '_> {
     /// The requires edges out of `node`, grouped by requirement in order of appearance.
     fn requirement_groups(&self, node: NodeIndex) -> Vec<(Requirement, Vec<EdgeIndex>)> {
         let mut groups: Vec<(Requirement, Vec<EdgeIndex>)> = Vec::new();
