@@ -7,6 +7,7 @@
 //! - after the stack or the registry changes under a lock, a lock that is still a plan is
 //!   the plan; otherwise no plan keeps more of the lock (and of `[current]`) than the one
 //!   given, and every locked entry that moved is listed with a reason;
+//! - after `resolve --upgrade ID --lock`, the next `resolve` gives the lock's plan;
 //! - every plan is minimal;
 //! - no alternative reported with changes or not viable has a release that would be a
 //!   drop-in, and every drop-in is at the highest release that is one.
@@ -17,8 +18,10 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use stackreg::model::Registry;
 use stackreg::model::{Id, Need, Stack};
+use stackreg::planning::whatif::what_if;
 use stackreg::resolve::alternatives::{Fit, alternatives};
 use stackreg::resolve::lock::LockFile;
+use stackreg::resolve::whatif::{WhatIf, WhatIfOutcome};
 use stackreg::resolve::{Options, Plan, Resolution, Resolver, lock_changes};
 
 use crate::properties::cases;
@@ -188,6 +191,78 @@ fn locks_reproduce_and_move_only_what_must() {
     });
     let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
         lock_property(&tape)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// What a council does next: `resolve --upgrade ID --lock` (half the time with a lock
+/// already there), then `resolve --locked`. The lock written from the what-if plan must
+/// be exactly what the next `resolve` gives, as the CLI reads it (the lock was written
+/// from this stack file, so it wins over `[current]`).
+fn upgrade_then_relock_property(tape: &[u8]) -> Result<(), TestCaseError> {
+    let mut t = Tape::new(tape);
+    let (reg, s) = random_case(&mut t);
+    let Resolution::Resolved(plan) = resolve(&reg, &s, None)? else {
+        return Ok(());
+    };
+    let planned: Vec<Id> = plan.versions().into_keys().collect();
+    let Some(target) = planned.get(t.below(planned.len().max(1))).cloned() else {
+        return Ok(());
+    };
+    let first = if t.below(2) == 0 {
+        Some(write_and_read_lock(&reg, &s, &plan)?)
+    } else {
+        None
+    };
+    let options = Options {
+        locked: first.as_ref().map(LockFile::versions).unwrap_or_default(),
+        lock_fits_stack: first.is_some(),
+        ..Options::default()
+    };
+    let request = WhatIf {
+        upgrade: vec![(target.clone(), None)],
+        with: Vec::new(),
+        without: Vec::new(),
+    };
+    let answer =
+        what_if(&reg, &s, first.as_ref(), &options, &request).map_err(|e| fail(e.to_string()))?;
+    let WhatIfOutcome::Resolved { plan: moved, .. } = answer.outcome else {
+        return Ok(());
+    };
+    let lock = write_and_read_lock(&reg, &s, &moved)?;
+    let again = Options {
+        locked: lock.versions(),
+        lock_fits_stack: true,
+        ..Options::default()
+    };
+    let Resolution::Resolved(next) = Resolver::new(&reg, &s)
+        .resolve(&again)
+        .map_err(|e| fail(e.to_string()))?
+    else {
+        return Err(fail(format!(
+            "no plan with the lock written after upgrading {target}"
+        )));
+    };
+    prop_assert_eq!(
+        next.versions(),
+        moved.versions(),
+        "the lock written after upgrading {} did not reproduce",
+        target
+    );
+    Ok(())
+}
+
+#[test]
+fn upgrade_then_relock_reproduces() {
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
+        upgrade_then_relock_property(&tape)
     });
     if let Err(e) = result {
         panic!("{e}");
