@@ -254,14 +254,7 @@ impl Cache {
             cached_at: before,
             source: GitCause(e),
         })?;
-        let now = SystemTime::now();
-        write_stamp(stamp, now, &repo)?;
-        Ok(Cached {
-            repo,
-            path: dir.to_path_buf(),
-            fetched_at: Some(now),
-            fetched_now: true,
-        })
+        fetched_now(repo, dir, stamp)
     }
 
     fn clone_new(
@@ -306,14 +299,7 @@ impl Cache {
             path: dir.to_path_buf(),
             source: GitCause(e),
         })?;
-        let now = SystemTime::now();
-        write_stamp(stamp, now, &repo)?;
-        Ok(Cached {
-            repo,
-            path: dir.to_path_buf(),
-            fetched_at: Some(now),
-            fetched_now: true,
-        })
+        fetched_now(repo, dir, stamp)
     }
 }
 
@@ -398,6 +384,18 @@ fn read_stamp(path: &Path) -> Option<SystemTime> {
     let text = fs::read_to_string(path).ok()?;
     let secs: u64 = text.lines().next()?.trim().parse().ok()?;
     UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+}
+
+/// A copy just fetched or cloned: stamped now, and said to be fresh.
+fn fetched_now(repo: Repository, dir: &Path, stamp: &Path) -> Result<Cached, RemoteError> {
+    let now = SystemTime::now();
+    write_stamp(stamp, now, &repo)?;
+    Ok(Cached {
+        repo,
+        path: dir.to_path_buf(),
+        fetched_at: Some(now),
+        fetched_now: true,
+    })
 }
 
 fn write_stamp(path: &Path, at: SystemTime, repo: &Repository) -> Result<(), RemoteError> {

@@ -20,6 +20,22 @@ pub(crate) fn cases() -> u32 {
         .unwrap_or(2000)
 }
 
+/// Runs `property` on `cases` random 400-byte tapes, each read as choices by the random
+/// registry generator; a failure panics with the smallest tape proptest finds.
+pub(crate) fn run_on_tapes(cases: u32, property: fn(&[u8]) -> Result<(), TestCaseError>) {
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
+        property(&tape)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
 fn property(tape: &[u8]) -> Result<(), TestCaseError> {
     let mut t = Tape::new(tape);
     let (reg, s) = random_case(&mut t);
@@ -68,17 +84,7 @@ fn property(tape: &[u8]) -> Result<(), TestCaseError> {
 
 #[test]
 fn plans_are_valid_and_no_plan_is_confirmed_by_brute_force() {
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
-        property(&tape)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    run_on_tapes(cases(), property);
 }
 
 #[test]
@@ -295,32 +301,12 @@ fn shortcuts_property(tape: &[u8]) -> Result<(), TestCaseError> {
 
 #[test]
 fn alternatives_shortcuts_agree_with_solving_every_candidate() {
-    let mut runner = TestRunner::new(Config {
-        cases: (cases() / 4).max(1),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
-        shortcuts_property(&tape)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    run_on_tapes((cases() / 4).max(1), shortcuts_property);
 }
 
 #[test]
 fn alternatives_match_spec_and_brute_force() {
-    let mut runner = TestRunner::new(Config {
-        cases: (cases() / 4).max(1),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
-        alternatives_property(&tape)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    run_on_tapes((cases() / 4).max(1), alternatives_property);
 }
 
 #[test]

@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use stackreg::model::Registry;
 use stackreg::model::{Id, Need, Stack};
 use stackreg::planning::whatif::what_if;
@@ -24,7 +24,7 @@ use stackreg::resolve::lock::LockFile;
 use stackreg::resolve::whatif::{WhatIf, WhatIfOutcome};
 use stackreg::resolve::{Options, Plan, Resolution, Resolver, lock_changes};
 
-use crate::properties::cases;
+use crate::properties::{cases, run_on_tapes};
 use crate::support::*;
 use stackreg_testkit::Tape;
 use stackreg_testkit::random::{change, random_case};
@@ -184,17 +184,7 @@ fn lock_property(tape: &[u8]) -> Result<(), TestCaseError> {
 
 #[test]
 fn locks_reproduce_and_move_only_what_must() {
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
-        lock_property(&tape)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    run_on_tapes(cases(), lock_property);
 }
 
 /// What a council does next: `resolve --upgrade ID --lock` (half the time with a lock
@@ -256,17 +246,7 @@ fn upgrade_then_relock_property(tape: &[u8]) -> Result<(), TestCaseError> {
 
 #[test]
 fn upgrade_then_relock_reproduces() {
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
-        upgrade_then_relock_property(&tape)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    run_on_tapes(cases(), upgrade_then_relock_property);
 }
 
 /// Every release of every candidate, checked by brute force against the answer: a
@@ -352,17 +332,7 @@ fn drop_in_property(tape: &[u8]) -> Result<(), TestCaseError> {
 
 #[test]
 fn no_drop_in_is_missed() {
-    let mut runner = TestRunner::new(Config {
-        cases: (cases() / 2).max(1),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&prop::collection::vec(any::<u8>(), 400), |tape| {
-        drop_in_property(&tape)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    run_on_tapes((cases() / 2).max(1), drop_in_property);
 }
 
 /// Guards the lock property against a generator whose changes never move a locked entry
