@@ -24,7 +24,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: cannot write the man pages to {}: {e}", out.display());
+            eprintln!(
+                "error: cannot write the man pages to {}: {e}",
+                out.display()
+            );
             ExitCode::from(2)
         }
     }

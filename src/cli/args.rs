@@ -268,8 +268,8 @@ pub struct AlternativesArgs {
     /// The stack file
     #[arg(add = complete::stacks())]
     pub stack: PathBuf,
-    /// The component of the plan to find alternatives for
-    #[arg(required_unless_present = "all", conflicts_with = "all", add = complete::components())]
+    /// The component of the plan to find alternatives for (or --all)
+    #[arg(conflicts_with = "all", add = complete::components())]
     pub id: Option<String>,
     /// Every component of the plan: the lock-in report
     #[arg(long)]

@@ -31,7 +31,13 @@ pub fn registration(shell: clap_complete::Shell) -> Result<String, std::io::Erro
         return Err(std::io::Error::other(format!("no completions for {name}")));
     };
     let mut buf = Vec::new();
-    completer.write_registration(EnvVars::COMPLETE, "stackreg", "stackreg", "stackreg", &mut buf)?;
+    completer.write_registration(
+        EnvVars::COMPLETE,
+        "stackreg",
+        "stackreg",
+        "stackreg",
+        &mut buf,
+    )?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 

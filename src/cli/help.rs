@@ -145,6 +145,30 @@ fn format_arg(arg: &Arg, formats: &[Format]) -> Arg {
         .display_order(998)
 }
 
+/// `stackreg init` is `stackreg registry init`: an unknown command that is the name of a
+/// command one level down gets the full command as the suggestion.
+pub fn suggest_nested(e: &mut clap::Error, cli: &clap::Command) {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidSubcommand {
+        return;
+    }
+    let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidSubcommand) else {
+        return;
+    };
+    let word = word.clone();
+    let nested: Vec<String> = cli
+        .get_subcommands()
+        .filter(|group| group.find_subcommand(&word).is_some())
+        .map(|group| format!("{} {word}", group.get_name()))
+        .collect();
+    if !nested.is_empty() {
+        e.insert(
+            ContextKind::SuggestedSubcommand,
+            ContextValue::Strings(nested),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

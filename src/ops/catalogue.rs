@@ -13,8 +13,30 @@ use crate::report::list::{ComponentList, Filter};
 use crate::report::show::{ComponentReport, InterfaceReport};
 
 /// `list`: the components that pass `filter`.
+///
+/// A capability or interface that no component of the registry names is an error with the
+/// nearest id, as an unknown component is for `show`, not an empty list.
 pub fn list(session: &Session<'_>, filter: &Filter) -> Result<ComponentList, Error> {
     let loaded = session.load_listing()?;
+    let components = &loaded.registry.components;
+    for wanted in &filter.capabilities {
+        let known = || components.values().flat_map(|c| c.capabilities.iter());
+        if !known().any(|k| k.as_str() == wanted) {
+            return Err(Error::UnknownCapability {
+                id: wanted.clone(),
+                suggestion: suggest(wanted, known().map(Id::as_str)).map(str::to_owned),
+            });
+        }
+    }
+    for wanted in &filter.interfaces {
+        let named = components.values().flat_map(|c| &c.releases).any(|r| {
+            r.provides.contains_key(wanted.as_str()) || r.requires.contains_key(wanted.as_str())
+        });
+        if !named {
+            // Rare: ask the registry's interface files, and say so if there is none.
+            show_interface(session, wanted)?;
+        }
+    }
     let list = ComponentList::new(&loaded.registry, filter);
     session.done_with(loaded);
     Ok(list)
@@ -104,7 +126,11 @@ pub fn names(session: &Session<'_>, which: Names) -> Result<Vec<(String, String)
                 .registry
                 .components
                 .values()
-                .flat_map(|c| c.capabilities.iter().map(|k| (k.to_string(), String::new())))
+                .flat_map(|c| {
+                    c.capabilities
+                        .iter()
+                        .map(|k| (k.to_string(), String::new()))
+                })
                 .collect();
             names.sort();
             names.dedup();

@@ -220,14 +220,16 @@ fn read_manifest(
     match cross::guess_kind(file, &text) {
         Some(kind) => Ok(Some((text, kind))),
         None => {
-            findings.push(
+            let mut found = vec![check::syntax_error(shown, &text).unwrap_or_else(|| {
                 Diagnostic::error(
                     shown,
                     Code::UnexpectedFile,
                     "cannot tell whether this is a component, interface, stack or registry.toml",
                 )
-                .with_hint("put it in a components/, interfaces/ or stacks/ folder"),
-            );
+                .with_hint("put it in a components/, interfaces/ or stacks/ folder")
+            })];
+            crate::catalog::locate_in(&mut found, shown, &text);
+            findings.extend(found);
             sources.insert(shown.to_owned(), text);
             Ok(None)
         }
