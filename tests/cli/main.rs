@@ -14,6 +14,7 @@ mod cache;
 mod csv_output;
 mod cyclonedx;
 mod discovery;
+mod first_hour;
 mod fs_shapes;
 mod git_rev;
 mod hostile;
