@@ -13,14 +13,21 @@ use crate::env::EnvVars;
 use crate::ops::catalogue::{self, Names};
 use crate::ops::{Session, Settings, Silent};
 
-/// Answers a completion request and returns `true` when `COMPLETE` asked for one (the
-/// process then ends), else `false`.
-pub fn answer(args: &[OsString], factory: fn() -> clap::Command) -> bool {
+/// Answers a completion request: `None` when `COMPLETE` does not ask for one, else the
+/// exit code (2 when it names a shell stackreg cannot complete for).
+pub fn answer(args: &[OsString], factory: fn() -> clap::Command) -> Option<std::process::ExitCode> {
     let cwd = std::env::current_dir().ok();
-    clap_complete::CompleteEnv::with_factory(factory)
+    match clap_complete::CompleteEnv::with_factory(factory)
         .var(EnvVars::COMPLETE)
         .try_complete(args.iter().cloned(), cwd.as_deref())
-        .unwrap_or(true)
+    {
+        Ok(false) => None,
+        Ok(true) => Some(std::process::ExitCode::SUCCESS),
+        Err(e) => {
+            let _ = e.print();
+            Some(std::process::ExitCode::from(2))
+        }
+    }
 }
 
 /// The script that registers stackreg's completions with `shell`.

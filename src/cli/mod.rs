@@ -55,8 +55,8 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    if complete::answer(&args, command) {
-        return ExitCode::SUCCESS;
+    if let Some(code) = complete::answer(&args, command) {
+        return code;
     }
     let parsed = command()
         .try_get_matches_from(args)
