@@ -46,6 +46,10 @@ const READS_REGISTRY: &[&str] = &[
     "registry fetch",
 ];
 
+/// Commands that read no registry (a test checks that every command is in one list).
+#[cfg(test)]
+const READS_NO_REGISTRY: &[&str] = &["schema", "completions", "registry init"];
+
 /// Commands that resolve stacks, and so take `--max-steps`.
 const RESOLVES: &[&str] = &[
     "validate",
@@ -183,6 +187,31 @@ mod tests {
                     .find_subcommand(word)
                     .unwrap_or_else(|| panic!("no command {path}"));
             }
+        }
+    }
+
+    #[test]
+    fn every_command_says_whether_it_reads_a_registry() {
+        fn leaves(cmd: &clap::Command, prefix: &str, out: &mut Vec<String>) {
+            for sub in cmd.get_subcommands() {
+                let path = format!("{prefix}{}", sub.get_name());
+                if sub.has_subcommands() {
+                    leaves(sub, &format!("{path} "), out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        leaves(&super::super::command(), "", &mut paths);
+        assert!(paths.len() > 25, "{paths:?}");
+        for path in paths {
+            let listed = READS_REGISTRY.contains(&path.as_str()) as u8
+                + READS_NO_REGISTRY.contains(&path.as_str()) as u8;
+            assert_eq!(
+                listed, 1,
+                "{path}: add it to READS_REGISTRY or READS_NO_REGISTRY"
+            );
         }
     }
 
