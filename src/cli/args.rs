@@ -20,7 +20,7 @@ use crate::model::{Kind, Lifecycle};
     max_term_width = 100
 )]
 #[command(after_help = "\
-Exit codes: 0 success, 1 a negative answer (invalid manifests, no plan, stale lock), 2 could not run.
+Exit codes: 0 success; 1 a negative answer (invalid manifests, no plan, stale lock); 2 could not run
 Shell completions that know the registry: stackreg completions --help
 Man pages, from a clone of the source: cargo run --example man (writes target/man/)")]
 pub struct Cli {
@@ -34,8 +34,8 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
-    /// Registry folder or git URL [default: $STACKREG_REGISTRY, the stack's registry, or
-    /// registry/ in the current git repository]
+    /// Registry folder or git URL [default: $STACKREG_REGISTRY, the stack's registry, the
+    /// registry whose stacks/ folder holds the stack, or registry/ in this git repository]
     #[arg(long, global = true, value_name = "PATH|URL", add = complete::folders())]
     pub registry: Option<String>,
     /// Read the registry at this git revision instead of the working tree
