@@ -116,7 +116,7 @@ fn narrow_command(mut cmd: clap::Command, path: &str, shared: &[Arg]) -> clap::C
         } else if applies(id, path) {
             continue;
         } else {
-            arg.clone().hide(true)
+            refused(arg, path)
         };
         cmd = cmd.arg(copy);
     }
@@ -129,6 +129,55 @@ fn narrow_command(mut cmd: clap::Command, path: &str, shared: &[Arg]) -> clap::C
         cmd = cmd.mut_subcommand(&name, |sub| narrow_command(sub, &sub_path, shared));
     }
     cmd
+}
+
+/// A shared option that does not apply to `path`: not in its help, and refused when
+/// written after the command (`stackreg completions bash --registry x`). Before the
+/// command (`stackreg --registry x completions bash`, as an alias might put it) it is
+/// the top level's, and taken as it is there.
+fn refused(arg: &Arg, path: &str) -> Arg {
+    let name = arg.get_long().unwrap_or_else(|| arg.get_id().as_str());
+    let message = format!("--{name} does not apply to `stackreg {path}`");
+    let copy = arg.clone().hide(true).env(None::<&str>);
+    if arg.get_num_args().is_some_and(|n| n.takes_values()) {
+        copy.value_parser(NotHere::<String> {
+            message,
+            default: None,
+        })
+    } else {
+        // A flag: clap parses its implicit default, `false`, which is no use of it.
+        copy.value_parser(NotHere {
+            message,
+            default: Some(false),
+        })
+    }
+}
+
+/// Refuses any value but a flag's implicit `false`, with `message`.
+#[derive(Clone)]
+struct NotHere<T> {
+    message: String,
+    default: Option<T>,
+}
+
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for NotHere<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        match &self.default {
+            Some(default) if value == "false" => Ok(default.clone()),
+            _ => Err(clap::Error::raw(
+                clap::error::ErrorKind::UnknownArgument,
+                format!("{}\n", self.message),
+            )
+            .with_cmd(cmd)),
+        }
+    }
 }
 
 /// `--format` as one command takes it: its formats listed (the first the default); the

@@ -566,3 +566,37 @@ fn the_init_workflow_caches_stackreg_per_version() {
     );
     assert_eq!(workflow.matches("cargo install --locked --git").count(), 2);
 }
+
+#[test]
+fn an_option_that_does_not_apply_is_refused_after_the_command() {
+    for (args, message) in [
+        (
+            &["completions", "bash", "--registry", "registry"][..],
+            "error: --registry does not apply to `stackreg completions`\n",
+        ),
+        (
+            &["schema", "stack", "--offline"],
+            "error: --offline does not apply to `stackreg schema`\n",
+        ),
+        (
+            &["list", "--max-steps", "5"],
+            "error: --max-steps does not apply to `stackreg list`\n",
+        ),
+        (
+            &["registry", "log", "--max-steps=5"],
+            "error: --max-steps does not apply to `stackreg registry log`\n",
+        ),
+    ] {
+        let run = root_run(args);
+        run.code(2);
+        assert_eq!(run.stderr, message, "{args:?}");
+        assert_eq!(run.stdout, "", "{args:?}");
+    }
+    // Before the command it is the top level's (an alias may always pass it), and the
+    // environment's values are never refused.
+    let run = root_run(&["--registry", "registry", "--offline", "schema", "stack"]);
+    run.ok();
+    run.json();
+    let run = stackreg_env(&project_root(), &["list"], &[("STACKREG_MAX_STEPS", "5")]);
+    run.ok();
+}
