@@ -29,6 +29,7 @@ mod registry_git;
 mod remote;
 mod resolve;
 mod schemas;
+mod setup_script;
 mod signed;
 mod snapshots;
 mod validate_codes;
