@@ -60,6 +60,11 @@ pub enum Error {
         id: String,
         suggestion: Option<String>,
     },
+    #[error("no component, interface or stack `{id}` in the registry or its history")]
+    UnknownId {
+        id: String,
+        suggestion: Option<String>,
+    },
     #[error("no component in the registry serves the capability `{id}`")]
     UnknownCapability {
         id: String,
@@ -174,6 +179,7 @@ impl Error {
             Error::InvalidRegistry { .. } => Some("run `stackreg validate` to see every finding".into()),
             Error::UnknownComponent { suggestion: Some(s), .. }
             | Error::UnknownCapability { suggestion: Some(s), .. }
+            | Error::UnknownId { suggestion: Some(s), .. }
             | Error::UnknownInterface { suggestion: Some(s), .. } => {
                 Some(format!("did you mean `{s}`?"))
             }

@@ -320,10 +320,35 @@ pub fn log(
         limit: max_count,
     };
     let commits = history::log(&repo, &sub, &start, &query)?;
+    if let Some(wanted) = id.as_deref().filter(|_| commits.is_empty()) {
+        unknown_id(session, wanted)?;
+    }
     Ok(RegistryLog {
         registry: shown,
         id,
         commits,
+    })
+}
+
+/// An id with no history: an error with the nearest id, unless the registry holds it
+/// (a component added in the working tree and not committed yet).
+fn unknown_id(session: &Session<'_>, wanted: &str) -> Result<(), Error> {
+    let loaded = session.load(None, false)?;
+    let registry = &loaded.registry;
+    let ids = || {
+        registry
+            .components
+            .keys()
+            .chain(registry.interfaces.keys())
+            .chain(registry.stacks.keys())
+            .map(|k| k.as_str())
+    };
+    if ids().any(|k| k == wanted) {
+        return Ok(());
+    }
+    Err(Error::UnknownId {
+        id: wanted.to_owned(),
+        suggestion: crate::catalog::validate::suggest(wanted, ids()).map(str::to_owned),
     })
 }
 

@@ -283,6 +283,10 @@ fn unknown_names_get_the_nearest_one_and_exit_2() {
             "error: no component `postgres` in the registry\n  hint: did you mean `postgresql`?\n",
         ),
         (
+            vec!["registry", "log", "fixmystret"],
+            "error: no component, interface or stack `fixmystret` in the registry or its history\n  hint: did you mean `fixmystreet`?\n",
+        ),
+        (
             vec!["show", "fixmystret"],
             "error: no component `fixmystret` in the registry\n  hint: did you mean `fixmystreet`?\n",
         ),
