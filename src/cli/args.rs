@@ -34,8 +34,8 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
-    /// Registry folder or git URL [default: $STACKREG_REGISTRY, the stack's registry, the
-    /// registry whose stacks/ folder holds the stack, or registry/ in this git repository]
+    /// Registry folder or git URL [default: $STACKREG_REGISTRY, the stack's, the one whose
+    /// stacks/ holds it, or registry/ of this repository]
     #[arg(long, global = true, value_name = "PATH|URL", add = complete::folders())]
     pub registry: Option<String>,
     /// Read the registry at this git revision instead of the working tree
@@ -420,12 +420,10 @@ pub struct ImportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportFormat {
-    /// Draft a component manifest from each publiccode.yml file or https URL
-    #[command(
-        long_about = "Draft a component manifest from each publiccode.yml file or https URL \
-(publiccode.yml 0.2 to 0.5). The manifests go to stdout, or with --out into DIR/components/. \
-Every field that could not be carried over is reported on stderr, with the reason."
-    )]
+    /// Draft a component manifest from each publiccode.yml (0.2 to 0.5) file or https URL
+    #[command(after_help = "\
+The manifests go to stdout, or with --out into DIR/components/. Every field that could not be
+carried over is reported on stderr, with the reason.")]
     Publiccode(PubliccodeImportArgs),
 }
 

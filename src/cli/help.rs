@@ -4,8 +4,9 @@
 //! its `--format` lists only the formats it prints (`formats.rs`).
 //!
 //! clap copies a global argument into a subcommand unless the subcommand already has one
-//! with the same id, so each command gets its own copy here: hidden where the option does
-//! not apply, and `--format` narrowed to the command's formats.
+//! with the same id, so each command gets its own copy here (a group's would otherwise
+//! reach its commands): as it is where the option applies, hidden and refused where it
+//! does not, and `--format` narrowed to the command's formats.
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ValueEnum};
@@ -113,8 +114,13 @@ fn narrow_command(mut cmd: clap::Command, path: &str, shared: &[Arg]) -> clap::C
                 Some(formats) => format_arg(arg, formats),
                 None => arg.clone().hide(true),
             }
+        } else if cmd.has_subcommands() {
+            // A group (`registry`): what only some of its commands take is taken for them,
+            // and listed in their help.
+            let everywhere = !REGISTRY_OPTIONS.contains(&id) && id != "max_steps";
+            arg.clone().hide(!everywhere)
         } else if applies(id, path) {
-            continue;
+            arg.clone()
         } else {
             refused(arg, path)
         };

@@ -65,6 +65,14 @@ fn help_lists_own_options_then_the_global_ones_that_apply() {
         "{options:#?}"
     );
     assert!(!run.stdout.contains("mermaid"), "{}", run.stdout);
+    let globals = section(&run.stdout, "Global options:").join("\n");
+    for present in ["--registry", "--max-steps", "--color"] {
+        assert!(globals.contains(present), "{present}:\n{}", run.stdout);
+    }
+    let run = root_run(&["registry", "log", "--help"]);
+    run.ok();
+    let globals = section(&run.stdout, "Global options:").join("\n");
+    assert!(globals.contains("--registry"), "{}", run.stdout);
     assert!(!run.stdout.contains("--max-steps"), "{}", run.stdout);
 
     let run = root_run(&["resolve", "--help"]);
@@ -603,4 +611,38 @@ fn an_option_that_does_not_apply_is_refused_after_the_command() {
     run.json();
     let run = stackreg_env(&project_root(), &["list"], &[("STACKREG_MAX_STEPS", "5")]);
     run.ok();
+    // Between a group and its command it is taken for the command.
+    let run = root_run(&[
+        "registry",
+        "--registry",
+        "registry",
+        "log",
+        "-n",
+        "1",
+        "--format",
+        "json",
+    ]);
+    run.ok();
+    run.json();
+    let run = root_run(&["registry", "log", "--registry", "registry", "-n", "1"]);
+    run.ok();
+    let dir = tempfile::tempdir().unwrap();
+    let run = stackreg(
+        dir.path(),
+        &[
+            "registry",
+            "init",
+            "new",
+            "--registry",
+            "x",
+            "--author",
+            "A <a@example.org>",
+        ],
+    );
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: --registry does not apply to `stackreg registry init`\n"
+    );
+    assert!(!dir.path().join("new").exists());
 }
