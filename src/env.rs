@@ -63,6 +63,10 @@ impl EnvVars {
     /// read by the http and git libraries).
     pub const HTTPS_PROXY: &'static str = "HTTPS_PROXY";
 
+    /// Set by the shell's completion script (`stackreg completions SHELL`) to the shell's
+    /// name: print completion candidates for the rest of the command line, nothing else.
+    pub const COMPLETE: &'static str = "COMPLETE";
+
     /// Every variable above, in order, for documentation and its test.
     pub const ALL: &'static [&'static str] = &[
         Self::STACKREG_REGISTRY,
@@ -80,6 +84,7 @@ impl EnvVars {
         Self::GIT_COMMITTER_NAME,
         Self::GIT_COMMITTER_EMAIL,
         Self::HTTPS_PROXY,
+        Self::COMPLETE,
     ];
 }
 

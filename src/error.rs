@@ -41,9 +41,13 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A file given on the command line is malformed.
-    #[error("{}", .0.message)]
-    File(Box<Diagnostic>),
+    /// A file given on the command line is malformed; `text` is the file as read, to
+    /// quote the line, as `validate` does.
+    #[error("{}", .diagnostic.message)]
+    File {
+        diagnostic: Box<Diagnostic>,
+        text: Option<Box<str>>,
+    },
     /// The registry has errors, so its answers cannot be trusted.
     #[error("the registry at {registry} has {count} error(s), starting with {first}")]
     InvalidRegistry {
@@ -53,6 +57,16 @@ pub enum Error {
     },
     #[error("no component `{id}` in the registry")]
     UnknownComponent {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("no component, interface or stack `{id}` in the registry or its history")]
+    UnknownId {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("no component in the registry serves the capability `{id}`")]
+    UnknownCapability {
         id: String,
         suggestion: Option<String>,
     },
@@ -129,6 +143,22 @@ impl From<crate::planning::PlanningError> for Error {
 }
 
 impl Error {
+    /// A malformed file given on the command line, without its text.
+    pub fn file(diagnostic: Diagnostic) -> Error {
+        Error::File {
+            diagnostic: Box::new(diagnostic),
+            text: None,
+        }
+    }
+
+    /// A malformed file given on the command line, with its text to quote the line.
+    pub fn file_in(diagnostic: Diagnostic, text: &str) -> Error {
+        Error::File {
+            diagnostic: Box::new(diagnostic),
+            text: Some(text.into()),
+        }
+    }
+
     /// A next step to suggest, when there is an obvious one.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -148,12 +178,17 @@ impl Error {
             }
             Error::InvalidRegistry { .. } => Some("run `stackreg validate` to see every finding".into()),
             Error::UnknownComponent { suggestion: Some(s), .. }
+            | Error::UnknownCapability { suggestion: Some(s), .. }
+            | Error::UnknownId { suggestion: Some(s), .. }
             | Error::UnknownInterface { suggestion: Some(s), .. } => {
                 Some(format!("did you mean `{s}`?"))
             }
             Error::UnknownComponent { .. } => Some("`stackreg list` shows every component".into()),
+            Error::UnknownCapability { .. } => {
+                Some("`stackreg list --format json` shows each component's capabilities".into())
+            }
             Error::UnknownInterface { .. } => Some("`stackreg interfaces` shows every interface".into()),
-            Error::File(d) => d.hint.clone(),
+            Error::File { diagnostic, .. } => diagnostic.hint.clone(),
             Error::Refused { hint, .. } => Some(hint.clone()),
             Error::Http(crate::source::http::HttpError::Offline { .. }) => {
                 Some("leave out --offline, or download the file and import it by path".into())

@@ -14,7 +14,7 @@ pub fn run(ctx: &Ctx, args: AlternativesArgs) -> Result<Outcome, Error> {
     }
     let Some(id) = args.id else {
         return Err(Error::Usage(
-            "name a component of the plan, or pass --all for the lock-in report".into(),
+            "give a component of the plan, or --all for the lock-in report".into(),
         ));
     };
     let found = plan::alternatives(&session, &args.stack, &id, args.ignore_policy)?;

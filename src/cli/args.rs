@@ -6,16 +6,23 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::complete;
 use crate::env::EnvVars;
 use crate::model::{Kind, Lifecycle};
 
 /// Manage a git-backed registry of council technology components: list and compare them,
 /// resolve a council's stack, find swap-in alternatives and validate manifests in CI.
 #[derive(Debug, Parser)]
-#[command(name = "stackreg", version, about, max_term_width = 100)]
 #[command(
-    after_help = "Exit codes: 0 success, 1 a negative answer (invalid manifests, no plan, stale lock), 2 could not run."
+    name = "stackreg",
+    version,
+    about = "A git-backed registry of council technology: list, validate, resolve stacks, find alternatives",
+    max_term_width = 100
 )]
+#[command(after_help = "\
+Exit codes: 0 success; 1 a negative answer (invalid manifests, no plan, stale lock); 2 could not run
+Shell completions that know the registry: stackreg completions --help
+Man pages, from a clone of the source: cargo run --example man (writes target/man/)")]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -23,21 +30,29 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes (each command's `--help` lists those that apply to it).
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
-    /// Registry folder or git URL [default: $STACKREG_REGISTRY, the stack's registry, or
-    /// registry/ in the current git repository]
-    #[arg(long, global = true, value_name = "PATH|URL")]
+    /// Registry folder or git URL [default: $STACKREG_REGISTRY, the stack's, the one whose
+    /// stacks/ holds it, or registry/ of this repository]
+    #[arg(long, global = true, value_name = "PATH|URL", add = complete::folders())]
     pub registry: Option<String>,
     /// Read the registry at this git revision instead of the working tree
     #[arg(long, global = true, value_name = "REV")]
     pub rev: Option<String>,
     /// Output format [default: table; each command's --help lists the formats it takes]
-    #[arg(long, global = true, value_enum, value_name = "FMT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FMT",
+        hide_possible_values = true
+    )]
     pub format: Option<Format>,
-    /// When to use colour
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    /// When to use colour: auto, always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN",
+          hide_possible_values = true)]
     pub color: ColorChoice,
     /// Print only data and errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -48,12 +63,10 @@ pub struct Global {
     /// Read remote registries from the local cache only, never the network
     #[arg(long, global = true)]
     pub offline: bool,
-    /// Give up a resolution after this many solver steps (and a command after ten times
-    /// as many in all) [default: 20000]
+    /// Give up a resolution after N solver steps, a command after 10 x N [default: 20000]
     #[arg(long, global = true, value_name = "N", env = EnvVars::STACKREG_MAX_STEPS)]
     pub max_steps: Option<u64>,
-    /// Read the registry only at a commit signed by a key in this allowed-signers file
-    /// (git's `gpg.ssh.allowedSignersFile` format)
+    /// Read only a registry commit signed by a key in this allowed-signers file
     #[arg(
         long,
         global = true,
@@ -120,7 +133,14 @@ pub enum Command {
     Alternatives(AlternativesArgs),
     /// Print the JSON Schema of a manifest kind
     Schema(SchemaArgs),
-    /// Print shell completions
+    /// Print the script that completes commands, component ids and stack files in a shell
+    #[command(after_help = "\
+Load it from the shell's start-up file:
+  bash:  echo 'source <(stackreg completions bash)' >> ~/.bashrc
+  zsh:   echo 'source <(stackreg completions zsh)' >> ~/.zshrc
+  fish:  echo 'stackreg completions fish | source' >> ~/.config/fish/config.fish
+Component and interface ids come from the registry the command line names (--registry),
+else the one stackreg finds from the current folder.")]
     Completions(CompletionsArgs),
     /// Git operations on the registry: init, publish, yank, log, diff, fetch
     Registry(RegistryArgs),
@@ -157,10 +177,10 @@ pub struct ListArgs {
     /// Text to look for in ids, names, summaries, suppliers and capabilities
     pub query: Option<String>,
     /// Only components serving this capability (repeatable)
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = complete::capabilities())]
     pub capability: Vec<String>,
     /// Only components with a release providing this interface (repeatable)
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = complete::interfaces())]
     pub interface: Vec<String>,
     /// Only components whose supplier contains this text (repeatable)
     #[arg(long, value_name = "TEXT")]
@@ -179,10 +199,11 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The component, optionally with one release: `fixmystreet` or `fixmystreet@5.0.0`
-    #[arg(value_name = "ID[@VERSION]", required_unless_present = "interface")]
+    #[arg(value_name = "ID[@VERSION]", required_unless_present = "interface",
+          add = complete::components())]
     pub id: Option<String>,
     /// Show this interface instead: its versions, providers and consumers
-    #[arg(long, value_name = "ID", conflicts_with = "id")]
+    #[arg(long, value_name = "ID", conflicts_with = "id", add = complete::interfaces())]
     pub interface: Option<String>,
 }
 
@@ -198,6 +219,7 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
     /// The stack file
+    #[arg(add = complete::stacks())]
     pub stack: PathBuf,
     /// Write the plan to the lock file next to the stack (`x.toml` → `x.lock`)
     #[arg(long, conflicts_with = "locked")]
@@ -211,13 +233,13 @@ pub struct ResolveArgs {
     pub serial_number: bool,
     /// What if: move this component to the newest release a plan allows, or to exactly
     /// VERSION, keeping every other version where a plan allows (repeatable)
-    #[arg(long, value_name = "ID[@VERSION]")]
+    #[arg(long, value_name = "ID[@VERSION]", add = complete::components())]
     pub upgrade: Vec<String>,
     /// What if: add this component, at exactly VERSION if given (repeatable)
-    #[arg(long, value_name = "ID[@VERSION]")]
+    #[arg(long, value_name = "ID[@VERSION]", add = complete::components())]
     pub with: Vec<String>,
     /// What if: leave this component out of the plan (repeatable)
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = complete::components())]
     pub without: Vec<String>,
     /// Write nothing, not even with --lock: show what the plan would be
     #[arg(long)]
@@ -227,23 +249,27 @@ pub struct ResolveArgs {
 #[derive(Debug, Args)]
 pub struct WhyArgs {
     /// The stack file
+    #[arg(add = complete::stacks())]
     pub stack: PathBuf,
     /// The component to explain
+    #[arg(add = complete::components())]
     pub id: String,
 }
 
 #[derive(Debug, Args)]
 pub struct GraphArgs {
     /// The stack file
+    #[arg(add = complete::stacks())]
     pub stack: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct AlternativesArgs {
     /// The stack file
+    #[arg(add = complete::stacks())]
     pub stack: PathBuf,
-    /// The component of the plan to find alternatives for
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    /// The component of the plan to find alternatives for (or --all)
+    #[arg(conflicts_with = "all", add = complete::components())]
     pub id: Option<String>,
     /// Every component of the plan: the lock-in report
     #[arg(long)]
@@ -256,6 +282,7 @@ pub struct AlternativesArgs {
 #[derive(Debug, Args)]
 pub struct OutdatedArgs {
     /// The stack file
+    #[arg(add = complete::stacks())]
     pub stack: PathBuf,
 }
 
@@ -336,7 +363,7 @@ pub struct PublishArgs {
 #[derive(Debug, Args)]
 pub struct YankArgs {
     /// The release: `fixmystreet@5.0.0`
-    #[arg(value_name = "ID@VERSION")]
+    #[arg(value_name = "ID@VERSION", add = complete::components())]
     pub release: String,
     /// Why it must not be used (shown to everyone who resolves against it)
     #[arg(long, required_unless_present = "undo", conflicts_with = "undo")]
@@ -355,6 +382,7 @@ pub struct YankArgs {
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Only commits that change this component, interface or stack
+    #[arg(add = complete::components())]
     pub id: Option<String>,
     /// At most this many commits
     #[arg(short = 'n', long, value_name = "N")]
@@ -376,7 +404,7 @@ pub struct SiteArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Stack files to add a page for (reference stacks in the registry always get one)
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    #[arg(long, value_name = "FILE", num_args = 1.., add = complete::stacks())]
     pub stack: Vec<PathBuf>,
     /// Write into DIR even if it is a non-empty folder that `stackreg site` did not make
     /// (what is in it is kept)
@@ -392,12 +420,10 @@ pub struct ImportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportFormat {
-    /// Draft a component manifest from each publiccode.yml file or https URL
-    #[command(
-        long_about = "Draft a component manifest from each publiccode.yml file or https URL \
-(publiccode.yml 0.2 to 0.5). The manifests go to stdout, or with --out into DIR/components/. \
-Every field that could not be carried over is reported on stderr, with the reason."
-    )]
+    /// Draft a component manifest from each publiccode.yml (0.2 to 0.5) file or https URL
+    #[command(after_help = "\
+The manifests go to stdout, or with --out into DIR/components/. Every field that could not be
+carried over is reported on stderr, with the reason.")]
     Publiccode(PubliccodeImportArgs),
 }
 
@@ -435,6 +461,7 @@ pub enum ExportFormat {
 #[derive(Debug, Args)]
 pub struct PubliccodeExportArgs {
     /// The component
+    #[arg(add = complete::components())]
     pub id: String,
     /// A person who maintains it, "Name <email>" (repeatable); needed when its latest
     /// release has no support-ends date to write as a maintenance contract
@@ -446,12 +473,14 @@ pub struct PubliccodeExportArgs {
 pub struct BackstageExportArgs {
     /// A stack file: write its plan's components, their APIs and the stack as a System
     /// [default: every component and interface in the registry]
+    #[arg(add = complete::stacks())]
     pub stack: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct RenewalsArgs {
     /// The stack file
+    #[arg(add = complete::stacks())]
     pub stack: PathBuf,
     /// List what ends within this many months from today (ends already past included)
     #[arg(long, value_name = "MONTHS", default_value_t = 18,
@@ -463,17 +492,17 @@ pub struct RenewalsArgs {
 pub struct UsedByArgs {
     /// The component, optionally with a version (exactly that one) or a range:
     /// `fixmystreet`, `fixmystreet@5.0.0`, `fixmystreet@<5`
-    #[arg(value_name = "ID[@RANGE]")]
+    #[arg(value_name = "ID[@RANGE]", add = complete::components())]
     pub component: String,
     /// Stack files to search, each with its lock [default: the registry's reference stacks]
-    #[arg(value_name = "STACK")]
+    #[arg(value_name = "STACK", add = complete::stacks())]
     pub stacks: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// Two or more components
-    #[arg(value_name = "ID", num_args = 2.., required = true)]
+    #[arg(value_name = "ID", num_args = 2.., required = true, add = complete::components())]
     pub ids: Vec<String>,
 }
 
@@ -497,14 +526,14 @@ pub struct StackNewArgs {
     #[arg(long)]
     pub name: String,
     /// A component that runs today, at its version (repeatable)
-    #[arg(long, value_name = "ID@VERSION")]
+    #[arg(long, value_name = "ID@VERSION", add = complete::components())]
     pub current: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The two councils' stack files
-    #[arg(value_name = "STACK", num_args = 2, required = true)]
+    #[arg(value_name = "STACK", num_args = 2, required = true, add = complete::stacks())]
     pub stacks: Vec<PathBuf>,
     /// The merged council's name [default: "A and B"]
     #[arg(long)]

@@ -1,15 +1,14 @@
-//! `stackreg completions SHELL`
+//! `stackreg completions SHELL`: the script that registers stackreg's completions with a
+//! shell. The script asks `stackreg` itself for candidates (`complete.rs`), so component
+//! ids, interfaces and stack files come from the registry at the time of completion.
 
-use clap::CommandFactory;
-
-use super::args::{Cli, CompletionsArgs};
-use super::{Ctx, Outcome};
+use super::args::CompletionsArgs;
+use super::{Ctx, Outcome, complete};
 use crate::error::Error;
 
 pub fn run(ctx: &Ctx, args: CompletionsArgs) -> Result<Outcome, Error> {
     ctx.no_format("completions", "a shell script")?;
-    let mut buf = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "stackreg", &mut buf);
-    ctx.print(&String::from_utf8_lossy(&buf))?;
+    let script = complete::registration(args.shell).map_err(Error::Output)?;
+    ctx.print(&script)?;
     Ok(Outcome::Success)
 }

@@ -137,13 +137,18 @@ impl Ctx {
     pub fn report_error(&self, e: &Error) {
         let layout = self.out.stderr_layout();
         let mut out = String::new();
-        if let Error::File(d) = e {
+        if let Error::File {
+            diagnostic: d,
+            text,
+        } = e
+        {
             let renderer = if layout.color {
                 annotate_snippets::Renderer::styled()
             } else {
                 annotate_snippets::Renderer::plain()
             };
-            out.push_str(&render_one(&renderer, d, None));
+            let text = text.as_deref().map(str::to_owned);
+            out.push_str(&render_one(&renderer, d, text.as_ref()));
             out.push('\n');
         } else {
             out.push_str(&format!(

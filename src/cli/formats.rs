@@ -54,7 +54,7 @@ pub const BY_COMMAND: &[(&str, &[Format])] = &[
     ("registry fetch", REGISTRY),
 ];
 
-/// `Formats (--format): table (default), json, csv`.
+/// `Output format: table (default), json, csv`.
 pub fn help_line(formats: &[Format]) -> String {
     let names: Vec<String> = formats
         .iter()
@@ -67,14 +67,12 @@ pub fn help_line(formats: &[Format]) -> String {
             }
         })
         .collect();
-    format!("Formats (--format): {}", names.join(", "))
+    format!("Output format: {}", names.join(", "))
 }
 
-/// The command tree with each command's formats at the end of its `--help`.
+/// The command tree with a note at the end of the `--help` of each command whose output
+/// has one fixed format (the others list theirs at `--format`, `help.rs`).
 pub fn annotate(mut cli: clap::Command) -> clap::Command {
-    for (path, formats) in BY_COMMAND {
-        cli = add_after_help(cli, path, &help_line(formats));
-    }
     for (path, prints) in FIXED {
         cli = add_after_help(
             cli,
@@ -110,23 +108,28 @@ fn add_after_help(cli: clap::Command, path: &str, line: &str) -> clap::Command {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn every_command_says_what_it_prints() {
-        let cli = annotate(super::super::Cli::command());
+        let cli = super::super::command();
         for sub in cli.get_subcommands() {
             let name = sub.get_name();
             if ["help", "registry", "import", "export", "stack"].contains(&name) {
                 continue;
             }
-            let help = sub
+            let after = sub
                 .get_after_help()
                 .map(|h| h.to_string())
                 .unwrap_or_default();
+            let format = sub
+                .get_arguments()
+                .find(|a| a.get_id() == "format")
+                .filter(|a| !a.is_hide_set())
+                .and_then(|a| a.get_help().map(|h| h.to_string()))
+                .unwrap_or_default();
             assert!(
-                help.contains("Formats (--format): ") || help.contains("takes no --format"),
-                "{name}: {help}"
+                format.starts_with("Output format: ") || after.contains("takes no --format"),
+                "{name}: {format} / {after}"
             );
         }
     }
@@ -135,8 +138,8 @@ mod tests {
     fn the_first_format_is_the_default() {
         assert_eq!(
             help_line(RESOLVE),
-            "Formats (--format): table (default), json, markdown, csv, cyclonedx"
+            "Output format: table (default), json, markdown, csv, cyclonedx"
         );
-        assert_eq!(help_line(SCHEMA), "Formats (--format): json");
+        assert_eq!(help_line(SCHEMA), "Output format: json");
     }
 }

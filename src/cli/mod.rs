@@ -5,11 +5,13 @@ mod alternatives;
 mod answer;
 pub mod args;
 mod compare;
+mod complete;
 mod completions;
 mod context;
 mod export;
 pub mod formats;
 mod graph;
+pub mod help;
 mod import;
 mod interfaces;
 mod list;
@@ -52,12 +54,17 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let parsed = formats::annotate(Cli::command())
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    if let Some(code) = complete::answer(&args, command) {
+        return code;
+    }
+    let parsed = command()
         .try_get_matches_from(args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => {
+        Err(mut e) => {
+            help::suggest_nested(&mut e, &command());
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
@@ -65,6 +72,12 @@ where
     let ctx = Ctx::new(&cli.global);
     let result = dispatch(&ctx, cli.command);
     exit_code(&ctx, result)
+}
+
+/// The command line as clap sees it: the derive types, each command's formats and the
+/// shared options that apply to it (`help.rs`).
+pub fn command() -> clap::Command {
+    help::narrow(formats::annotate(Cli::command()))
 }
 
 fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome, Error> {

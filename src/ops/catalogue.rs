@@ -13,8 +13,30 @@ use crate::report::list::{ComponentList, Filter};
 use crate::report::show::{ComponentReport, InterfaceReport};
 
 /// `list`: the components that pass `filter`.
+///
+/// A capability or interface that no component of the registry names is an error with the
+/// nearest id, as an unknown component is for `show`, not an empty list.
 pub fn list(session: &Session<'_>, filter: &Filter) -> Result<ComponentList, Error> {
     let loaded = session.load_listing()?;
+    let components = &loaded.registry.components;
+    for wanted in &filter.capabilities {
+        let known = || components.values().flat_map(|c| c.capabilities.iter());
+        if !known().any(|k| k.as_str() == wanted) {
+            return Err(Error::UnknownCapability {
+                id: wanted.clone(),
+                suggestion: suggest(wanted, known().map(Id::as_str)).map(str::to_owned),
+            });
+        }
+    }
+    for wanted in &filter.interfaces {
+        let named = components.values().flat_map(|c| &c.releases).any(|r| {
+            r.provides.contains_key(wanted.as_str()) || r.requires.contains_key(wanted.as_str())
+        });
+        if !named {
+            // Rare: ask the registry's interface files, and say so if there is none.
+            show_interface(session, wanted)?;
+        }
+    }
     let list = ComponentList::new(&loaded.registry, filter);
     session.done_with(loaded);
     Ok(list)
@@ -74,4 +96,78 @@ pub fn show_component(
     let report = ComponentReport::new(excerpt, c, version);
     session.done_with(loaded);
     Ok(report)
+}
+
+/// What a shell completes from the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    Components,
+    Interfaces,
+    Capabilities,
+}
+
+/// The ids a shell completes, each with a few words to show beside it, sorted.
+pub fn names(session: &Session<'_>, which: Names) -> Result<Vec<(String, String)>, Error> {
+    let names = match which {
+        Names::Components => {
+            let loaded = session.load_listing()?;
+            let names = loaded
+                .registry
+                .components
+                .values()
+                .map(|c| (c.id.to_string(), c.name.clone()))
+                .collect();
+            session.done_with(loaded);
+            names
+        }
+        Names::Capabilities => {
+            let loaded = session.load_listing()?;
+            let mut names: Vec<(String, String)> = loaded
+                .registry
+                .components
+                .values()
+                .flat_map(|c| {
+                    c.capabilities
+                        .iter()
+                        .map(|k| (k.to_string(), String::new()))
+                })
+                .collect();
+            names.sort();
+            names.dedup();
+            session.done_with(loaded);
+            names
+        }
+        Names::Interfaces => {
+            let loaded = session.load(None, false)?;
+            let names = loaded
+                .registry
+                .interfaces
+                .values()
+                .map(|i| (i.id.to_string(), i.name.clone()))
+                .collect();
+            session.done_with(loaded);
+            names
+        }
+    };
+    Ok(names)
+}
+
+/// The stack files in the `stacks/` folder of the registry the session finds, when it
+/// is a folder on this machine, sorted.
+pub fn stack_files(session: &Session<'_>) -> Result<Vec<std::path::PathBuf>, Error> {
+    let (location, _, _) = session.locate(None)?;
+    let crate::source::discover::Location::Path(root) = location else {
+        return Ok(Vec::new());
+    };
+    let dir = root.join("stacks");
+    let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    Ok(files)
 }

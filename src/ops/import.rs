@@ -84,7 +84,7 @@ pub fn drafts(request: &Request, registry: Option<&Registry>) -> Result<Vec<Impo
             d.line = e.at.line.and_then(|l| u32::try_from(l).ok());
             d.column = e.at.column.and_then(|c| u32::try_from(c).ok());
             d.hint = e.hint;
-            Error::File(Box::new(d))
+            Error::file(d)
         })?;
         if let Some(other) = out.iter().find(|o| o.draft.id == draft.id) {
             return Err(Error::Usage(format!(
@@ -127,12 +127,12 @@ fn read_input(input: &str, offline: bool) -> Result<(String, String), Error> {
             return Err(Error::Usage(format!("{input} is not a file")));
         }
         if meta.len() > MAX_FILE_SIZE {
-            return Err(Error::File(Box::new(check::too_large(input, meta.len()))));
+            return Err(Error::file(check::too_large(input, meta.len())));
         }
         let bytes = std::fs::read(&path).map_err(|source| Error::Read { path, source })?;
         (input.to_owned(), bytes)
     };
-    let text = check::decode(&shown, &bytes).map_err(Error::File)?;
+    let text = check::decode(&shown, &bytes).map_err(|d| Error::file(*d))?;
     Ok((shown, text.to_owned()))
 }
 
@@ -149,7 +149,7 @@ fn check_draft(registry: Option<&Registry>, path: &str, id: &str, toml: &str) ->
     match findings.into_iter().find(Diagnostic::is_error) {
         Some(mut d) => {
             d.message = format!("the drafted manifest would not validate: {}", d.message);
-            Err(Error::File(Box::new(d)))
+            Err(Error::file_in(d, toml))
         }
         None => Ok(()),
     }

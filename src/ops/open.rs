@@ -85,7 +85,7 @@ impl Session<'_> {
     ) -> Result<Box<dyn Source>, Error> {
         let (location, origin, rev) = self.locate(stack)?;
         let rev = at.map(str::to_owned).or(rev);
-        self.status(&format!("registry: {location:?} (from {origin})"));
+        self.status(&format!("registry: {location} (from {origin})"));
         match location {
             Location::Path(path) => {
                 let shown = path.display().to_string();

@@ -36,7 +36,7 @@ fn with_plan<T>(
 pub fn why(session: &Session<'_>, path: &Path, id: &str) -> Result<Answer<WhyReport>, Error> {
     with_plan(session, path, |open, _, _, plan| {
         let Some(planned) = plan.get(id) else {
-            return Ok(Answer::No(open.not_in_plan(id)));
+            return Ok(Answer::No(open.not_in_plan(id)?));
         };
         let (chains, truncated) = plan.chains_to(id, MAX_CHAINS);
         Ok(Answer::Yes(WhyReport {
@@ -92,7 +92,7 @@ pub fn alternatives(
             Err(_) => None,
         };
         let Some((found, used)) = found else {
-            return Ok(Answer::No(open.not_in_plan(id)));
+            return Ok(Answer::No(open.not_in_plan(id)?));
         };
         spent(session, &used);
         Ok(Answer::Yes(AlternativesReport {

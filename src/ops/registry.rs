@@ -220,14 +220,16 @@ fn read_manifest(
     match cross::guess_kind(file, &text) {
         Some(kind) => Ok(Some((text, kind))),
         None => {
-            findings.push(
+            let mut found = vec![check::syntax_error(shown, &text).unwrap_or_else(|| {
                 Diagnostic::error(
                     shown,
                     Code::UnexpectedFile,
                     "cannot tell whether this is a component, interface, stack or registry.toml",
                 )
-                .with_hint("put it in a components/, interfaces/ or stacks/ folder"),
-            );
+                .with_hint("put it in a components/, interfaces/ or stacks/ folder")
+            })];
+            crate::catalog::locate_in(&mut found, shown, &text);
+            findings.extend(found);
             sources.insert(shown.to_owned(), text);
             Ok(None)
         }
@@ -318,10 +320,35 @@ pub fn log(
         limit: max_count,
     };
     let commits = history::log(&repo, &sub, &start, &query)?;
+    if let Some(wanted) = id.as_deref().filter(|_| commits.is_empty()) {
+        unknown_id(session, wanted)?;
+    }
     Ok(RegistryLog {
         registry: shown,
         id,
         commits,
+    })
+}
+
+/// An id with no history: an error with the nearest id, unless the registry holds it
+/// (a component added in the working tree and not committed yet).
+fn unknown_id(session: &Session<'_>, wanted: &str) -> Result<(), Error> {
+    let loaded = session.load(None, false)?;
+    let registry = &loaded.registry;
+    let ids = || {
+        registry
+            .components
+            .keys()
+            .chain(registry.interfaces.keys())
+            .chain(registry.stacks.keys())
+            .map(|k| k.as_str())
+    };
+    if ids().any(|k| k == wanted) {
+        return Ok(());
+    }
+    Err(Error::UnknownId {
+        id: wanted.to_owned(),
+        suggestion: crate::catalog::validate::suggest(wanted, ids()).map(str::to_owned),
     })
 }
 

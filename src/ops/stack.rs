@@ -20,6 +20,8 @@ pub struct StackFile {
     pub bytes: Vec<u8>,
     pub text: String,
     pub stack: Stack,
+    /// What `validate` would warn about in the file (a stack with no needs), located.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A stack file opened with its registry, both checked.
@@ -42,15 +44,17 @@ pub fn read(path: &Path) -> Result<StackFile, Error> {
     let bytes = match files::read_named(path, MAX_FILE_SIZE) {
         Ok(bytes) => bytes,
         Err(files::ReadError::TooLarge { size, .. }) => {
-            return Err(Error::File(Box::new(check::too_large(&shown, size))));
+            return Err(Error::file(check::too_large(&shown, size)));
         }
         Err(e) => return Err(e.into()),
     };
     let text = check::decode(&shown, &bytes)
-        .map_err(Error::File)?
+        .map_err(|d| Error::file(*d))?
         .to_owned();
     let parsed = check::stack(&shown, None, &text);
-    first_error(parsed.diagnostics, &shown, &text)?;
+    first_error(parsed.diagnostics.clone(), &shown, &text)?;
+    let mut warnings = parsed.diagnostics;
+    crate::catalog::locate_in(&mut warnings, &shown, &text);
     let stack = parsed
         .value
         .ok_or_else(|| Error::Usage(format!("{shown} is not a stack file")))?;
@@ -59,6 +63,7 @@ pub fn read(path: &Path) -> Result<StackFile, Error> {
         bytes,
         text,
         stack,
+        warnings,
     })
 }
 
@@ -77,7 +82,7 @@ fn first_error(mut diagnostics: Vec<Diagnostic>, file: &str, text: &str) -> Resu
     if count > 1 {
         first.message = format!("{} (and {} more problems)", first.message, count - 1);
     }
-    Err(Error::File(Box::new(first)))
+    Err(Error::file_in(first, text))
 }
 
 impl StackFile {
@@ -97,6 +102,18 @@ impl StackFile {
         let shown = self.path.display().to_string();
         let mut found = Vec::new();
         cross::check_stack(registry, &self.stack, &shown, &mut found);
+        for w in &self.warnings {
+            let hint = w
+                .hint
+                .as_ref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            session.warn(&format!(
+                "{}: {}{hint}",
+                crate::report::validation::location(w),
+                w.message
+            ));
+        }
         for w in found.iter().filter(|d| !d.is_error()) {
             session.warn(&w.message);
         }
@@ -163,7 +180,7 @@ fn lock_for(stack_path: &Path) -> Result<Option<LockFile>, Error> {
             d = d.at_span(span);
         }
         crate::catalog::locate_in(std::slice::from_mut(&mut d), &shown, &text);
-        Error::File(Box::new(d))
+        Error::file_in(d, &text)
     })
 }
 
@@ -199,15 +216,24 @@ impl OpenStack {
         }
     }
 
-    /// Why `id` has no place in an answer about the plan.
-    pub fn not_in_plan(&self, id: &str) -> String {
-        if self.loaded.registry.components.contains_key(id) {
-            format!("{id} is not in the plan for {}", self.file.stack.name)
+    /// Why `id` has no place in an answer about the plan: it is not in the plan (a
+    /// negative answer), or not in the registry at all (an error, with the nearest id).
+    pub fn not_in_plan(&self, id: &str) -> Result<String, Error> {
+        let components = &self.loaded.registry.components;
+        if components.contains_key(id) {
+            Ok(format!(
+                "{id} is not in the plan for {}",
+                self.file.stack.name
+            ))
         } else {
-            format!(
-                "there is no component `{}` in the registry",
-                crate::text::escape(id)
-            )
+            Err(Error::UnknownComponent {
+                id: id.to_owned(),
+                suggestion: crate::catalog::validate::suggest(
+                    id,
+                    components.keys().map(|k| k.as_str()),
+                )
+                .map(str::to_owned),
+            })
         }
     }
 

@@ -213,6 +213,11 @@ fn check_outside(
         Err(d) => return (vec![*d], None),
     };
     let Some(kind) = cross::guess_kind(path, &text) else {
+        if let Some(d) = check::syntax_error(shown, &text) {
+            let mut found = vec![d];
+            crate::catalog::locate_in(&mut found, shown, &text);
+            return (found, Some(text));
+        }
         let d = Diagnostic::error(
             shown,
             Code::UnexpectedFile,

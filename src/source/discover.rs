@@ -14,12 +14,24 @@ pub enum Location {
     Url(String),
 }
 
+/// A folder as its path, a URL without any credentials in it.
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Path(p) => write!(f, "{}", p.display()),
+            Location::Url(u) => f.write_str(&super::remote::redact(u)),
+        }
+    }
+}
+
 /// Which rule chose the registry, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     Flag,
     Env,
     Stack,
+    /// The registry whose `stacks/` folder holds the stack file.
+    StackFolder,
     Repository,
     RepositoryRoot,
 }
@@ -30,6 +42,7 @@ impl std::fmt::Display for Origin {
             Origin::Flag => "--registry",
             Origin::Env => crate::env::EnvVars::STACKREG_REGISTRY,
             Origin::Stack => "the stack's [stack] registry",
+            Origin::StackFolder => "the registry whose stacks/ folder holds the stack",
             Origin::Repository => "the registry/ folder of the current git repository",
             Origin::RepositoryRoot => "the root of the current git repository",
         })
@@ -100,6 +113,22 @@ pub fn normalize(path: &Path) -> PathBuf {
     out.iter().collect()
 }
 
+/// The registry folder whose `stacks/` folder holds `file` (relative to `cwd`), as the
+/// user would write it: `registry` for `registry/stacks/x.toml`.
+fn holding_registry(file: &Path, cwd: &Path) -> Option<PathBuf> {
+    let dir = file.parent()?;
+    if dir.file_name()? != "stacks" {
+        return None;
+    }
+    let root = normalize(&dir.join(".."));
+    let on_disk = if root.is_relative() {
+        cwd.join(&root)
+    } else {
+        root.clone()
+    };
+    on_disk.join("registry.toml").is_file().then_some(root)
+}
+
 /// Picks the registry location.
 ///
 /// `stack` is the stack file's path and its `[stack] registry` value, when the command
@@ -122,6 +151,11 @@ pub fn find(
             location(s, Some(dir.unwrap_or(Path::new(".")))),
             Origin::Stack,
         ));
+    }
+    if let Some((file, None)) = stack
+        && let Some(root) = holding_registry(file, cwd)
+    {
+        return Ok((Location::Path(root), Origin::StackFolder));
     }
     let repo = git2::Repository::discover(cwd);
     if let Err(e) = &repo

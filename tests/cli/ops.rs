@@ -124,9 +124,13 @@ fn resolve_and_why_answer_in_process() {
         Answer::Yes(why) => assert_eq!(why.component, first),
         Answer::No(why) => panic!("{why}"),
     }
-    match stackreg::ops::plan::why(&session, &stack, "no-such-thing").unwrap() {
-        Answer::No(why) => assert_eq!(why, "there is no component `no-such-thing` in the registry"),
-        Answer::Yes(_) => panic!("no-such-thing is not in the plan"),
+    // An id the registry does not hold is an error (exit 2), as for `show`.
+    match stackreg::ops::plan::why(&session, &stack, "no-such-thing") {
+        Err(stackreg::Error::UnknownComponent { id, suggestion }) => {
+            assert_eq!((id.as_str(), suggestion), ("no-such-thing", None));
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("no-such-thing is not in the registry"),
     }
     // --locked with no lock next to a copy of the stack: a negative answer, and why.
     let dir = tempfile::tempdir().unwrap();

@@ -774,23 +774,23 @@ fn help_lists_the_formats_each_command_takes() {
     for (args, says) in [
         (
             &["resolve", "--help"][..],
-            "Formats (--format): table (default), json, markdown, csv, cyclonedx",
+            "--format <FMT>            Output format: table (default), json, markdown, csv, cyclonedx",
         ),
         (
             &["validate", "--help"],
-            "Formats (--format): table (default), json, github, markdown, csv",
+            "Output format: table (default), json, github, markdown, csv",
         ),
         (
             &["alternatives", "--help"],
-            "Formats (--format): table (default), json, markdown, csv",
+            "Output format: table (default), json, markdown, csv",
         ),
         (
             &["graph", "--help"],
-            "Formats (--format): table (default), dot, mermaid, json",
+            "Output format: table (default), dot, mermaid, json",
         ),
         (
             &["registry", "log", "--help"],
-            "Formats (--format): table (default), json, markdown",
+            "Output format: table (default), json, markdown",
         ),
         (
             &["import", "publiccode", "--help"],

@@ -361,8 +361,9 @@ fn alternatives_json_has_the_documented_shape() {
         .collect();
     assert_eq!(lock_in, ["db", "portal"]);
     f.run(&["alternatives", "stacks/council.toml"]).code(2);
+    // An id the registry does not hold: an error (exit 2), as for `show` and `why`.
     f.run(&["alternatives", "stacks/council.toml", "nope"])
-        .code(1);
+        .code(2);
 }
 
 #[test]

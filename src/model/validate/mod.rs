@@ -87,6 +87,14 @@ fn parse_toml<T: DeserializeOwned>(file: &str, source: &str) -> Result<T, Box<Di
     toml::from_str(source).map_err(|e| Box::new(toml_error(file, &e)))
 }
 
+/// The TOML syntax error in `source`, if it has one: what a file whose kind cannot be
+/// told is reported with first.
+pub fn syntax_error(file: &str, source: &str) -> Option<Diagnostic> {
+    toml::from_str::<toml::Table>(source)
+        .err()
+        .map(|e| toml_error(file, &e))
+}
+
 fn toml_error(file: &str, e: &toml::de::Error) -> Diagnostic {
     // One line, unless it quotes a quoted key holding a newline: keep it whole, as every
     // output escapes newlines.
