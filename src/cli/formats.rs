@@ -15,6 +15,8 @@ pub const OUTDATED: &[Format] = &[Table, Json, Markdown, Csv];
 pub const ALTERNATIVES: &[Format] = &[Table, Json, Markdown, Csv];
 pub const SCHEMA: &[Format] = &[Json];
 pub const REGISTRY: &[Format] = &[Table, Json, Markdown];
+/// `registry log` and `registry diff`: tables of changes.
+pub const HISTORY: &[Format] = &[Table, Json, Markdown, Csv];
 /// The planning commands, and `resolve` with `--upgrade`, `--with` or `--without`.
 pub const PLANNING: &[Format] = &[Table, Json, Markdown, Csv];
 /// The site is written to files; `table` is its progress on stderr.
@@ -49,8 +51,8 @@ pub const BY_COMMAND: &[(&str, &[Format])] = &[
     ("registry init", REGISTRY),
     ("registry publish", REGISTRY),
     ("registry yank", REGISTRY),
-    ("registry log", REGISTRY),
-    ("registry diff", REGISTRY),
+    ("registry log", HISTORY),
+    ("registry diff", HISTORY),
     ("registry fetch", REGISTRY),
 ];
 

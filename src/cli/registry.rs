@@ -91,14 +91,14 @@ fn committed(ctx: &Ctx, format: Format, done: Committed) -> Result<Outcome, Erro
 }
 
 fn log(ctx: &Ctx, args: LogArgs) -> Result<Outcome, Error> {
-    let format = ctx.format("registry log", FORMATS)?;
+    let format = ctx.format("registry log", super::formats::HISTORY)?;
     let report = registry::log(&ctx.session()?, args.id, args.max_count)?;
     ctx.emit(format, &report)?;
     Ok(Outcome::Success)
 }
 
 fn diff(ctx: &Ctx, args: DiffArgs) -> Result<Outcome, Error> {
-    let format = ctx.format("registry diff", FORMATS)?;
+    let format = ctx.format("registry diff", super::formats::HISTORY)?;
     let report = registry::diff(&ctx.session()?, &args.from, args.to.as_deref())?;
     ctx.emit(format, &report)?;
     Ok(Outcome::Success)

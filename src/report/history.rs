@@ -8,7 +8,7 @@ use super::Layout;
 use serde::Serialize;
 
 use crate::maintain::history::{LogEntry, RegistryChange as Change};
-use crate::report::{md, md_code, md_table};
+use crate::report::{csv, md, md_code, md_table};
 
 /// One side of a comparison: the revision as the user named it, and the commit it is.
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +88,34 @@ impl RegistryDiff {
         out.push_str(&md_changes(&self.changes));
         out
     }
+}
+
+impl RegistryDiff {
+    /// One row per change: whether it is breaking, the change, the item and the details.
+    pub fn csv(&self) -> String {
+        csv::table(
+            &["breaking", "change", "item", "details"],
+            self.changes.iter().map(change_cells),
+        )
+    }
+}
+
+/// A change as CSV cells: `breaking` is `yes` or empty; a yank's reason leads the details.
+fn change_cells(c: &Change) -> Vec<String> {
+    let mut details = Vec::new();
+    if let Some(r) = &c.reason {
+        details.push(format!("reason: {r}"));
+    }
+    let summary = c.summary();
+    if !summary.is_empty() {
+        details.push(summary);
+    }
+    vec![
+        if c.breaking { "yes" } else { "" }.to_owned(),
+        c.kind.label().to_owned(),
+        c.item(),
+        details.join("; "),
+    ]
 }
 
 fn md_rev(r: &Revision) -> String {
@@ -198,6 +226,37 @@ impl RegistryLog {
             rows,
         ));
         out
+    }
+}
+
+impl RegistryLog {
+    /// One row per change of each commit (a commit that changes nothing in the catalogue
+    /// has one row with the change cells empty).
+    pub fn csv(&self) -> String {
+        let rows = self.commits.iter().flat_map(|e| {
+            let head = [
+                e.commit.clone(),
+                date_only(&e.date).to_owned(),
+                e.author.clone(),
+                e.summary.clone(),
+            ];
+            let changes: Vec<Vec<String>> = if e.changes.is_empty() {
+                vec![vec![String::new(); 4]]
+            } else {
+                e.changes.iter().map(change_cells).collect()
+            };
+            changes.into_iter().map(move |cells| {
+                let mut row = head.to_vec();
+                row.extend(cells);
+                row
+            })
+        });
+        csv::table(
+            &[
+                "commit", "date", "author", "message", "breaking", "change", "item", "details",
+            ],
+            rows,
+        )
     }
 }
 

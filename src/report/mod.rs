@@ -82,8 +82,8 @@ macro_rules! reports {
 reports! {
     alternatives::AlternativesReport, csv = csv;
     alternatives::LockInReport, csv = csv;
-    history::RegistryDiff;
-    history::RegistryLog;
+    history::RegistryDiff, csv = csv;
+    history::RegistryLog, csv = csv;
     interfaces::InterfaceList, csv = csv;
     list::ComponentList, csv = csv;
     outdated::OutdatedReport, csv = csv;

@@ -392,3 +392,59 @@ fn no_cell_of_any_csv_answer_starts_a_formula() {
         }
     }
 }
+
+#[test]
+fn registry_log_and_diff_csv_have_one_row_per_change() {
+    let f = registry();
+    f.commit("first");
+    f.edit("components/portal.toml", "2025-01-10", "2025-02-10");
+    f.component(&component("forms").capabilities(&["forms"]).release("1.0.0"));
+    f.commit("=SUM(A1) moves a date");
+
+    let header = ["breaking", "change", "item", "details"];
+    let run = f.run(&["registry", "diff", "HEAD~1", "--format", "csv"]);
+    run.ok();
+    let rows = table(&run.stdout, &header);
+    let shape: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["breaking"].as_str(),
+                r["change"].as_str(),
+                r["item"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("", "component added", "forms 1.0.0"),
+            ("yes", "release changed", "portal 1.1.0"),
+        ],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(rows[1]["details"], "released: 2025-01-10 → 2025-02-10");
+
+    let run = f.run(&["registry", "log", "--format", "csv"]);
+    run.ok();
+    let rows = table(
+        &run.stdout,
+        &[
+            "commit", "date", "author", "message", "breaking", "change", "item", "details",
+        ],
+    );
+    // The newest commit first, a row per change; its message would be a formula.
+    assert_eq!(rows.len(), 3, "{}", run.stdout);
+    assert_eq!(rows[0]["message"], "'=SUM(A1) moves a date");
+    assert_eq!(rows[0]["commit"].len(), 40);
+    assert_eq!(rows[0]["commit"], rows[1]["commit"]);
+    assert_eq!(rows[1]["breaking"], "yes");
+    assert!(
+        rows[2..]
+            .iter()
+            .all(|r| r["message"] == "first" && r["breaking"].is_empty()),
+        "{}",
+        run.stdout
+    );
+}
