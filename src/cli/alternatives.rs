@@ -50,9 +50,19 @@ pub fn run(ctx: &Ctx, args: AlternativesArgs) -> Result<Outcome, Error> {
 /// With `--verbose`, what the report spent of its budget; a warning when a bound left
 /// candidates undecided.
 fn spent(ctx: &Ctx, spent: &Spent) {
+    let a = &spent.answered;
     ctx.status(&format!(
-        "alternatives: {} candidates examined, {} solver steps of a budget of {}",
-        spent.examined, spent.steps, spent.budget
+        "alternatives: {} candidates examined, {} solver steps of a budget of {} \
+         (answered: {} by the drop-in check, {} by mending the plan, {} by a narrow solve, \
+         {} by a solve of the whole registry, {} by no plan without the component)",
+        spent.examined,
+        spent.steps,
+        spent.budget,
+        a.drop_in,
+        a.mended,
+        a.narrow,
+        a.whole,
+        a.no_plan_without
     ));
     if spent.undecided > 0 {
         ctx.warn(&format!(

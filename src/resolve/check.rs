@@ -431,7 +431,7 @@ impl PlanGraph {
     }
 
     /// Which members a root reaches.
-    fn reached(&self) -> Vec<bool> {
+    pub(crate) fn reached(&self) -> Vec<bool> {
         let mut seen = vec![false; self.edges.len()];
         let mut queue: Vec<usize> = (0..self.edges.len()).filter(|&i| self.roots[i]).collect();
         while let Some(i) = queue.pop() {

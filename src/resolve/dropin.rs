@@ -76,6 +76,11 @@ impl<'a> Rest<'a> {
         Rest { index, x, lost }
     }
 
+    /// The whole plan, the replaced component too (component → version).
+    pub fn old(&self) -> &'a BTreeMap<Id, Version> {
+        &self.index.versions
+    }
+
     /// The planned version of `id`, unless it is the replaced component.
     pub fn version(&self, id: &Id) -> Option<&'a Version> {
         (id != self.x)

@@ -16,6 +16,7 @@ use semver::{Version, VersionReq};
 use serde::Serialize;
 
 mod examine;
+mod mend;
 
 use crate::model::{Component, Date, Id, Kind, Lifecycle, Need, PolicyRule, Release, Stack};
 use crate::resolve::dropin::{PlanIndex, Rest, drop_in};
@@ -37,6 +38,10 @@ const BATCH: usize = 16;
 /// only how long its resolutions run.
 const CANDIDATE_STEPS: u64 = 100;
 const CHANGE_STEPS: u64 = 20;
+
+/// What mending a plan directly costs, in steps (it builds and checks the plan graph a
+/// few times, as a drop-in check does once).
+const MEND_STEPS: u64 = 3;
 
 /// How a candidate fits in place of the component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -224,6 +229,48 @@ pub struct Spent {
     pub examined: usize,
     /// Candidates left undecided.
     pub undecided: usize,
+    /// How the examined candidates were answered.
+    pub answered: Answered,
+}
+
+/// How many candidates each way of answering answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Answered {
+    /// One resolution without the component found no plan: not viable, with no solve of
+    /// their own.
+    pub no_plan_without: usize,
+    /// The exact drop-in check.
+    pub drop_in: usize,
+    /// A plan mended directly from the rest of the plan (`mend`).
+    pub mended: usize,
+    /// A solve over the neighbourhood of the plan.
+    pub narrow: usize,
+    /// A solve over the whole registry.
+    pub whole: usize,
+}
+
+/// How one candidate was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    Hidden,
+    NoPlanWithout,
+    DropIn,
+    Mended,
+    Narrow,
+    Whole,
+}
+
+impl Answered {
+    fn count(&mut self, route: Route) {
+        match route {
+            Route::Hidden => {}
+            Route::NoPlanWithout => self.no_plan_without += 1,
+            Route::DropIn => self.drop_in += 1,
+            Route::Mended => self.mended += 1,
+            Route::Narrow => self.narrow += 1,
+            Route::Whole => self.whole += 1,
+        }
+    }
 }
 
 /// Every other component that shares a capability with `x` or provides an interface that
@@ -320,9 +367,9 @@ fn differences(x: &Component, xr: &Release, y: &Component, yr: Option<&Release>)
     }
 }
 
-/// The changes from `old` to `new`, leaving out `x` (removed) and `y` when it is added.
-fn changes(old: &Plan, new: &Plan, x: &Id, y: &Id) -> Vec<Change> {
-    let (a, b) = (old.versions(), new.versions());
+/// The changes from `old` to `new` (component → version), leaving out `x` (removed) and
+/// `y` when it is added.
+fn changes(a: &BTreeMap<Id, Version>, b: &BTreeMap<Id, Version>, x: &Id, y: &Id) -> Vec<Change> {
     let ids: BTreeSet<&Id> = a.keys().chain(b.keys()).collect();
     ids.into_iter()
         .filter(|id| *id != x)
