@@ -16,12 +16,14 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use stackreg::catalog;
+use stackreg::catalog::cache::IndexCache;
+use stackreg::model::Loaded;
 use stackreg::model::Stack;
-use stackreg::registry::cache::{CacheKey, IndexCache};
-use stackreg::registry::memory::MemorySource;
-use stackreg::registry::{self, Loaded};
 use stackreg::resolve::alternatives::lock_in;
 use stackreg::resolve::{Options, Resolution, Resolver};
+use stackreg::source::CacheKey;
+use stackreg::source::memory::MemorySource;
 use stackreg_testkit::synth::{self, Params};
 
 fn sizes() -> Vec<usize> {
@@ -76,9 +78,9 @@ fn resolve(loaded: &Loaded, stack: &Stack) -> usize {
 
 fn benches(c: &mut Criterion) {
     let sample = sample();
-    let loaded = registry::load(&sample).expect("sample loads");
+    let loaded = catalog::load(&sample).expect("sample loads");
     let mut group = c.benchmark_group("sample");
-    group.bench_function("load", |b| b.iter(|| registry::load(black_box(&sample))));
+    group.bench_function("load", |b| b.iter(|| catalog::load(black_box(&sample))));
     for (id, s) in &loaded.registry.stacks {
         group.bench_function(format!("resolve/{id}"), |b| {
             b.iter(|| resolve(&loaded, black_box(s)))
@@ -93,12 +95,12 @@ fn benches(c: &mut Criterion) {
         })
         .expect("generates");
         let source = memory(&generated.files);
-        let loaded = registry::load(&source).expect("loads");
+        let loaded = catalog::load(&source).expect("loads");
         let mut group = c.benchmark_group(format!("synthetic-{n}"));
         group
             .sample_size(10)
             .measurement_time(Duration::from_secs(if n >= 10_000 { 20 } else { 8 }));
-        group.bench_function("load", |b| b.iter(|| registry::load(black_box(&source))));
+        group.bench_function("load", |b| b.iter(|| catalog::load(black_box(&source))));
 
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = IndexCache::at(dir.path().to_path_buf());

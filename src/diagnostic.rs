@@ -8,12 +8,12 @@
 use std::fmt;
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// How bad a finding is: errors fail `validate`, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -36,6 +36,14 @@ macro_rules! codes {
             pub fn as_str(self) -> &'static str {
                 match self {
                     $(Code::$variant => $name,)*
+                }
+            }
+
+            /// The code printed as `s`.
+            pub fn parse(s: &str) -> Option<Code> {
+                match s {
+                    $($name => Some(Code::$variant),)*
+                    _ => None,
                 }
             }
         }
@@ -132,6 +140,14 @@ impl Serialize for Code {
     }
 }
 
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Code::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format_args!("no finding code `{s}`")))
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -188,7 +204,7 @@ macro_rules! path {
 }
 
 /// One finding about one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// The file, relative to the registry root, with `/` separators.
     pub file: String,
@@ -198,15 +214,79 @@ pub struct Diagnostic {
     pub column: Option<u32>,
     pub code: Code,
     pub message: String,
-    #[serde(skip)]
     pub severity: Severity,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
-    #[serde(skip)]
     pub at: At,
     /// The byte range the finding points at, once located.
-    #[serde(skip)]
     pub span: Option<Range<usize>>,
+}
+
+/// A finding in compact formats (the index cache): every field but `at`, which only
+/// matters until a finding is located (findings are stored located).
+type Compact<'a> = (
+    std::borrow::Cow<'a, str>,
+    Option<u32>,
+    Option<u32>,
+    Code,
+    std::borrow::Cow<'a, str>,
+    Severity,
+    Option<std::borrow::Cow<'a, str>>,
+    Option<(usize, usize)>,
+);
+
+/// As text (JSON reports): `file`, `line`, `column`, `code`, `message` and `hint` when
+/// there is one; the severity is told by the list a finding is in. In compact formats,
+/// every field but `at`.
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        if !s.is_human_readable() {
+            let compact: Compact<'_> = (
+                self.file.as_str().into(),
+                self.line,
+                self.column,
+                self.code,
+                self.message.as_str().into(),
+                self.severity,
+                self.hint.as_deref().map(Into::into),
+                self.span.as_ref().map(|r| (r.start, r.end)),
+            );
+            return compact.serialize(s);
+        }
+        let mut out = s.serialize_struct("Diagnostic", 5 + usize::from(self.hint.is_some()))?;
+        out.serialize_field("file", &self.file)?;
+        out.serialize_field("line", &self.line)?;
+        out.serialize_field("column", &self.column)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("message", &self.message)?;
+        if let Some(hint) = &self.hint {
+            out.serialize_field("hint", hint)?;
+        }
+        out.end()
+    }
+}
+
+/// Read back from compact formats only: the text form leaves out the severity.
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Diagnostic, D::Error> {
+        if d.is_human_readable() {
+            return Err(serde::de::Error::custom(
+                "findings are read back from compact formats only",
+            ));
+        }
+        let (file, line, column, code, message, severity, hint, span) = Compact::deserialize(d)?;
+        Ok(Diagnostic {
+            file: file.into_owned(),
+            line,
+            column,
+            code,
+            message: message.into_owned(),
+            severity,
+            hint: hint.map(std::borrow::Cow::into_owned),
+            at: At::File,
+            span: span.map(|(a, b)| a..b),
+        })
+    }
 }
 
 impl Diagnostic {
@@ -403,7 +483,13 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for code in Code::ALL {
             let s = code.as_str();
-            assert!(crate::model::Id::check(s).is_ok(), "{s}");
+            let kebab = s.split('-').all(|w| {
+                !w.is_empty()
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+            assert!(kebab, "{s}");
+            assert_eq!(Code::parse(s), Some(*code));
             assert!(seen.insert(s), "duplicate code {s}");
         }
     }

@@ -2,16 +2,17 @@
 //! id they concern. Negative answers (invalid manifests, no plan, a stale lock) are not
 //! errors: commands return them as their outcome.
 
-use std::error::Error as StdError;
 use std::path::PathBuf;
 
+use crate::catalog::LoadError;
+pub use crate::causes::{causes, chain};
 use crate::diagnostic::Diagnostic;
-use crate::registry::discover::NotFound;
-use crate::registry::git::GitError;
-use crate::registry::init::InitError;
-use crate::registry::publish::PublishError;
-use crate::registry::remote::RemoteError;
-use crate::registry::{LoadError, SourceError};
+use crate::maintain::init::InitError;
+use crate::maintain::publish::PublishError;
+use crate::source::SourceError;
+use crate::source::discover::NotFound;
+use crate::source::git::GitError;
+use crate::source::remote::RemoteError;
 
 /// Everything that can stop a command.
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +28,7 @@ pub enum Error {
     /// A file named on the command line (or next to one) that was refused or could not be
     /// read.
     #[error(transparent)]
-    NamedFile(#[from] crate::registry::files::ReadError),
+    NamedFile(#[from] crate::source::files::ReadError),
     #[error("could not read {}", path.display())]
     Read {
         path: PathBuf,
@@ -80,7 +81,7 @@ pub enum Error {
     #[error("{what}")]
     Refused { what: String, hint: String },
     #[error(transparent)]
-    Http(#[from] crate::registry::http::HttpError),
+    Http(#[from] crate::source::http::HttpError),
     #[error(transparent)]
     Export(#[from] crate::interop::publiccode::write::ExportError),
     #[error(transparent)]
@@ -99,7 +100,32 @@ pub enum Error {
     Site(#[from] crate::site::output::OutputError),
     // Signed registries.
     #[error(transparent)]
-    Signature(#[from] crate::registry::signature::SignatureError),
+    Signature(#[from] crate::source::signature::SignatureError),
+    /// An environment variable set to something that cannot be used.
+    #[error(transparent)]
+    Env(#[from] crate::env::EnvError),
+    #[error(transparent)]
+    Today(#[from] crate::model::date::TodayError),
+    /// A lock file, report or other output that could not be written as text.
+    #[error("could not write {what}")]
+    Serialize {
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// Planning errors are reported as the command line's own (same messages and hints).
+impl From<crate::planning::PlanningError> for Error {
+    fn from(e: crate::planning::PlanningError) -> Error {
+        use crate::planning::PlanningError as P;
+        match e {
+            P::UnknownComponent { id, suggestion } => Error::UnknownComponent { id, suggestion },
+            P::UnknownRelease { id, version } => Error::UnknownRelease { id, version },
+            P::Usage(message) => Error::Usage(message),
+            P::Resolve(e) => Error::Resolve(e),
+        }
+    }
 }
 
 impl Error {
@@ -130,17 +156,20 @@ impl Error {
             Error::File(d) => d.hint.clone(),
             Error::Refused { hint, .. } => Some(hint.clone()),
             Error::Export(e) => e.hint().map(str::to_owned),
-            Error::Http(crate::registry::http::HttpError::Offline { .. }) => {
+            Error::Http(crate::source::http::HttpError::Offline { .. }) => {
                 Some("leave out --offline, or download the file and import it by path".into())
             }
-            Error::NamedFile(crate::registry::files::ReadError::NotAFile {
-                kind: crate::registry::EntryKind::Symlink,
+            Error::NamedFile(crate::source::files::ReadError::NotAFile {
+                kind: crate::source::EntryKind::Symlink,
                 ..
-            }) => Some(crate::registry::files::LINK_HINT.into()),
-            Error::Load(LoadError::Source(crate::registry::SourceError::Git { .. }))
+            }) => Some(crate::source::files::LINK_HINT.into()),
+            Error::Load(LoadError::Source(crate::source::SourceError::Git { .. }))
             | Error::Git(GitError::Git { .. }) => Some(
                 "the git repository may be damaged: `git fsck` checks it (a cached copy of a remote registry can be deleted and fetched again)".into(),
             ),
+            Error::Env(e) | Error::Today(crate::model::date::TodayError::Env(e)) => {
+                Some(format!("unset {} or set it to {}", e.name, e.expected))
+            }
             Error::Resolve(_) => Some(
                 "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
             ),
@@ -194,7 +223,7 @@ fn remote_hint(e: &RemoteError) -> Option<String> {
             ..
         } => Some(format!(
             "a copy fetched {} is in the cache: add --offline to read it",
-            crate::registry::remote::age(*at)
+            crate::source::remote::age(*at)
         )),
         RemoteError::Fetch { .. } => Some("check the URL and that the server is reachable".into()),
         RemoteError::NotCached { .. } => Some(
@@ -209,8 +238,8 @@ fn remote_hint(e: &RemoteError) -> Option<String> {
     }
 }
 
-fn signature_hint(e: &crate::registry::signature::SignatureError) -> &'static str {
-    use crate::registry::signature::SignatureError as S;
+fn signature_hint(e: &crate::source::signature::SignatureError) -> &'static str {
+    use crate::source::signature::SignatureError as S;
     match e {
         S::ReadSigners { .. } | S::BadSigners { .. } | S::NoSigners { .. } => {
             "an allowed signers file is a regular file (not a link, a pipe or a device) with one `principal [options] key-type key` per line, as `ssh-keygen -Y verify` reads it"
@@ -253,7 +282,7 @@ fn publish_hint(e: &PublishError) -> Option<String> {
         PublishError::NoId { .. } => Some(
             "components and interfaces need `id = \"...\"`; stacks are named by their file".into(),
         ),
-        PublishError::Resolve(_) => Some(
+        PublishError::Check(e) if e.downcast_ref::<crate::resolve::ResolveError>().is_some() => Some(
             "the registry may be adversarial; raise the limit with --max-steps or STACKREG_MAX_STEPS".into(),
         ),
         PublishError::WorkingTree { .. } => Some(
@@ -264,34 +293,4 @@ fn publish_hint(e: &PublishError) -> Option<String> {
         ),
         _ => None,
     }
-}
-
-/// The chain of causes of an error, joined for one-line messages.
-pub fn chain(e: &dyn StdError) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
-}
-
-/// The causes of an error, outermost first, without repeats.
-pub fn causes(e: &dyn StdError) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut source = e.source();
-    let top = e.to_string();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !top.contains(&text) && !out.contains(&text) {
-            out.push(text);
-        }
-        source = s.source();
-    }
-    out
 }

@@ -10,9 +10,10 @@
 use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
+use stackreg::catalog;
 use stackreg::diagnostic::locate_all;
 use stackreg::model::validate as check;
-use stackreg::registry::{self, memory::MemorySource};
+use stackreg::source::memory::MemorySource;
 
 const REGISTRY: &str = "[registry]\nname = \"Fuzz\"\nformat = 1\n";
 const INTERFACE: &str = "id = \"api\"\nname = \"API\"\nsummary = \"An API\"\nowner = \"Someone\"\nspecification = \"https://example.com/api\"\nversions = [\"1.0.0\", \"2.0.0\"]\n";
@@ -56,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         .with("interfaces/api.toml", INTERFACE)
         .with("components/app.toml", COMPONENT);
     source.insert(path, bytes.to_vec());
-    let Ok(loaded) = registry::load(&source) else {
+    let Ok(loaded) = catalog::load(&source) else {
         return;
     };
     stackreg_fuzz::findings(loaded.diagnostics, loaded.sources);

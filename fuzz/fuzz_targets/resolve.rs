@@ -12,9 +12,11 @@
 use std::fmt::Write;
 
 use libfuzzer_sys::fuzz_target;
+use stackreg::catalog::{self, validate as cross};
 use stackreg::model::validate as check;
-use stackreg::registry::{self, memory::MemorySource, validate as cross};
+use stackreg::report;
 use stackreg::resolve::{Options, Resolution, Resolver};
+use stackreg::source::memory::MemorySource;
 use stackreg_testkit::Tape;
 use stackreg_testkit::oracle::{any_plan, check};
 
@@ -177,7 +179,7 @@ fn build(t: &mut Tape<'_>) -> MemorySource {
 fuzz_target!(|data: &[u8]| {
     let mut tape = Tape::zero_padded(data);
     let source = build(&mut tape);
-    let Ok(loaded) = registry::load(&source) else {
+    let Ok(loaded) = catalog::load(&source) else {
         return;
     };
     let reg = &loaded.registry;
@@ -203,13 +205,17 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         (Ok(Resolution::Unsatisfiable(a)), Ok(Resolution::Unsatisfiable(b))) => {
-            assert_eq!(a.text(), b.text(), "not deterministic");
-            stackreg_fuzz::printable("explanation", &a.text());
+            assert_eq!(
+                report::explain::text(a),
+                report::explain::text(b),
+                "not deterministic"
+            );
+            stackreg_fuzz::printable("explanation", &report::explain::text(a));
             if let Some(exists) = any_plan(reg, stack, 4_000) {
                 assert!(
                     !exists,
                     "no plan, says the resolver, but one exists:\n{}",
-                    a.text()
+                    report::explain::text(a)
                 );
             }
         }

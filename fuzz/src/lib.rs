@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use stackreg::diagnostic::Diagnostic;
-use stackreg::registry::Registry;
+use stackreg::model::{Excerpt, Focus, Listing, Registry};
 use stackreg::report;
 
 /// The first character of `s` a terminal or editor could act on or reorder: controls
@@ -118,7 +118,10 @@ pub fn findings(diagnostics: Vec<Diagnostic>, sources: BTreeMap<String, String>)
         );
     }
     markdown("validate --format markdown", &r.markdown());
-    json("validate --format json", &report::json(&r));
+    json(
+        "validate --format json",
+        &report::json(&r).expect("answers serialise"),
+    );
 }
 
 /// `s` without the colour codes the renderer itself adds (ESC [ ... m).
@@ -147,26 +150,40 @@ fn strip_sgr(s: &str) -> String {
 /// Renders everything `list`, `interfaces` and `show` print about `registry`.
 pub fn catalogue(registry: &Registry) {
     use report::list::{ComponentList, Filter};
-    let list = ComponentList::new(registry, &Filter::default());
+    let list = ComponentList::new(&Listing::from(registry.clone()), &Filter::default());
     printable("list", &list.to_string());
     markdown("list --format markdown", &list.markdown());
     csv("list --format csv", &list.csv());
-    json("list --format json", &report::json(&list));
+    json(
+        "list --format json",
+        &report::json(&list).expect("answers serialise"),
+    );
     let interfaces = report::interfaces::InterfaceList::new(registry);
     printable("interfaces", &interfaces.to_string());
     markdown("interfaces --format markdown", &interfaces.markdown());
     csv("interfaces --format csv", &interfaces.csv());
-    json("interfaces --format json", &report::json(&interfaces));
+    json(
+        "interfaces --format json",
+        &report::json(&interfaces).expect("answers serialise"),
+    );
     for c in registry.components.values() {
-        let shown = report::show::ComponentReport::new(registry, c, None);
+        let excerpt = Excerpt::of(registry.clone(), Focus::Component(c.id.to_string()));
+        let shown = report::show::ComponentReport::new(&excerpt, c, None);
         printable("show", &shown.to_string());
         markdown("show --format markdown", &shown.markdown());
-        json("show --format json", &report::json(&shown));
+        json(
+            "show --format json",
+            &report::json(&shown).expect("answers serialise"),
+        );
     }
     for i in registry.interfaces.values() {
-        let shown = report::show::InterfaceReport::new(registry, i);
+        let excerpt = Excerpt::of(registry.clone(), Focus::Interface(i.id.to_string()));
+        let shown = report::show::InterfaceReport::new(&excerpt, i);
         printable("show --interface", &shown.to_string());
         markdown("show --interface --format markdown", &shown.markdown());
-        json("show --interface --format json", &report::json(&shown));
+        json(
+            "show --interface --format json",
+            &report::json(&shown).expect("answers serialise"),
+        );
     }
 }

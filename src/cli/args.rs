@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::env::EnvVars;
 use crate::model::{Kind, Lifecycle};
 
 /// Manage a git-backed registry of council technology components: list and compare them,
@@ -49,7 +50,7 @@ pub struct Global {
     pub offline: bool,
     /// Give up a resolution after this many solver steps (and a command after ten times
     /// as many in all) [default: 20000]
-    #[arg(long, global = true, value_name = "N", env = "STACKREG_MAX_STEPS")]
+    #[arg(long, global = true, value_name = "N", env = EnvVars::STACKREG_MAX_STEPS)]
     pub max_steps: Option<u64>,
     /// Read the registry only at a commit signed by a key in this allowed-signers file
     /// (git's `gpg.ssh.allowedSignersFile` format)
@@ -57,7 +58,7 @@ pub struct Global {
         long,
         global = true,
         value_name = "FILE",
-        env = "STACKREG_REQUIRE_SIGNED"
+        env = EnvVars::STACKREG_REQUIRE_SIGNED
     )]
     pub require_signed: Option<PathBuf>,
 }

@@ -3,15 +3,10 @@
 use super::args::ListArgs;
 use super::{Ctx, Outcome};
 use crate::error::Error;
-use crate::report::list::{ComponentList, Filter};
+use crate::report::list::Filter;
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Outcome, Error> {
     let format = ctx.format("list", super::formats::LIST)?;
-    // What a release provides matters to a listing only when filtering on it.
-    let scope = crate::registry::cache::Scope::Listing {
-        provides: !args.interface.is_empty(),
-    };
-    let loaded = ctx.load_scoped(None, false, scope)?;
     let filter = Filter {
         query: args.query,
         capabilities: args.capability,
@@ -21,8 +16,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<Outcome, Error> {
         kinds: args.kind,
         open_source: args.open_source,
     };
-    let list = ComponentList::new(&loaded.registry, &filter);
+    let list = crate::ops::catalogue::list(&ctx.session()?, &filter)?;
     ctx.emit(format, &list)?;
-    super::context::leave(loaded);
     Ok(Outcome::Success)
 }

@@ -2,6 +2,7 @@
 //! format, and turn the outcome into an exit code, all decided here and nowhere else.
 
 mod alternatives;
+mod answer;
 pub mod args;
 mod compare;
 mod completions;
@@ -21,7 +22,6 @@ mod resolve;
 mod schema;
 mod show;
 mod site;
-mod stack;
 mod used_by;
 mod validate;
 mod why;

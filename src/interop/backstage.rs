@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::model::Registry;
 use crate::model::{Component, Kind, Lifecycle, Release, Stack};
-use crate::registry::Registry;
 use crate::resolve::Plan;
 
 const API_VERSION: &str = "backstage.io/v1alpha1";

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::model::Registry;
 use crate::model::{Component, Kind, Stack};
-use crate::registry::Registry;
 use crate::resolve::Plan;
 
 /// The schema a BOM names, and the specification version it follows.

@@ -1,25 +1,39 @@
-//! Calendar dates (`released`, `support-ends`) and today's date.
+//! Calendar dates (`released`, `support-ends`, `contract-ends`) and today's date.
 //!
-//! Manifests only ever carry whole days, so a tiny civil-date type is all the tool needs:
-//! ordering, printing, "six months from today" and conversion from TOML dates.
+//! Manifests only ever carry whole days. `Date` is the model's face for them (ordering,
+//! printing, "six months from today", conversion from TOML dates); the calendar itself
+//! is jiff's.
 
 use std::fmt;
 
-/// A proleptic Gregorian calendar date.
+use jiff::civil;
+use jiff::{Span, Timestamp, tz::TimeZone};
+
+use crate::env::{self, EnvError, EnvVars};
+
+/// A proleptic Gregorian calendar date, from year -9999 to 9999.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    year: i32,
-    month: u8,
-    day: u8,
+pub struct Date(civil::Date);
+
+/// 1970-01-01, which `days` counts from.
+const EPOCH: civil::Date = civil::date(1970, 1, 1);
+
+/// Why today's date is not known.
+#[derive(Debug, thiserror::Error)]
+pub enum TodayError {
+    #[error(transparent)]
+    Env(#[from] EnvError),
+    #[error("the system clock is not set to a date stackreg can use")]
+    Clock,
 }
 
 impl Date {
     /// A date, if `month` and `day` exist in `year`.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
-        Some(Date { year, month, day })
+        let year = i16::try_from(year).ok()?;
+        let month = i8::try_from(month).ok()?;
+        let day = i8::try_from(day).ok()?;
+        civil::Date::new(year, month, day).ok().map(Date)
     }
 
     /// The date of a TOML value that holds a date and nothing else (no time, no offset).
@@ -35,86 +49,77 @@ impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         let mut parts = s.splitn(3, '-');
         let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
             return None;
         }
         Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
     }
 
-    /// Today in UTC, or the date in `STACKREG_TODAY` (`YYYY-MM-DD`) when set, so that
-    /// reports about support dates can be reproduced.
-    pub fn today() -> Date {
-        if let Some(d) = std::env::var("STACKREG_TODAY")
-            .ok()
-            .and_then(|s| Date::parse(&s))
-        {
-            return d;
+    /// Today in UTC, or the date in `STACKREG_TODAY` (`YYYY-MM-DD`) when it is set, so
+    /// that reports about support dates can be reproduced.
+    pub fn today() -> Result<Date, TodayError> {
+        if let Some(text) = env::var(EnvVars::STACKREG_TODAY)? {
+            return Date::parse(text.trim()).ok_or(TodayError::Env(EnvError {
+                name: EnvVars::STACKREG_TODAY,
+                value: text,
+                expected: "a date YYYY-MM-DD",
+            }));
         }
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        Date::from_days((secs / 86_400) as i64)
+        let now =
+            Timestamp::try_from(std::time::SystemTime::now()).map_err(|_| TodayError::Clock)?;
+        Ok(Date(TimeZone::UTC.to_datetime(now).date()))
     }
 
-    /// The same day `months` later, clamped to the end of a shorter month.
+    /// The same day `months` later, clamped to the end of a shorter month (and to the
+    /// last date there is).
     pub fn add_months(self, months: u32) -> Date {
-        let total = i64::from(self.year) * 12 + i64::from(self.month - 1) + i64::from(months);
-        let year = (total.div_euclid(12)) as i32;
-        let month = (total.rem_euclid(12) + 1) as u8;
-        let day = self.day.min(days_in_month(year, month));
-        Date { year, month, day }
+        Date(self.0.saturating_add(Span::new().months(i64::from(months))))
     }
 
     /// The same day `months` earlier, clamped to the end of a shorter month (31 March
     /// less one month is 28 or 29 February).
     pub fn sub_months(self, months: u32) -> Date {
-        let total = i64::from(self.year) * 12 + i64::from(self.month - 1) - i64::from(months);
-        let year = (total.div_euclid(12)) as i32;
-        let month = (total.rem_euclid(12) + 1) as u8;
-        let day = self.day.min(days_in_month(year, month));
-        Date { year, month, day }
+        Date(
+            self.0
+                .saturating_add(Span::new().months(-i64::from(months))),
+        )
     }
 
     /// Days since 1970-01-01.
     pub fn days(self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        self.0
+            .since(EPOCH)
+            .map_or(0, |span| i64::from(span.get_days()))
     }
 
-    /// The date `z` days after 1970-01-01.
-    pub fn from_days(z: i64) -> Date {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+    /// The date `days` days after 1970-01-01 (clamped to the dates there are).
+    pub fn from_days(days: i64) -> Date {
+        Date(EPOCH.saturating_add(Span::new().days(days.clamp(-7_000_000, 7_000_000))))
     }
-}
 
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
+    pub fn year(self) -> i32 {
+        i32::from(self.0.year())
+    }
+
+    pub fn month(self) -> u8 {
+        self.0.month().unsigned_abs()
+    }
+
+    pub fn day(self) -> u8 {
+        self.0.day().unsigned_abs()
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month(),
+            self.day()
+        )
     }
 }
 
@@ -124,9 +129,27 @@ impl fmt::Debug for Date {
     }
 }
 
+/// `YYYY-MM-DD` as text; days since 1970 in compact formats.
 impl serde::Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            s.serialize_i64(self.days())
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        use serde::de::Error as _;
+        if d.is_human_readable() {
+            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            return Date::parse(&text)
+                .ok_or_else(|| D::Error::custom(format_args!("`{text}` is not a date")));
+        }
+        let days = i64::deserialize(d)?;
+        Ok(Date::from_days(days))
     }
 }
 
@@ -142,12 +165,15 @@ mod tests {
             "2024-03-01",
             "2026-11-26",
             "2099-12-31",
+            "1969-12-31",
         ] {
             let date = Date::parse(d).unwrap();
             assert_eq!(Date::from_days(date.days()), date);
             assert_eq!(date.to_string(), d);
         }
         assert_eq!(Date::parse("1970-01-02").unwrap().days(), 1);
+        assert_eq!(Date::parse("1969-12-31").unwrap().days(), -1);
+        assert_eq!(Date::parse("2024-03-01").unwrap().days(), 19_783);
     }
 
     #[test]
@@ -158,6 +184,8 @@ mod tests {
             "2024-00-10",
             "24-01-01",
             "2024-1-1",
+            "+024-01-01",
+            "2024-01-01T00:00",
         ] {
             assert!(Date::parse(d).is_none(), "{d}");
         }
@@ -168,6 +196,13 @@ mod tests {
         let d = Date::parse("2026-08-31").unwrap();
         assert_eq!(d.add_months(6).to_string(), "2027-02-28");
         assert_eq!(d.add_months(12).to_string(), "2027-08-31");
+        assert_eq!(
+            Date::parse("9999-06-30")
+                .unwrap()
+                .add_months(12)
+                .to_string(),
+            "9999-12-31"
+        );
     }
 
     #[test]
@@ -179,5 +214,15 @@ mod tests {
         assert_eq!(sub("2027-01-15", 13), "2025-12-15");
         assert_eq!(sub("2027-05-31", 0), "2027-05-31");
         assert_eq!(sub("2100-03-31", 1), "2100-02-28");
+    }
+
+    #[test]
+    fn text_and_compact_forms_read_back() {
+        let d = Date::parse("2024-02-29").unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2024-02-29\"");
+        assert_eq!(serde_json::from_str::<Date>("\"2024-02-29\"").unwrap(), d);
+        assert!(serde_json::from_str::<Date>("\"2023-02-29\"").is_err());
+        let bytes = postcard::to_allocvec(&d).unwrap();
+        assert_eq!(postcard::from_bytes::<Date>(&bytes).unwrap(), d);
     }
 }

@@ -36,15 +36,6 @@ impl Licence {
         })
     }
 
-    /// A licence already parsed once, as kept in the index cache: `open` is what `parse`
-    /// decided for `expression`.
-    pub(crate) fn trusted(expression: &str, open: bool) -> Licence {
-        Licence {
-            expression: expression.into(),
-            open,
-        }
-    }
-
     /// The expression as written in the manifest.
     pub fn as_str(&self) -> &str {
         &self.expression
@@ -68,9 +59,30 @@ impl fmt::Debug for Licence {
     }
 }
 
+/// The expression as text; in compact formats (the index cache) with what `parse`
+/// decided about it, so that reading it back needs no SPDX parse.
 impl serde::Serialize for Licence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.expression)
+        if s.is_human_readable() {
+            s.serialize_str(&self.expression)
+        } else {
+            serde::Serialize::serialize(&(&*self.expression, self.open), s)
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Licence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Licence, D::Error> {
+        use serde::de::Error as _;
+        if d.is_human_readable() {
+            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            return Licence::parse(&text).map_err(D::Error::custom);
+        }
+        let (expression, open) = <(&str, bool)>::deserialize(d)?;
+        Ok(Licence {
+            expression: expression.into(),
+            open,
+        })
     }
 }
 

@@ -1,17 +1,23 @@
 //! The registry's vocabulary as checked Rust types: interfaces, components and their
-//! releases, stacks and their policies.
+//! releases, stacks and their policies, and the registry snapshot that holds them all.
 //!
-//! Everything here is pure: no I/O. Files become these types through `validate`, which
-//! reports every problem it finds instead of stopping at the first.
+//! Everything here is pure: no file or network I/O. Files become these types through
+//! `validate`, which reports every problem it finds instead of stopping at the first.
+//! Each type derives `Serialize` and `Deserialize` (with `wire` for its semver fields):
+//! that one definition is what the index cache stores and what the history diff
+//! compares, so a new field needs adding in one place only.
 
 pub mod date;
+pub mod fields;
 pub mod id;
 pub mod licence;
 pub mod manifest;
 pub mod name;
+pub mod registry;
 pub mod schema;
 pub mod stack;
 pub mod validate;
+pub mod wire;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -23,6 +29,7 @@ use serde::{Deserialize, Serialize};
 pub use date::Date;
 pub use id::Id;
 pub use licence::Licence;
+pub use registry::{Excerpt, Focus, Listing, Loaded, Origins, Registry, Snapshot, SourceInfo};
 pub use stack::{Contract, Need, Policy, PolicyRule, Stack};
 
 /// How a component is delivered.
@@ -111,14 +118,14 @@ impl Lifecycle {
 }
 
 /// `registry.toml`, checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryMeta {
     pub name: String,
     pub description: String,
 }
 
 /// A versioned open contract (an API or data standard).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interface {
     pub id: Id,
     pub name: String,
@@ -126,11 +133,12 @@ pub struct Interface {
     pub owner: String,
     pub specification: String,
     /// Published versions, lowest first.
+    #[serde(with = "wire::list")]
     pub versions: Vec<Version>,
 }
 
 /// A product or service a council can adopt, with all its releases.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Component {
     pub id: Id,
     pub name: String,
@@ -148,23 +156,22 @@ pub struct Component {
 }
 
 /// One version of a component.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Release {
+    #[serde(with = "wire::one")]
     pub version: Version,
     pub released: Date,
     pub support_ends: Option<Date>,
+    #[serde(with = "wire::map")]
     pub provides: BTreeMap<Id, Version>,
-    #[serde(serialize_with = "ser_reqs")]
+    #[serde(with = "wire::map")]
     pub requires: BTreeMap<Id, VersionReq>,
-    #[serde(serialize_with = "ser_reqs")]
+    #[serde(with = "wire::map")]
     pub depends: BTreeMap<Id, VersionReq>,
-    #[serde(serialize_with = "ser_reqs")]
+    #[serde(with = "wire::map")]
     pub conflicts: BTreeMap<Id, VersionReq>,
     pub yanked: Option<String>,
-}
-
-fn ser_reqs<S: serde::Serializer>(map: &BTreeMap<Id, VersionReq>, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_map(map.iter().map(|(k, v)| (k, v.to_string())))
 }
 
 impl Component {

@@ -4,12 +4,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use semver::{Version, VersionReq};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::{Component, Date, Id, Kind, Lifecycle};
+use super::{Component, Date, Id, Kind, Lifecycle, wire};
 
 /// A council's stack file, checked.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Stack {
     pub name: String,
     /// The registry named by the stack: a path relative to the stack file, or a git URL.
@@ -21,13 +22,14 @@ pub struct Stack {
     pub needs: BTreeMap<Id, Need>,
     pub policy: Policy,
     pub prefer: Vec<Id>,
+    #[serde(with = "wire::map")]
     pub current: BTreeMap<Id, Version>,
     /// The contracts `[current]` tables record, by component (only entries that give one).
     pub contracts: BTreeMap<Id, Contract>,
 }
 
 /// The contract a component of `[current]` runs under.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Contract {
     /// The day the contract ends.
@@ -43,18 +45,19 @@ impl Contract {
     }
 }
 
-/// One entry of `[needs]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+/// One entry of `[needs]`. As text (JSON, the history diff) it is written as it reads:
+/// `component fixmystreet >=5`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Need {
     Component {
         id: Id,
-        #[serde(serialize_with = "ser_req")]
+        #[serde(with = "wire::one")]
         version: VersionReq,
     },
     Interface {
         id: Id,
-        #[serde(serialize_with = "ser_req")]
+        #[serde(with = "wire::one")]
         version: VersionReq,
     },
     Capability {
@@ -62,8 +65,25 @@ pub enum Need {
     },
 }
 
-fn ser_req<S: serde::Serializer>(req: &VersionReq, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(req)
+impl Serialize for Need {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStructVariant as _;
+        if s.is_human_readable() {
+            return s.collect_str(self);
+        }
+        let (index, name, id, version) = match self {
+            Need::Component { id, version } => (0, "component", id, Some(version)),
+            Need::Interface { id, version } => (1, "interface", id, Some(version)),
+            Need::Capability { id } => (2, "capability", id, None),
+        };
+        let mut v =
+            s.serialize_struct_variant("Need", index, name, 1 + usize::from(version.is_some()))?;
+        v.serialize_field("id", id)?;
+        if let Some(version) = version {
+            v.serialize_field("version", &wire::W(version))?;
+        }
+        v.end()
+    }
 }
 
 impl Need {
@@ -90,7 +110,8 @@ impl fmt::Display for Need {
 
 /// The `[policy]` table, checked. Every rule is about the component, so a component
 /// passes or fails as a whole.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Policy {
     /// Allowed lifecycles; `None` means all but retired.
     pub lifecycle: Option<Vec<Lifecycle>>,

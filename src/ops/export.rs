@@ -4,8 +4,8 @@
 use crate::error::Error;
 use crate::interop::backstage;
 use crate::interop::publiccode::write::{self, Contact, Exported};
+use crate::model::Registry;
 use crate::model::Stack;
-use crate::registry::Registry;
 use crate::resolve::Plan;
 
 /// The publiccode.yml of component `id`, as text, and the notes on what was composed.
@@ -17,7 +17,7 @@ pub fn publiccode(
     let Some(component) = registry.components.get(id) else {
         return Err(Error::UnknownComponent {
             id: id.to_owned(),
-            suggestion: crate::registry::validate::suggest(
+            suggestion: crate::catalog::validate::suggest(
                 id,
                 registry.components.keys().map(|k| k.as_str()),
             )
@@ -71,4 +71,20 @@ fn parse_contact(s: &str) -> Result<Contact, Error> {
 pub fn backstage(registry: &Registry, stack: Option<(&Stack, &Plan)>) -> Result<String, Error> {
     let entities = backstage::entities(registry, stack);
     backstage::to_yaml(&entities).map_err(|e| Error::Usage(format!("could not write YAML: {e}")))
+}
+
+/// `export publiccode ID`: the component's publiccode.yml from the registry, and notes.
+pub fn publiccode_of(
+    session: &super::Session<'_>,
+    id: &str,
+    contacts: &[String],
+) -> Result<(String, Vec<String>), Error> {
+    let loaded = session.load(None, false)?;
+    publiccode(&loaded.registry, id, contacts)
+}
+
+/// `export backstage`: the whole catalogue as Backstage entities.
+pub fn backstage_of(session: &super::Session<'_>) -> Result<String, Error> {
+    let loaded = session.load(None, false)?;
+    backstage(&loaded.registry, None)
 }

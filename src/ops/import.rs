@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
-use crate::interop::publiccode::read::{self, Draft};
+use crate::interop::publiccode::Imported;
+use crate::interop::publiccode::read;
+use crate::model::Registry;
 use crate::model::validate::{self as check, MAX_FILE_SIZE};
-use crate::registry::Registry;
-use crate::registry::http;
+use crate::source::http;
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -22,18 +23,32 @@ pub struct Request {
     pub offline: bool,
 }
 
-/// One drafted manifest and where it came from.
-#[derive(Debug, Clone)]
-pub struct Imported {
-    /// The file path or URL, as given (credentials in a URL hidden).
-    pub source: String,
-    pub draft: Draft,
-    /// The manifest text.
-    pub toml: String,
-    /// `components/<id>.toml`.
-    pub path: String,
-    /// The registry already has a component with this id.
-    pub exists_in_registry: bool,
+/// `import publiccode`: drafts a manifest from each input, matching dependencies against
+/// the registry the manifests are for (the `out` folder when it is one, else the usual
+/// one, if any), and writes them into `out` when given.
+pub fn import(
+    session: &super::Session<'_>,
+    request: &Request,
+    out: Option<&Path>,
+) -> Result<(Vec<Imported>, Vec<PathBuf>), Error> {
+    let out_registry = out.filter(|d| d.join("registry.toml").is_file());
+    let loaded = match (out_registry, &session.settings.registry) {
+        (Some(dir), None) => Some(session.load_dir(dir)?),
+        _ => match session.load(None, false) {
+            Ok(l) => Some(l),
+            Err(Error::RegistryNotFound(_)) => {
+                session.note("no registry found: dependsOn entries are not matched to components");
+                None
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    let imported = drafts(request, loaded.as_ref().map(|l| &l.registry))?;
+    let written = match out {
+        Some(dir) => write(dir, &imported)?,
+        None => Vec::new(),
+    };
+    Ok((imported, written))
 }
 
 /// Drafts a manifest from each input, in order. A file that cannot be drafted stops the
@@ -99,8 +114,8 @@ pub fn drafts(request: &Request, registry: Option<&Registry>) -> Result<Vec<Impo
 /// The text of a file or URL, checked for size and encoding.
 fn read_input(input: &str, offline: bool) -> Result<(String, String), Error> {
     let (shown, bytes) = if http::is_url(input) {
-        let shown = crate::registry::remote::redact(input);
-        let bytes = http::fetch(input, http::Limits::from_env(), offline)?;
+        let shown = crate::source::remote::redact(input);
+        let bytes = http::fetch(input, http::Limits::from_env()?, offline)?;
         (shown, bytes)
     } else {
         let path = PathBuf::from(input);
@@ -127,7 +142,7 @@ fn check_draft(registry: Option<&Registry>, path: &str, id: &str, toml: &str) ->
     let parsed = check::component(path, Some(id), toml);
     let mut findings: Vec<Diagnostic> = parsed.diagnostics;
     if let (Some(registry), Some(component)) = (registry, &parsed.value) {
-        findings.extend(crate::registry::validate::check_component_refs(
+        findings.extend(crate::catalog::validate::check_component_refs(
             registry, component, path,
         ));
     }

@@ -7,7 +7,7 @@ use super::Layout;
 
 use serde::Serialize;
 
-use crate::plan::compare::{Comparison, FIELDS};
+use crate::planning::compare::{Comparison, FIELDS};
 
 /// The answer to `compare`.
 #[derive(Debug, Clone, Serialize)]

@@ -7,7 +7,7 @@ use super::Layout;
 
 use serde::Serialize;
 
-use crate::registry::history::{Change, LogEntry};
+use crate::maintain::history::{LogEntry, RegistryChange as Change};
 use crate::report::{md, md_code, md_table};
 
 /// One side of a comparison: the revision as the user named it, and the commit it is.

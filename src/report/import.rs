@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::ops::import::Imported;
+use crate::interop::publiccode::Imported;
 
 /// The answer to `import publiccode`.
 #[derive(Debug, Clone)]

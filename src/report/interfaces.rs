@@ -7,7 +7,7 @@ use super::Layout;
 
 use serde::Serialize;
 
-use crate::registry::Registry;
+use crate::model::Registry;
 
 /// One interface in the listing.
 #[derive(Debug, Clone, Serialize)]

@@ -6,8 +6,8 @@ use super::Layout;
 
 use serde::Serialize;
 
+use crate::model::Listing;
 use crate::model::{Component, Kind, Lifecycle};
-use crate::registry::Registry;
 
 /// Which components `list` shows. Within one filter any value matches; filters combine.
 #[derive(Debug, Clone, Default)]
@@ -76,7 +76,7 @@ pub struct ComponentList {
 }
 
 impl ComponentList {
-    pub fn new(registry: &Registry, filter: &Filter) -> ComponentList {
+    pub fn new(registry: &Listing, filter: &Filter) -> ComponentList {
         let rows = registry
             .components
             .values()

@@ -9,7 +9,7 @@ use super::Layout;
 use serde::Serialize;
 
 use super::resolve::Change;
-use crate::plan::merge::{Member, Merge};
+use crate::planning::merge::{Member, Merge};
 use crate::resolve::Resolution;
 use crate::resolve::alternatives::Fit;
 use crate::text::escape;

@@ -7,6 +7,8 @@ use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Effects, Style};
 
+use crate::env::EnvVars;
+
 /// How human output is laid out on stdout: the width tables and prose are fitted to, and
 /// whether words may be coloured. `Layout::default()` is 100 columns, no colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,8 +104,8 @@ impl ColorWhen {
             ColorWhen::Never => false,
             ColorWhen::Auto => {
                 terminal
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                    && crate::env::var_os(EnvVars::NO_COLOR).is_none()
+                    && crate::env::var_os(EnvVars::TERM).is_none_or(|t| t != "dumb")
             }
         }
     }
@@ -124,9 +126,10 @@ impl Output {
     /// stdout is one, else 100 (never below 40); colour per stream as `when` says.
     pub fn new(when: ColorWhen) -> Output {
         let stdout_terminal = io::stdout().is_terminal();
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
+        // A `COLUMNS` that is not a number is the shell's business, not an error: the
+        // terminal's width is used, as cargo and ripgrep do.
+        let width = crate::env::var_os(EnvVars::COLUMNS)
+            .and_then(|c| c.to_str()?.trim().parse().ok())
             .or_else(|| {
                 stdout_terminal
                     .then(terminal_size::terminal_size)

@@ -8,7 +8,7 @@ use super::Layout;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::registry::history::Change;
+use crate::maintain::history::RegistryChange as Change;
 use crate::report::{md, md_code};
 use crate::text;
 

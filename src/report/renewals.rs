@@ -7,7 +7,7 @@ use super::Layout;
 use serde::Serialize;
 
 use crate::model::Date;
-use crate::plan::renewals::Renewal;
+use crate::planning::renewals::Renewal;
 use crate::text::escape;
 
 /// The answer to `renewals`. Its JSON is the list of renewals.

@@ -9,7 +9,7 @@ use super::{Layout, Paint};
 use serde::Serialize;
 
 use crate::model::{Date, Lifecycle, Need, Stack};
-use crate::registry::{Registry, SourceInfo};
+use crate::model::{Registry, SourceInfo};
 use crate::resolve::moved::MoveReason;
 use crate::resolve::{ExplainNode, Explanation, LockChange, Plan};
 use crate::text::escape;

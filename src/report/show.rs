@@ -9,8 +9,8 @@ use super::Layout;
 use semver::Version;
 use serde::Serialize;
 
+use crate::model::Excerpt;
 use crate::model::{Component, Date, Id, Interface, Kind, Lifecycle, Release};
-use crate::registry::Registry;
 
 /// One release as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -90,7 +90,7 @@ pub struct ComponentReport {
 
 impl ComponentReport {
     /// `version` limits the report to that release.
-    pub fn new(registry: &Registry, c: &Component, version: Option<&Version>) -> ComponentReport {
+    pub fn new(registry: &Excerpt, c: &Component, version: Option<&Version>) -> ComponentReport {
         let shown: Vec<&Release> = match version {
             Some(v) => c.releases.iter().filter(|r| &r.version == v).collect(),
             None => c.releases.iter().rev().collect(),
@@ -239,7 +239,7 @@ fn requirement_row(r: &Requirement) -> Vec<String> {
 /// Components (other than `except`) with releases providing `iface` at a version `ok`
 /// accepts.
 fn providers(
-    registry: &Registry,
+    registry: &Excerpt,
     iface: &str,
     ok: impl Fn(&Version) -> bool,
     except: &Id,
@@ -307,7 +307,7 @@ pub struct InterfaceReport {
 }
 
 impl InterfaceReport {
-    pub fn new(registry: &Registry, i: &Interface) -> InterfaceReport {
+    pub fn new(registry: &Excerpt, i: &Interface) -> InterfaceReport {
         // One pass over the registry, then one over this interface's users per version.
         let provided: Vec<_> = registry.providers(i.id.as_str()).collect();
         let consumed: Vec<_> = registry.consumers(i.id.as_str()).collect();

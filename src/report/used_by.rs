@@ -6,7 +6,7 @@ use super::Layout;
 
 use serde::Serialize;
 
-use crate::plan::used_by::Use;
+use crate::planning::used_by::Use;
 use crate::text::escape;
 
 /// The answer to `used-by`.

@@ -10,9 +10,9 @@ use semver::Version;
 use serde::Serialize;
 
 use super::resolve::{Change, ResolveReport};
+use crate::model::Registry;
 use crate::model::{Date, Id, Stack};
-use crate::plan::whatif::{Baseline, WhatIfAnswer};
-use crate::registry::Registry;
+use crate::planning::whatif::{Baseline, WhatIfAnswer};
 use crate::resolve::whatif::{WhatIf, WhatIfOutcome};
 use crate::text::escape;
 

@@ -9,8 +9,8 @@ use semver::Version;
 
 use super::check::check_members;
 use super::{Options, Resolver};
+use crate::model::Registry;
 use crate::model::{Component, Id, Release};
-use crate::registry::Registry;
 
 /// A plan, indexed for the questions replacing one of its components asks; built once
 /// for all the components of a report.

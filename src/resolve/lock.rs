@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Plan;
 use crate::model::Id;
-use crate::registry::SourceInfo;
+use crate::model::SourceInfo;
 
 /// The lock format this version writes and reads.
 pub const LOCK_VERSION: u32 = 1;
@@ -121,9 +121,11 @@ impl LockFile {
         Ok(lock)
     }
 
-    pub fn to_toml(&self) -> String {
-        let body = toml::to_string(self).unwrap_or_default();
-        format!("{HEADER}{body}")
+    /// The lock file's text. An error when the lock cannot be written as TOML, so that
+    /// a lock that is only its header is never written.
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        let body = toml::to_string(self)?;
+        Ok(format!("{HEADER}{body}"))
     }
 
     /// The locked versions (entries that are not valid ids or versions are skipped).
@@ -182,7 +184,7 @@ mod tests {
                 version: "1.0.0".into(),
             }],
         };
-        let text = lock.to_toml();
+        let text = lock.to_toml().unwrap();
         assert!(text.starts_with("# Written by"));
         assert_eq!(LockFile::parse(&text).unwrap(), lock);
         let mut fresh = lock.clone();

@@ -24,8 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use semver::{Version, VersionReq};
 
+use crate::model::Registry;
 use crate::model::{Component, Id, Need, Release, Stack};
-use crate::registry::Registry;
 
 pub use check::{Violation, check_plan};
 pub use explain::{ExplainNode, Explanation};
@@ -443,7 +443,7 @@ fn exactly(v: &Version) -> VersionReq {
 /// it runs out the check gives up, as there is then no telling which stacks resolve.
 pub fn check_reference_stacks(
     registry: &Registry,
-    origins: &crate::registry::Origins,
+    origins: &crate::model::Origins,
     options: &Options,
 ) -> Result<Vec<crate::diagnostic::Diagnostic>, ResolveError> {
     use crate::diagnostic::{Code, Diagnostic};

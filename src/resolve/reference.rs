@@ -4,8 +4,8 @@
 //! that `resolve --locked` passes.
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Registry;
 use crate::model::Stack;
-use crate::registry::Registry;
 
 use super::check::check_plan;
 use super::lock::{LockFile, stack_hash};

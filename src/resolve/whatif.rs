@@ -57,7 +57,7 @@ pub enum WhatIfOutcome {
 /// keep where a plan allows (the plan as it stands); `allowed` the versions that may be
 /// yanked (`[current]`, the lock and the baseline).
 pub fn what_if(
-    registry: &crate::registry::Registry,
+    registry: &crate::model::Registry,
     stack: &Stack,
     base: &Options,
     baseline: &BTreeMap<Id, Version>,
@@ -456,7 +456,7 @@ fn unreached(pins: &BTreeMap<Id, Version>) -> Explanation {
 /// range leaves it out, or an interface need it meets now but would not at `version`.
 fn needs_against(
     stack: &Stack,
-    registry: &crate::registry::Registry,
+    registry: &crate::model::Registry,
     id: &Id,
     version: &Version,
 ) -> Vec<Blocker> {

@@ -18,8 +18,8 @@ pub mod svg;
 
 use std::collections::BTreeMap;
 
+use crate::model::Registry;
 use crate::model::{Id, Stack};
-use crate::registry::Registry;
 use crate::resolve::alternatives::{LockIn, lock_in};
 use crate::resolve::{Options, Resolution, ResolveError, Resolver};
 

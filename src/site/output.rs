@@ -304,7 +304,7 @@ fn write_locked(
 
 /// The listing in the folder's marker, when a site wrote it.
 fn read_listing(abs: &Path) -> Option<Listing> {
-    let bytes = crate::registry::files::read_regular(&abs.join(MARKER), 16 * 1024 * 1024).ok()?;
+    let bytes = crate::source::files::read_regular(&abs.join(MARKER), 16 * 1024 * 1024).ok()?;
     marker::parse(std::str::from_utf8(&bytes).ok()?)
 }
 
@@ -388,7 +388,7 @@ fn not_written(
             } else {
                 return Err(OutputError::CannotKeep {
                     path,
-                    what: crate::registry::files::describe(&file_type),
+                    what: crate::source::files::describe(&file_type),
                 });
             };
             out.push(Kept { rel: child, kind });
@@ -418,7 +418,7 @@ fn refuse_git_inside(dir: &Path, folder: &Path) -> Result<(), OutputError> {
             } else if !t.is_file() && !t.is_symlink() {
                 return Err(OutputError::CannotKeep {
                     path,
-                    what: crate::registry::files::describe(&t),
+                    what: crate::source::files::describe(&t),
                 });
             }
         }

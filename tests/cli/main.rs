@@ -5,6 +5,7 @@
 
 mod support;
 
+mod architecture;
 mod atomicity;
 mod backstage;
 mod bad_input;
@@ -19,6 +20,7 @@ mod hostile;
 mod hostile_paths;
 mod https_import;
 mod layout;
+mod ops;
 mod output;
 mod planning;
 mod publiccode;

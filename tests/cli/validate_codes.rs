@@ -13,10 +13,7 @@ use stackreg::diagnostic::Code;
 use crate::support::*;
 
 /// Codes that have no case yet, with the reason.
-const NOT_COVERED: &[(&str, &str)] = &[(
-    "stack-unresolvable",
-    "reference stacks are not resolved by validate yet",
-)];
+const NOT_COVERED: &[(&str, &str)] = &[];
 
 const NOTIFIER: &str = "components/notifier.toml";
 const PORTAL: &str = "components/portal.toml";
@@ -414,6 +411,17 @@ fn cases() -> Vec<Case> {
                 );
             }
         }),
+        // A reference stack with no plan: its policy leaves out what the need brings in.
+        Case::error("stack-unresolvable", At(STACK, 4, 2), |f, v| {
+            baseline(f);
+            let policy = v.pick("\n[policy]\nexclude-components = [\"notifier\"]\n", "");
+            f.stack(
+                "council",
+                &format!(
+                    "[stack]\nname = \"Example Council\"\n\n[needs]\nwebsite = {{ component = \"portal\" }}\n{policy}"
+                ),
+            );
+        }),
         // Only the registry's folders are checked for strays.
         Case::error("unexpected-file", File("components/notes.md"), |f, v| {
             baseline(f);
@@ -539,6 +547,7 @@ macro_rules! code_tests {
 
 code_tests! {
     stale_lock,
+    stack_unresolvable,
     parse_error,
     duplicate_key,
     unknown_field,

@@ -1,8 +1,8 @@
 //! Swap-in alternatives (SPEC §5): each fit on registries built to produce it, the
 //! candidate set, the interfaces covered, and the lock-in report.
 
+use stackreg::model::Registry;
 use stackreg::model::{Kind, Licence, Lifecycle};
-use stackreg::registry::Registry;
 use stackreg::resolve::alternatives::{Alternatives, Fit, alternatives, lock_in};
 use stackreg::resolve::{Options, Resolution, Resolver};
 

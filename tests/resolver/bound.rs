@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
+use stackreg::model::Registry;
 use stackreg::model::Stack;
-use stackreg::registry::Registry;
 use stackreg::resolve::{COMMAND_STEPS_FACTOR, Options, Resolution, ResolveError, Resolver};
 
 use crate::support::*;

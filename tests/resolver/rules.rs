@@ -1,8 +1,8 @@
 //! The resolver rule by rule (SPEC §4), each preference, and the explanations of six
 //! classic reasons for having no plan, against registries built in memory.
 
+use stackreg::model::Registry;
 use stackreg::model::{Kind, Licence, Lifecycle};
-use stackreg::registry::Registry;
 use stackreg::resolve::{Options, Resolution, Resolver, resolve};
 
 use crate::support::*;
@@ -280,8 +280,8 @@ fn prefer_then_lifecycle_then_id_choose_among_providers() {
 #[test]
 fn resolution_is_deterministic_on_the_sample_registry() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("registry");
-    let source = stackreg::registry::dir::DirSource::new(&root, "registry".into());
-    let loaded = stackreg::registry::load(&source).unwrap();
+    let source = stackreg::source::dir::DirSource::new(&root, "registry".into());
+    let loaded = stackreg::catalog::load(&source).unwrap();
     for s in loaded.registry.stacks.values() {
         let first = format!("{:?}", resolve(&loaded.registry, s).unwrap());
         for _ in 0..5 {

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use stackreg::model::Registry;
 use stackreg::model::{Id, Need, Stack};
-use stackreg::registry::Registry;
 use stackreg::resolve::alternatives::{Fit, alternatives};
 use stackreg::resolve::lock::LockFile;
 use stackreg::resolve::{Options, Plan, Resolution, Resolver, lock_changes};
@@ -49,7 +49,9 @@ fn resolve(
 
 /// Writes the lock file `resolve --lock` writes, and reads it back as the next run does.
 fn write_and_read_lock(reg: &Registry, s: &Stack, plan: &Plan) -> Result<LockFile, TestCaseError> {
-    let text = LockFile::new(&s.name, format!("{s:?}").as_bytes(), &reg.source, plan).to_toml();
+    let text = LockFile::new(&s.name, format!("{s:?}").as_bytes(), &reg.source, plan)
+        .to_toml()
+        .map_err(|e| fail(format!("the lock does not write: {e}")))?;
     LockFile::parse(&text).map_err(|e| fail(format!("the lock does not read back: {e}\n{text}")))
 }
 

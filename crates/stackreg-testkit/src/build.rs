@@ -9,7 +9,7 @@ use semver::{Version, VersionReq};
 use stackreg::model::{
     Component, Date, Id, Kind, Licence, Lifecycle, Need, Policy, RegistryMeta, Release, Stack,
 };
-use stackreg::registry::{Registry, SourceInfo};
+use stackreg::model::{Registry, SourceInfo};
 
 pub fn id(s: &str) -> Id {
     Id::parse(s).unwrap()

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use semver::Version;
+use stackreg::model::Registry;
 use stackreg::model::{Component, Id, Lifecycle, Need, Policy, Release, Stack};
-use stackreg::registry::Registry;
 
 /// A plan as `component → version`.
 pub type Assignment = BTreeMap<Id, Version>;

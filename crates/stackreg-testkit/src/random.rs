@@ -5,8 +5,8 @@
 // The generators pick from their own lists; a failed lookup is a bug in the generator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use stackreg::model::Registry;
 use stackreg::model::{Id, Kind, Licence, Lifecycle, Need, Stack};
-use stackreg::registry::Registry;
 
 use crate::build::*;
 use crate::tape::Tape;

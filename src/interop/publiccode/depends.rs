@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::read::{Drafting, slug};
 use super::version::{self, Unrepairable};
 use super::{Dependency, PublicCode};
-use crate::registry::Registry;
+use crate::model::Registry;
 
 /// `depends` from `dependsOn`: an entry that names a registry component, is not optional,
 /// and has usable version bounds becomes a range; every other entry is reported.

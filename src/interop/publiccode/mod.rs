@@ -18,6 +18,20 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+/// One drafted manifest and where it came from.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The file path or URL, as given (credentials in a URL hidden).
+    pub source: String,
+    pub draft: read::Draft,
+    /// The manifest text.
+    pub toml: String,
+    /// `components/<id>.toml`.
+    pub path: String,
+    /// The registry already has a component with this id.
+    pub exists_in_registry: bool,
+}
+
 /// The publiccode.yml versions this module reads: 0.2 to 0.5, and `0` (the standard's
 /// name for "the latest 0.x" since 0.5). All 0.x files are compatible with each other.
 pub const READS: &str = "0.2 to 0.5 (and 0)";

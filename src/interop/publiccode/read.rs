@@ -19,9 +19,9 @@ use toml::value::Datetime;
 use super::depends;
 use super::version::{self, Unrepairable};
 use super::{At, PublicCode, READS};
+use crate::model::Registry;
 use crate::model::manifest::{ComponentFile, ReleaseEntry};
 use crate::model::{Date, Id, Licence};
-use crate::registry::Registry;
 
 /// What the draft may use besides the file.
 #[derive(Debug, Clone, Copy, Default)]

@@ -3,8 +3,8 @@
 use super::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::model::Registry;
 use crate::model::{Component, Id, Release};
-use crate::registry::Registry;
 use crate::site::ResolvedStack;
 use crate::site::html::Html;
 use crate::site::layout::{Page, Section};

@@ -3,8 +3,8 @@
 use super::*;
 use std::collections::BTreeSet;
 
+use crate::model::Registry;
 use crate::model::{Component, Id, Interface, Need, Release};
-use crate::registry::Registry;
 use crate::report::list::short_licence;
 use crate::site::ResolvedStack;
 use crate::site::html::Html;

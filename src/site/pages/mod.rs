@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use super::html::{Href, Html};
 use super::layout::{self, Frame};
 use super::{MARKER, ResolvedStack, Settings, Site};
+use crate::model::Registry;
 use crate::model::{Component, Date, Id, Lifecycle, Need, RegistryMeta};
-use crate::registry::Registry;
 
 mod component_page;
 mod home_page;

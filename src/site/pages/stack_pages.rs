@@ -2,7 +2,7 @@
 
 use super::*;
 
-use crate::registry::Registry;
+use crate::model::Registry;
 use crate::resolve::{ExplainNode, Plan, Resolution};
 use crate::site::html::Html;
 use crate::site::layout::{self, Page, Section};

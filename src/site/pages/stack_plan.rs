@@ -2,8 +2,8 @@
 
 use super::*;
 
+use crate::model::Registry;
 use crate::model::{Date, Id, Lifecycle, Release};
-use crate::registry::Registry;
 use crate::report::alternatives::differences_text;
 use crate::report::graph::GraphReport;
 use crate::report::resolve::ResolveReport;

@@ -17,10 +17,9 @@ use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository, RepositoryInitOptions, Signature, Time};
 
-use stackreg::model::Stack;
-use stackreg::registry::memory::MemorySource;
-use stackreg::registry::{self, Registry};
+use stackreg::model::{Registry, Stack};
 use stackreg::resolve::{Options, Resolution, Resolver};
+use stackreg::source::memory::MemorySource;
 
 mod params;
 
@@ -618,7 +617,8 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
     for (path, text) in &files {
         source.insert(path, text.as_bytes());
     }
-    let loaded = registry::load(&source).map_err(|e| SynthError::Invalid(e.to_string()))?;
+    let loaded =
+        stackreg::catalog::load(&source).map_err(|e| SynthError::Invalid(e.to_string()))?;
     if let Some(d) = loaded.diagnostics.iter().find(|d| d.is_error()) {
         return Err(SynthError::Invalid(format!(
             "{}: {} ({})",
