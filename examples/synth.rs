@@ -102,7 +102,9 @@ fn parse_range(s: &str) -> Result<(usize, usize), String> {
         None => (number(s)?, number(s)?),
     };
     if low > high || high == 0 {
-        return Err(format!("`{s}`: LOW must not be above HIGH, and HIGH above 0"));
+        return Err(format!(
+            "`{s}`: LOW must not be above HIGH, and HIGH above 0"
+        ));
     }
     Ok((low, high))
 }

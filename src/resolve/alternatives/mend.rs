@@ -112,7 +112,10 @@ impl<'a, 'r> Mending<'a, 'r> {
         self.chosen.insert(ci, ri);
         if let Some(r) = self.release((ci, ri)) {
             for (iface, v) in &r.provides {
-                self.providing.entry(iface.as_str()).or_default().push((ci, v));
+                self.providing
+                    .entry(iface.as_str())
+                    .or_default()
+                    .push((ci, v));
             }
         }
         self.queue.push(ci);
@@ -147,7 +150,10 @@ impl<'a, 'r> Mending<'a, 'r> {
             };
             match self.chosen.get(&di) {
                 Some(&dri) => {
-                    if !self.release((di, dri)).is_some_and(|d| range.matches(&d.version)) {
+                    if !self
+                        .release((di, dri))
+                        .is_some_and(|d| range.matches(&d.version))
+                    {
                         return false;
                     }
                 }
@@ -161,7 +167,9 @@ impl<'a, 'r> Mending<'a, 'r> {
         for (other, range) in &r.conflicts {
             if let Some(&oi) = self.resolver.index.get(other.as_str())
                 && let Some(&ori) = self.chosen.get(&oi)
-                && self.release((oi, ori)).is_some_and(|o| range.matches(&o.version))
+                && self
+                    .release((oi, ori))
+                    .is_some_and(|o| range.matches(&o.version))
             {
                 return false;
             }
@@ -218,7 +226,11 @@ impl<'a, 'r> Mending<'a, 'r> {
 
     /// The first release of the first component of `components` (taken in the order a
     /// resolution prefers them) that `accept` takes and that fits.
-    fn choose(&self, mut components: Vec<u32>, accept: impl Fn(&Release) -> bool) -> Option<Member> {
+    fn choose(
+        &self,
+        mut components: Vec<u32>,
+        accept: impl Fn(&Release) -> bool,
+    ) -> Option<Member> {
         components.sort_unstable();
         components.dedup();
         components.sort_by_cached_key(|&ci| self.resolver.rank(ci, self.keep, self.options));
@@ -279,7 +291,12 @@ impl<'a, 'r> Mending<'a, 'r> {
     }
 
     /// A provider of `iface` in `range` other than `except`.
-    fn choose_provider(&self, iface: &Id, range: &VersionReq, except: Option<u32>) -> Option<Member> {
+    fn choose_provider(
+        &self,
+        iface: &Id,
+        range: &VersionReq,
+        except: Option<u32>,
+    ) -> Option<Member> {
         let providers: Vec<u32> = self
             .resolver
             .providers
@@ -288,7 +305,9 @@ impl<'a, 'r> Mending<'a, 'r> {
             .filter(|(ci, _, v)| Some(*ci) != except && range.matches(v))
             .map(|(ci, _, _)| *ci)
             .collect();
-        self.choose(providers, |r| r.provides.get(iface).is_some_and(|v| range.matches(v)))
+        self.choose(providers, |r| {
+            r.provides.get(iface).is_some_and(|v| range.matches(v))
+        })
     }
 
     /// Meets what every member in the queue depends on and requires, adding members
@@ -302,7 +321,10 @@ impl<'a, 'r> Mending<'a, 'r> {
                 let di = *self.resolver.index.get(dep.as_str())?;
                 match self.chosen.get(&di) {
                     Some(&dri) => {
-                        if !self.release((di, dri)).is_some_and(|d| range.matches(&d.version)) {
+                        if !self
+                            .release((di, dri))
+                            .is_some_and(|d| range.matches(&d.version))
+                        {
                             return None;
                         }
                     }

@@ -76,7 +76,11 @@ impl Default for Params {
             stacks: vec![10, 25, 50],
             plan_size: 40,
             reference_stacks: 1,
-            need_kinds: vec![NeedKind::Capability, NeedKind::Interface, NeedKind::Component],
+            need_kinds: vec![
+                NeedKind::Capability,
+                NeedKind::Interface,
+                NeedKind::Component,
+            ],
             need_layers: None,
         }
     }
