@@ -16,6 +16,7 @@ mod list;
 mod merge;
 mod new_stack;
 mod outdated;
+mod progress;
 mod registry;
 mod renewals;
 mod resolve;

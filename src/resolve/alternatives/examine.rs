@@ -295,19 +295,21 @@ pub(super) fn budgeted<T: Sync, R: Send>(
     spent: &mut u64,
     limit: u64,
     work: impl Fn(&T) -> (R, u64) + Sync,
+    done_with: &mut dyn FnMut(usize),
 ) -> Vec<Option<R>> {
     use rayon::prelude::*;
     let mut out = Vec::with_capacity(items.len());
     for batch in items.chunks(BATCH) {
         if *spent > limit {
             out.extend(batch.iter().map(|_| None));
-            continue;
+        } else {
+            let done: Vec<(R, u64)> = batch.par_iter().map(&work).collect();
+            for (r, steps) in done {
+                *spent = spent.saturating_add(steps);
+                out.push(Some(r));
+            }
         }
-        let done: Vec<(R, u64)> = batch.par_iter().map(&work).collect();
-        for (r, steps) in done {
-            *spent = spent.saturating_add(steps);
-            out.push(Some(r));
-        }
+        done_with(batch.len());
     }
     out
 }
@@ -323,7 +325,20 @@ pub(super) fn report(
     xs: &[&Id],
     ignore_policy: bool,
     list_unexamined: bool,
+    progress: &mut dyn FnMut(Progress),
 ) -> (Vec<Alternatives>, Spent) {
+    let mut at = Progress {
+        done: 0,
+        total: xs
+            .iter()
+            .filter_map(|x| {
+                let planned = plan.get(x.as_str())?;
+                let xc = resolver.registry.components.get(*x)?;
+                Some(candidates(resolver, xc, xc.release(&planned.version)?).len() as u64)
+            })
+            .sum(),
+    };
+    progress(at);
     let limit = base.max_steps.saturating_mul(ALTERNATIVES_STEPS_FACTOR);
     let mut spent = 0u64;
     let mut total = Spent {
@@ -350,27 +365,49 @@ pub(super) fn report(
         } else if base.exhaustive {
             jobs.iter().map(|_| Some(None)).collect()
         } else {
-            budgeted(&jobs, &mut spent, limit, |job| match &job.work {
-                Some(work) => job.without(work, resolver, base),
-                None => (None, 0),
-            })
+            budgeted(
+                &jobs,
+                &mut spent,
+                limit,
+                |job| match &job.work {
+                    Some(work) => job.without(work, resolver, base),
+                    None => (None, 0),
+                },
+                &mut |_| {},
+            )
         };
+        // Candidates of components that are not examined one by one count as done now.
+        for (i, job) in jobs.iter().enumerate() {
+            if withouts[i].is_none() || job.work.is_none() {
+                at.done += job.candidates.len() as u64;
+            }
+        }
+        progress(at);
         let mut each: Vec<(usize, &Component, &Work<'_>)> = Vec::new();
         for (i, job) in jobs.iter().enumerate() {
             if let (Some(_), Some(work)) = (&withouts[i], &job.work) {
                 each.extend(job.candidates.iter().map(|&y| (i, y, work)));
             }
         }
-        let mut answers = budgeted(&each, &mut spent, limit, |&(i, y, work)| {
-            let without = withouts[i].as_ref().and_then(|w| w.as_ref());
-            let (answer, steps, route) =
-                jobs[i].examine(work, resolver, base, without, y, ignore_policy);
-            let cost = match &answer {
-                Ok(alt) => CANDIDATE_STEPS + CHANGE_STEPS * alt.changes.len() as u64,
-                Err(_) => 0,
-            };
-            ((answer, route), steps.saturating_add(cost))
-        })
+        let mut answers = budgeted(
+            &each,
+            &mut spent,
+            limit,
+            |&(i, y, work)| {
+                let without = withouts[i].as_ref().and_then(|w| w.as_ref());
+                let (answer, steps, route) =
+                    jobs[i].examine(work, resolver, base, without, y, ignore_policy);
+                let cost = match &answer {
+                    Ok(alt) => CANDIDATE_STEPS + CHANGE_STEPS * alt.changes.len() as u64,
+                    Err(_) => 0,
+                };
+                ((answer, route), steps.saturating_add(cost))
+            },
+            &mut |n| {
+                at.done += n as u64;
+                progress(at);
+            },
+        )
         .into_iter();
         for (i, job) in jobs.iter().enumerate() {
             let mut alternatives = Vec::new();

@@ -35,9 +35,11 @@ const BATCH: usize = 16;
 
 /// What answering one candidate costs beyond its solver steps, in steps, and what each
 /// change it lists costs: so that the budget bounds how much a report holds (memory), not
-/// only how long its resolutions run.
-const CANDIDATE_STEPS: u64 = 100;
-const CHANGE_STEPS: u64 = 20;
+/// only how long its resolutions run. At the default bound a report holds at most
+/// 400,000 answers (a few hundred bytes each), which a national catalogue's lock-in
+/// report (60 components × 1,000 candidates, a few changes each) stays well inside.
+pub const CANDIDATE_STEPS: u64 = 25;
+pub const CHANGE_STEPS: u64 = 5;
 
 /// What mending a plan directly costs, in steps (it builds and checks the plan graph a
 /// few times, as a drop-in check does once).
@@ -406,7 +408,7 @@ pub fn alternatives_spent(
     x: &Id,
     ignore_policy: bool,
 ) -> Option<(Alternatives, Spent)> {
-    let (mut found, spent) = report(resolver, plan, base, &[x], ignore_policy, true);
+    let (mut found, spent) = report(resolver, plan, base, &[x], ignore_policy, true, &mut |_| {});
     found.pop().map(|a| (a, spent))
 }
 
@@ -449,8 +451,28 @@ pub fn lock_in(
     base: &Options,
     ignore_policy: bool,
 ) -> LockIn {
+    lock_in_with_progress(resolver, plan, base, ignore_policy, &mut |_| {})
+}
+
+/// How far a lock-in report has got: candidates examined (or left out by the budget) of
+/// all the candidates of every component of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// `lock_in`, telling `progress` how far it has got after every batch of candidates (on
+/// the calling thread).
+pub fn lock_in_with_progress(
+    resolver: &Resolver<'_>,
+    plan: &Plan,
+    base: &Options,
+    ignore_policy: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> LockIn {
     let xs: Vec<&Id> = plan.releases.iter().map(|p| &p.component).collect();
-    let (components, spent) = report(resolver, plan, base, &xs, ignore_policy, false);
+    let (components, spent) = report(resolver, plan, base, &xs, ignore_policy, false, progress);
     LockIn {
         components,
         single_supply: single_supply(resolver, plan),
