@@ -4,7 +4,9 @@
 //! another), and reference stacks' lock files; and its minimality test (rule 6) is what
 //! makes every plan the solver finds minimal.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt as _};
 use std::fmt;
 
 use petgraph::algo::dominators;
@@ -330,7 +332,7 @@ impl PlanGraph {
             sole: vec![false; n],
         };
         let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(n);
-        let mut providing: HashMap<&str, Vec<(usize, &Version)>> = HashMap::new();
+        let mut providing: HashMap<&str, Vec<(usize, &Version)>> = HashMap::with_capacity(2 * n);
         for (i, (c, r)) in members.iter().enumerate() {
             by_id.insert(c.id.as_str(), i);
             for (iface, v) in &r.provides {
@@ -371,7 +373,7 @@ impl PlanGraph {
             }
         }
         // Who meets each need, through the indexes rather than by asking every member.
-        let mut serving: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut serving: HashMap<&str, Vec<usize>> = HashMap::with_capacity(2 * n);
         for (i, (c, _)) in members.iter().enumerate() {
             for cap in &c.capabilities {
                 serving.entry(cap.as_str()).or_default().push(i);

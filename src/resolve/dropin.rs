@@ -3,7 +3,9 @@
 //! forbidden, Y required and the needs that name X dropped), at the highest such release.
 //! Checked directly, release by release, before any solve: exact, and far cheaper.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt as _};
 
 use semver::Version;
 

@@ -2,7 +2,9 @@
 //! plan, the candidate and what the candidate brings, so the solver runs over that
 //! neighbourhood first, and over the whole registry only when it holds no plan.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashSet, HashSetExt as _};
 
 use semver::Version;
 

@@ -9,7 +9,9 @@
 //! when a step would need either, or the check fails, it finds nothing and the solver
 //! answers.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt as _};
 
 use semver::{Version, VersionReq};
 
