@@ -191,6 +191,36 @@ pub(crate) fn check_members(
     keep: &BTreeMap<Id, Version>,
     members: &[(&Component, &Release)],
 ) -> Result<(), Box<Violation>> {
+    let graph = member_graph(resolver, options, keep, members)?;
+    if let Some(i) = graph.unreached() {
+        return Err(Box::new(Violation::Unreachable {
+            component: members[i].0.id.clone(),
+        }));
+    }
+    let protected = |i: usize| resolver.protects(keep, &members[i].0.id);
+    if let Some((i, group)) = graph.removable(&protected).into_iter().next() {
+        let mut with: Vec<Id> = group
+            .into_iter()
+            .filter(|&g| g != i)
+            .map(|g| members[g].0.id.clone())
+            .collect();
+        with.sort();
+        return Err(Box::new(Violation::NotMinimal {
+            component: members[i].0.id.clone(),
+            with,
+        }));
+    }
+    Ok(())
+}
+
+/// Every check of `check_members` but rules 5 and 6 (reached, minimal), and the graph of
+/// `members` that those two are decided on.
+pub(crate) fn member_graph(
+    resolver: &Resolver<'_>,
+    options: &Options,
+    keep: &BTreeMap<Id, Version>,
+    members: &[(&Component, &Release)],
+) -> Result<PlanGraph, Box<Violation>> {
     // The question's own constraints, then rules 3 and 4.
     for (c, r) in members {
         if options.forbid.contains(&c.id) {
@@ -257,27 +287,8 @@ pub(crate) fn check_members(
             }
         }
     }
-    // Rules 2 (`requires`), 1, 5 and 6 on the graph of the set.
-    let graph = PlanGraph::new(resolver, options, members)?;
-    if let Some(i) = graph.unreached() {
-        return Err(Box::new(Violation::Unreachable {
-            component: members[i].0.id.clone(),
-        }));
-    }
-    let protected = |i: usize| resolver.protects(keep, &members[i].0.id);
-    if let Some((i, group)) = graph.removable(&protected).into_iter().next() {
-        let mut with: Vec<Id> = group
-            .into_iter()
-            .filter(|&g| g != i)
-            .map(|g| members[g].0.id.clone())
-            .collect();
-        with.sort();
-        return Err(Box::new(Violation::NotMinimal {
-            component: members[i].0.id.clone(),
-            with,
-        }));
-    }
-    Ok(())
+    // Rules 2 (`requires`) and 1 on the graph of the set.
+    PlanGraph::new(resolver, options, members)
 }
 
 /// The least preferred member of `chosen` (releases by component and release index) that

@@ -4,7 +4,7 @@
 //! replaced component met, what the rest required of it — met one requirement at a time,
 //! by the provider and release a resolution prefers (SPEC §4: components already in the
 //! plan, then `[prefer]`, then lifecycle, then id; kept versions, then the highest). The
-//! result is made minimal (rules 5 and 6) and checked exactly (`check_members`), so
+//! result is made minimal (rules 5 and 6) and checked exactly (as `check_members` does), so
 //! whatever it finds is a plan. It never moves a planned release and never backtracks:
 //! when a step would need either, or the check fails, it finds nothing and the solver
 //! answers.
@@ -16,7 +16,7 @@ use foldhash::{HashMap, HashMapExt as _};
 use semver::{Version, VersionReq};
 
 use crate::model::{Component, Id, Need, Release};
-use crate::resolve::check::{PlanGraph, check_members, least_wanted};
+use crate::resolve::check::member_graph;
 use crate::resolve::dropin::Rest;
 use crate::resolve::narrow::first_choice;
 use crate::resolve::provider::needs_in_order;
@@ -347,31 +347,43 @@ impl<'a, 'r> Mending<'a, 'r> {
     }
 
     /// The members, less what no need reaches (rule 5) and what the plan can do without
-    /// (rule 6, the least wanted first, as a resolution takes them out), checked exactly.
+    /// (rule 6, the least wanted first, as a resolution takes them out), checked exactly:
+    /// each round checks the members as `check_members` does and builds their graph once,
+    /// which decides both what to take out and, when nothing is left to, that the plan is
+    /// minimal.
     fn minimal(self) -> Option<Vec<(&'r Component, &'r Release)>> {
         let mut chosen: Vec<Member> = self.chosen.into_iter().collect();
         chosen.sort_unstable();
-        let members = |chosen: &[Member]| -> Option<Vec<(&'r Component, &'r Release)>> {
-            chosen
+        loop {
+            let members: Vec<(&'r Component, &'r Release)> = chosen
                 .iter()
                 .map(|&(ci, ri)| {
                     let c = self.resolver.components[ci as usize];
                     Some((c, c.releases.get(ri as usize)?))
                 })
-                .collect()
-        };
-        let graph = PlanGraph::new(self.resolver, self.options, &members(&chosen)?).ok()?;
-        let reached = graph.reached();
-        let mut at = 0;
-        chosen.retain(|_| {
-            at += 1;
-            reached[at - 1]
-        });
-        while let Some(group) = least_wanted(self.resolver, self.options, self.keep, &chosen) {
-            chosen.retain(|m| !group.contains(m));
+                .collect::<Option<_>>()?;
+            let graph = member_graph(self.resolver, self.options, self.keep, &members).ok()?;
+            let reached = graph.reached();
+            if reached.iter().any(|r| !r) {
+                let mut at = 0;
+                chosen.retain(|_| {
+                    at += 1;
+                    reached[at - 1]
+                });
+                continue;
+            }
+            let protected = |i: usize| self.resolver.protects(self.keep, &members[i].0.id);
+            let least = graph
+                .removable(&protected)
+                .into_iter()
+                .max_by_key(|(i, _)| self.resolver.rank(chosen[*i].0, self.keep, self.options));
+            match least {
+                None => return Some(members),
+                Some((_, group)) => {
+                    let out: Vec<Member> = group.into_iter().map(|g| chosen[g]).collect();
+                    chosen.retain(|m| !out.contains(m));
+                }
+            }
         }
-        let out = members(&chosen)?;
-        check_members(self.resolver, self.options, self.keep, &out).ok()?;
-        Some(out)
     }
 }
