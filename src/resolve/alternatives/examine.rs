@@ -224,10 +224,8 @@ impl<'a> Replace<'a> {
             // done by another: met directly, the rest of the plan as it is.
             options.budget.spend(MEND_STEPS);
             if let Some(members) = mend::mend(resolver, &options, &work.keep, &work.rest, y) {
-                let new: BTreeMap<Id, Version> = members
-                    .iter()
-                    .map(|(c, r)| (c.id.clone(), r.version.clone()))
-                    .collect();
+                let new: BTreeMap<&Id, &Version> =
+                    members.iter().map(|(c, r)| (&c.id, &r.version)).collect();
                 let yr = members.iter().find(|(c, _)| c.id == y.id).map(|(_, r)| *r);
                 let changes = changes(work.rest.old(), &new, &self.x.id, &y.id);
                 return (
@@ -268,7 +266,12 @@ impl<'a> Replace<'a> {
                 self.with_plan(
                     y,
                     yr,
-                    changes(work.rest.old(), &new.versions(), &self.x.id, &y.id),
+                    changes(
+                        work.rest.old(),
+                        &new.versions().iter().collect(),
+                        &self.x.id,
+                        &y.id,
+                    ),
                     rule,
                 )
             }

@@ -235,12 +235,16 @@ impl<'a, 'r> Mending<'a, 'r> {
     ) -> Option<Member> {
         components.sort_unstable();
         components.dedup();
-        components.sort_by_cached_key(|&ci| self.resolver.rank(ci, self.keep, self.options));
-        for ci in components {
-            if self.chosen.contains_key(&ci) || !self.allowed(ci) {
-                // A member that does not meet it already would have to move.
-                continue;
-            }
+        // A member that does not meet it already would have to move.
+        let mut ranked: Vec<_> = components
+            .into_iter()
+            .filter(|&ci| !self.chosen.contains_key(&ci) && self.allowed(ci))
+            .map(|ci| self.resolver.rank(ci, self.keep, self.options))
+            .collect();
+        // In rank order (the rank ends with the component), taking the best left each
+        // time: the first usually fits, so most of the order is never needed.
+        while let Some(at) = (0..ranked.len()).min_by_key(|&i| ranked[i]) {
+            let ci = ranked.swap_remove(at).3;
             for ri in self.releases_in_order(ci, &accept) {
                 if self.fits(ci, ri) {
                     return Some((ci, ri));

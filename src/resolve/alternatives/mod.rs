@@ -369,22 +369,34 @@ fn differences(x: &Component, xr: &Release, y: &Component, yr: Option<&Release>)
     }
 }
 
-/// The changes from `old` to `new` (component → version), leaving out `x` (removed) and
-/// `y` when it is added.
-fn changes(a: &BTreeMap<Id, Version>, b: &BTreeMap<Id, Version>, x: &Id, y: &Id) -> Vec<Change> {
-    let ids: BTreeSet<&Id> = a.keys().chain(b.keys()).collect();
-    ids.into_iter()
-        .filter(|id| *id != x)
-        .filter(|id| *id != y || a.contains_key(*id))
-        .filter_map(|id| {
-            let (from, to) = (a.get(id).cloned(), b.get(id).cloned());
-            (from != to).then(|| Change {
+/// The changes from `a` to `b` (component → version), leaving out `x` (removed) and `y`
+/// when it is added; by component.
+fn changes(a: &BTreeMap<Id, Version>, b: &BTreeMap<&Id, &Version>, x: &Id, y: &Id) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (id, v) in a {
+        if id == x {
+            continue;
+        }
+        match b.get(id) {
+            Some(w) if *w == v => {}
+            to => out.push(Change {
                 component: id.clone(),
-                from,
-                to,
-            })
-        })
-        .collect()
+                from: Some(v.clone()),
+                to: to.map(|w| (*w).clone()),
+            }),
+        }
+    }
+    for (&id, &w) in b {
+        if id != x && id != y && !a.contains_key(id) {
+            out.push(Change {
+                component: id.clone(),
+                from: None,
+                to: Some(w.clone()),
+            });
+        }
+    }
+    out.sort_by(|p, q| p.component.cmp(&q.component));
+    out
 }
 
 /// The alternatives to `x` in `plan`, or `None` when `x` is not in it. With
