@@ -5,13 +5,14 @@
 //! by the provider and release a resolution prefers (SPEC §4: components already in the
 //! plan, then `[prefer]`, then lifecycle, then id; kept versions, then the highest). The
 //! result is made minimal (rules 5 and 6) and checked exactly (as `check_members` does), so
-//! whatever it finds is a plan. It never moves a planned release and never backtracks:
-//! when a step would need either, or the check fails, it finds nothing and the solver
-//! answers.
+//! whatever it finds is a plan. A member of the plan moves to another release where a
+//! resolution would move it (each at most once); a member it added never moves, and it
+//! never backtracks: when a step would need either, or the check fails, it finds nothing
+//! and the solver answers.
 
 use std::collections::BTreeMap;
 
-use foldhash::{HashMap, HashMapExt as _};
+use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
 
 use semver::{Version, VersionReq};
 
@@ -83,6 +84,8 @@ struct Mending<'a, 'r> {
     providing: HashMap<&'r str, Vec<(u32, &'r Version)>>,
     /// Members whose own requirements are still to be looked at.
     queue: Vec<u32>,
+    /// Members moved to another release (each moves once at most).
+    moved: HashSet<u32>,
 }
 
 impl<'a, 'r> Mending<'a, 'r> {
@@ -98,6 +101,7 @@ impl<'a, 'r> Mending<'a, 'r> {
             chosen: HashMap::with_capacity(64),
             providing: HashMap::with_capacity(64),
             queue: Vec::new(),
+            moved: HashSet::new(),
         }
     }
 
@@ -192,7 +196,8 @@ impl<'a, 'r> Mending<'a, 'r> {
     /// when the component is planned at another release or the release does not fit.
     fn place(&mut self, ci: u32, ri: u32) -> Option<()> {
         match self.chosen.get(&ci) {
-            Some(&at) => (at == ri).then_some(()),
+            Some(&at) if at == ri => Some(()),
+            Some(_) => self.shift(ci, ri),
             None => {
                 if !self.fits(ci, ri) {
                     return None;
@@ -201,6 +206,28 @@ impl<'a, 'r> Mending<'a, 'r> {
                 Some(())
             }
         }
+    }
+
+    /// Moves member `ci` to release `ri`, once at most: `None` when it was moved before or
+    /// the release does not fit the other members. Every member is looked at again, as
+    /// what they depend on and require may have moved with it; the needs are checked with
+    /// the rest at the end.
+    fn shift(&mut self, ci: u32, ri: u32) -> Option<()> {
+        if !self.moved.insert(ci) {
+            return None;
+        }
+        self.chosen.remove(&ci);
+        for providers in self.providing.values_mut() {
+            providers.retain(|&(p, _)| p != ci);
+        }
+        if !self.fits(ci, ri) {
+            return None;
+        }
+        self.insert(ci, ri);
+        let mut all: Vec<u32> = self.chosen.keys().copied().collect();
+        all.sort_unstable();
+        self.queue.extend(all);
+        Some(())
     }
 
     /// The releases of `ci` a resolution tries, in its order: the kept version, the
@@ -235,16 +262,32 @@ impl<'a, 'r> Mending<'a, 'r> {
     ) -> Option<Member> {
         components.sort_unstable();
         components.dedup();
-        // A member that does not meet it already would have to move.
+        // A member that does not meet it already would have to move, and a resolution
+        // prefers a component already in the plan, even at another version, to a new one
+        // (SPEC §4): such a member ranks first, and is moved (see `apply`).
         let mut ranked: Vec<_> = components
             .into_iter()
-            .filter(|&ci| !self.chosen.contains_key(&ci) && self.allowed(ci))
+            .filter(|&ci| self.allowed(ci))
             .map(|ci| self.resolver.rank(ci, self.keep, self.options))
             .collect();
         // In rank order (the rank ends with the component), taking the best left each
         // time: the first usually fits, so most of the order is never needed.
         while let Some(at) = (0..ranked.len()).min_by_key(|&i| ranked[i]) {
-            let ci = ranked.swap_remove(at).3;
+            let (kept, _, _, ci) = ranked.swap_remove(at);
+            if let Some(&now) = self.chosen.get(&ci) {
+                let other = self
+                    .releases_in_order(ci, &accept)
+                    .into_iter()
+                    .find(|&ri| ri != now);
+                match other {
+                    // Only a member of the plan being mended moves; one this mending
+                    // added is left to the solver.
+                    Some(ri) if kept == 0 => return Some((ci, ri)),
+                    Some(_) => return None,
+                    // Its release is the only one, and it is the member asking.
+                    None => continue,
+                }
+            }
             for ri in self.releases_in_order(ci, &accept) {
                 if self.fits(ci, ri) {
                     return Some((ci, ri));
@@ -325,19 +368,15 @@ impl<'a, 'r> Mending<'a, 'r> {
             let r = self.release((ci, ri))?;
             for (dep, range) in &r.depends {
                 let di = *self.resolver.index.get(dep.as_str())?;
-                match self.chosen.get(&di) {
-                    Some(&dri) => {
-                        if !self
-                            .release((di, dri))
-                            .is_some_and(|d| range.matches(&d.version))
-                        {
-                            return None;
-                        }
-                    }
-                    None => {
-                        let (di, dri) = self.choose(vec![di], |d| range.matches(&d.version))?;
-                        self.place(di, dri)?;
-                    }
+                let met = self
+                    .chosen
+                    .get(&di)
+                    .and_then(|&dri| self.release((di, dri)))
+                    .is_some_and(|d| range.matches(&d.version));
+                if !met {
+                    // Added, or a member of the plan moved to a release in range.
+                    let (di, dri) = self.choose(vec![di], |d| range.matches(&d.version))?;
+                    self.place(di, dri)?;
                 }
             }
             for (iface, range) in &r.requires {
