@@ -182,3 +182,45 @@ impl FromStr for Catalogue {
             .ok_or_else(|| format!("unknown shape `{s}` (sparse, dense or county)"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::generate;
+
+    #[test]
+    fn shapes_parse_and_the_county_shape_has_many_providers_per_capability() {
+        assert_eq!("county".parse::<Catalogue>(), Ok(Catalogue::County));
+        assert_eq!(
+            "national".parse::<Catalogue>(),
+            Err("unknown shape `national` (sparse, dense or county)".to_string())
+        );
+        let p = Params {
+            components: 400,
+            stacks: vec![10],
+            plan_size: 0,
+            ..Catalogue::County.params()
+        };
+        let generated = generate(&p).unwrap();
+        let mut listing: std::collections::BTreeMap<String, usize> = Default::default();
+        for (path, text) in &generated.files {
+            if !path.starts_with("components/") {
+                continue;
+            }
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("capabilities = "))
+                .unwrap();
+            for cap in line.split('"').skip(1).step_by(2) {
+                *listing.entry(cap.to_string()).or_default() += 1;
+            }
+        }
+        // 40 capabilities, each listed by several components: at 400 components the
+        // shares of 20 to 80 (2,000 listings) come to about five capabilities each.
+        assert_eq!(listing.len(), 40, "{listing:?}");
+        assert!(listing.values().all(|&n| n >= 5), "{listing:?}");
+        let needs = &generated.stacks[0];
+        assert_eq!(needs.needs, 10);
+        assert!(needs.plan > 0);
+    }
+}
