@@ -4,14 +4,17 @@
     python3 benches/commands.py
 
 builds the release binary and the generator (`examples/synth.rs`), generates registries of
-1,000, 2,000 and 10,000 components (about 10 releases each, 500 interfaces) under
-target/bench/, and times each command over several runs: median, min and max wall time and
-peak resident memory (per child, from wait4). Commands run cold (the index cache deleted
-before each run) and warm (after one run that fills it). In the same run it times
-`git cat-file --batch` streaming every manifest blob of each registry (the floor for
-reading the data at all), and prints the cold-load/cat-file ratio and the 1k -> 10k
-growth of every figure. `alternatives --all` runs warm, 3 times for the 40-component
-plan and once for the 50-need stack (the slowest figure by far). `--json FILE` and `--markdown FILE` write the results.
+three shapes under target/bench/ (`--shapes`, by default `sparse:10000,dense,county`: the
+sparse shape at 10,000 components, the dense 10,000-component national catalogue and the
+2,000-component county catalogue; `sparse:1000` and the like add sizes), and times each
+command over several runs: median, min and max wall time and peak resident memory (per
+child, from wait4). Commands run cold (the index cache deleted before each run) and warm
+(after runs that fill it). In the same run it times `git cat-file --batch` streaming every
+manifest blob of each registry (the floor for reading the data at all), and prints the
+cold-load/cat-file ratio and, when a shape is run at 1,000 and 10,000 components, the
+growth of every figure. `alternatives STACK ID` (one component of the 50-need plan) and
+`alternatives --all` run warm, the latter 3 times for the 40-component plan and once for
+the 50-need stack. `--json FILE` and `--markdown FILE` write the results.
 
 Python 3 standard library only, so it runs on a fresh machine with git and cargo.
 """
@@ -91,15 +94,12 @@ class Bench:
             check=True,
         )
 
-    def generate(self, n):
-        folder = os.path.join(self.out, f"synth-{n}")
+    def generate(self, shape, n):
+        folder = os.path.join(self.out, f"{shape}-{n}")
         params = [
+            "--shape", shape,
             "--components", str(n),
-            "--releases", "10",
-            "--interfaces", "500",
             "--seed", str(self.args.seed),
-            "--stacks", "10,25,50",
-            "--plan-size", "40",
         ]
         stamp = os.path.join(folder, "params.json")
         if os.path.exists(stamp):
@@ -109,7 +109,7 @@ class Bench:
             shutil.rmtree(folder)
         elif os.path.exists(folder):
             shutil.rmtree(folder)
-        log(f"generating {n} components into {folder}")
+        log(f"generating the {shape} shape at {n} components into {folder}")
         subprocess.run([self.synth, "--out", folder] + params, check=True)
         with open(stamp, "w") as f:
             json.dump(params, f)
@@ -147,7 +147,7 @@ class Bench:
                 raise SystemExit(f"{' '.join(argv)} exited {code}:\n{err}")
             samples.append((t, rss))
         row = {
-            "components": n,
+            "registry": n,
             "command": name,
             "cache": "cold" if cold else "warm",
             "load_before": before,
@@ -157,7 +157,7 @@ class Bench:
         row.update(summarise(samples))
         self.results.append(row)
         log(
-            f"  {n:>6} {name:<34} {row['cache']:<4} {row['median_ms']:>9.1f} ms"
+            f"  {n:>13} {name:<34} {row['cache']:<4} {row['median_ms']:>9.1f} ms"
             f"  (min {row['min_ms']}, max {row['max_ms']})  {row['peak_rss_mib']} MiB"
             f"  load {before}->{row['load_after']}"
         )
@@ -184,7 +184,7 @@ class Bench:
                 raise SystemExit(f"git cat-file failed: {err}")
             samples.append((t, rss))
         row = {
-            "components": n,
+            "registry": n,
             "command": "git cat-file --batch (every manifest blob)",
             "cache": "-",
             "load_before": before,
@@ -193,7 +193,7 @@ class Bench:
         }
         row.update(summarise(samples))
         self.results.append(row)
-        log(f"  {n:>6} {row['command']:<34}      {row['median_ms']:>9.1f} ms")
+        log(f"  {n:>13} {row['command']:<34}      {row['median_ms']:>9.1f} ms")
         return row
 
     def has_alternatives(self):
@@ -214,15 +214,26 @@ class Bench:
         plan = json.loads(out.stdout)["plan"]
         return plan[len(plan) // 2]["component"]
 
+    def shapes(self):
+        """(shape, components) for each of `--shapes`: `dense`, `sparse:1000`."""
+        sizes = {"sparse": 1000, "dense": 10000, "county": 2000}
+        out = []
+        for item in self.args.shapes.split(","):
+            shape, _, n = item.partition(":")
+            out.append((shape, int(n) if n else sizes[shape]))
+        return out
+
     def run(self):
         self.build()
-        sizes = [int(s) for s in self.args.sizes.split(",")]
         runs = self.args.runs
         alternatives = self.has_alternatives()
-        for n in sizes:
-            folder = self.generate(n)
+        labels = []
+        for shape, size in self.shapes():
+            folder = self.generate(shape, size)
+            n = f"{shape} {size}"
+            labels.append((shape, size, n))
             shown = self.component_to_show(folder)
-            log(f"{n} components (show {shown}); load average {load()}")
+            log(f"{n} (show {shown}); load average {load()}")
             b = self.binary
             commands = [
                 ("validate", [b, "--registry", "registry", "validate"]),
@@ -231,6 +242,8 @@ class Bench:
                 ("resolve needs-50", [b, "resolve", "stacks/needs-50.toml"]),
                 ("load from git (show --rev HEAD)",
                  [b, "--registry", "registry", "--rev", "HEAD", "show", shown]),
+                ("list from git (list --rev HEAD)",
+                 [b, "--registry", "registry", "--rev", "HEAD", "list"]),
                 ("resolve plan-40", [b, "resolve", "stacks/plan-40.toml"]),
             ]
             self.cat_file(n, folder, runs)
@@ -238,54 +251,60 @@ class Bench:
                 self.measure(n, name, argv, folder, cold=True, runs=runs)
                 if not self.args.cold_only:
                     self.measure(n, name, argv, folder, cold=False, runs=runs)
+            if alternatives:
+                argv = [b, "alternatives", "stacks/needs-50.toml", shown]
+                warmup = [b, "resolve", "stacks/needs-50.toml"]
+                self.measure(n, "alternatives needs-50 ID", argv, folder, cold=False,
+                             runs=min(runs, 3), warmup=warmup)
             for stack, alt_runs in (("plan-40", min(runs, 3)), ("needs-50", 1)):
                 name = f"alternatives --all {stack}"
-                if self.args.skip_alternatives_over and n > self.args.skip_alternatives_over and stack == "needs-50":
-                    log(f"  {n:>6} {name:<34} skipped (--skip-alternatives-over)")
-                    continue
                 if alternatives:
                     argv = [b, "alternatives", f"stacks/{stack}.toml", "--all"]
                     warmup = [b, "resolve", f"stacks/{stack}.toml"]
                     self.measure(n, name, argv, folder, cold=False, runs=alt_runs, warmup=warmup)
                 else:
                     self.results.append(
-                        {"components": n, "command": name, "cache": "warm",
+                        {"registry": n, "command": name, "cache": "warm",
                          "median_ms": None, "note": "not available: no `alternatives` command in this build"}
                     )
-                    log(f"  {n:>6} {name:<34} warm  not available in this build")
-        self.derived(sizes)
+                    log(f"  {n:>13} {name:<34} warm  not available in this build")
+        self.derived(labels)
         self.report()
 
     def find(self, n, command, cache):
         for r in self.results:
-            if r["components"] == n and r["command"] == command and r["cache"] == cache:
+            if r["registry"] == n and r["command"] == command and r["cache"] == cache:
                 return r
         return None
 
-    def derived(self, sizes):
+    def derived(self, labels):
         self.ratios = []
-        for n in sizes:
+        for _, _, n in labels:
             cat = self.find(n, "git cat-file --batch (every manifest blob)", "-")
-            cold = self.find(n, "load from git (show --rev HEAD)", "cold")
-            if cat and cold:
-                self.ratios.append(
-                    {"what": f"{n}: cold load from git / git cat-file --batch",
-                     "value": round(cold["median_ms"] / cat["median_ms"], 2)})
+            for what in ("load from git (show --rev HEAD)", "list from git (list --rev HEAD)"):
+                cold = self.find(n, what, "cold")
+                if cat and cold:
+                    self.ratios.append(
+                        {"what": f"{n}: {what}, cold / git cat-file --batch",
+                         "value": round(cold["median_ms"] / cat["median_ms"], 2)})
             resolve = self.find(n, "resolve needs-50", "warm")
             show = self.find(n, "show", "warm")
             if resolve and show:
                 self.ratios.append(
                     {"what": f"{n}: resolve needs-50 beyond loading (warm resolve - warm show), ms",
                      "value": round(resolve["median_ms"] - show["median_ms"], 1)})
-        if 1000 in sizes and 10000 in sizes:
+        for shape, size, n in labels:
+            big = f"{shape} {size * 10}"
+            if size != 1000 or not any(b == big for _, _, b in labels):
+                continue
             for r in self.results:
-                if r["components"] != 1000 or r.get("median_ms") is None:
+                if r["registry"] != n or r.get("median_ms") is None:
                     continue
-                big = self.find(10000, r["command"], r["cache"])
-                if big and big.get("median_ms") is not None:
+                other = self.find(big, r["command"], r["cache"])
+                if other and other.get("median_ms") is not None:
                     self.ratios.append(
-                        {"what": f"1k -> 10k growth: {r['command']} ({r['cache']})",
-                         "value": round(big["median_ms"] / r["median_ms"], 2)})
+                        {"what": f"{shape} 1k -> 10k growth: {r['command']} ({r['cache']})",
+                         "value": round(other["median_ms"] / r["median_ms"], 2)})
 
     def machine(self):
         cpu = platform.processor() or platform.machine()
@@ -300,14 +319,14 @@ class Bench:
         return {"cpu": cpu, "cores": os.cpu_count(), "system": platform.platform()}
 
     def report(self):
-        lines = ["| components | command | cache | median ms | min ms | max ms | peak RSS MiB | load before→after |",
+        lines = ["| registry | command | cache | median ms | min ms | max ms | peak RSS MiB | load before→after |",
                  "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |"]
         for r in self.results:
             if r.get("median_ms") is None:
-                lines.append(f"| {r['components']} | {r['command']} | {r['cache']} | {r['note']} | | | | |")
+                lines.append(f"| {r['registry']} | {r['command']} | {r['cache']} | {r['note']} | | | | |")
                 continue
             lines.append(
-                f"| {r['components']} | {r['command']} | {r['cache']} | {r['median_ms']} | {r['min_ms']} "
+                f"| {r['registry']} | {r['command']} | {r['cache']} | {r['median_ms']} | {r['min_ms']} "
                 f"| {r['max_ms']} | {r['peak_rss_mib']} | {r['load_before']}→{r['load_after']} |")
         lines.append("")
         lines.append("| derived | value |")
@@ -330,15 +349,14 @@ class Bench:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--sizes", default="1000,2000,10000", help="component counts (comma-separated)")
+    p.add_argument("--shapes", default="sparse:10000,dense,county",
+                   help="registries to run: SHAPE or SHAPE:COMPONENTS (sparse, dense, county), comma-separated")
     p.add_argument("--runs", type=int, default=5, help="timed runs per command")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default=os.path.join(ROOT, "target", "bench"))
     p.add_argument("--skip-build", action="store_true", help="use the binaries already built")
     p.add_argument("--binary", help="time this stackreg binary instead (e.g. an older build)")
     p.add_argument("--cold-only", action="store_true", help="only cold runs (for builds without a cache)")
-    p.add_argument("--skip-alternatives-over", type=int, default=0,
-                   help="skip alternatives --all of the 50-need stack above this many components")
     p.add_argument("--json", help="write the results as JSON to this file")
     p.add_argument("--markdown", help="write the results as a markdown table to this file")
     Bench(p.parse_args()).run()

@@ -3,8 +3,8 @@
 //! (`alternatives --all`), on the sample registry and on synthetic registries.
 //!
 //! ```sh
-//! cargo bench --bench registry                              # 1,000, 2,000 and 10,000 components
-//! STACKREG_BENCH_SIZES=2000 cargo bench --bench registry -- resolve
+//! cargo bench --bench registry                                   # every shape (see `shapes`)
+//! STACKREG_BENCH_SHAPES=county,sparse:2000 cargo bench --bench registry -- resolve
 //! ```
 
 // A benchmark harness stops on a broken setup: a panic with a message is the report.
@@ -24,13 +24,22 @@ use stackreg::resolve::alternatives::lock_in;
 use stackreg::resolve::{Options, Resolution, Resolver};
 use stackreg::source::CacheKey;
 use stackreg::source::memory::MemorySource;
-use stackreg_testkit::synth::{self, Params};
+use stackreg_testkit::synth::{self, Catalogue, Params};
 
-fn sizes() -> Vec<usize> {
-    std::env::var("STACKREG_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1000, 2000, 10_000])
+/// The registries to run: `STACKREG_BENCH_SHAPES` (`SHAPE` or `SHAPE:COMPONENTS`,
+/// comma-separated), by default the sparse shape at 1,000, 2,000 and 10,000 components,
+/// the 2,000-component county catalogue and the 10,000-component national one.
+fn shapes() -> Vec<(Catalogue, usize)> {
+    let list = std::env::var("STACKREG_BENCH_SHAPES")
+        .unwrap_or_else(|_| "sparse:1000,sparse:2000,sparse:10000,county,dense".into());
+    list.split(',')
+        .map(|item| {
+            let (shape, n) = item.trim().split_once(':').unwrap_or((item.trim(), ""));
+            let shape: Catalogue = shape.parse().expect("sparse, dense or county");
+            let n = n.parse().unwrap_or(shape.params().components);
+            (shape, n)
+        })
+        .collect()
 }
 
 fn memory(files: &BTreeMap<String, String>) -> MemorySource {
@@ -88,15 +97,15 @@ fn benches(c: &mut Criterion) {
     }
     group.finish();
 
-    for n in sizes() {
+    for (shape, n) in shapes() {
         let generated = synth::generate(&Params {
             components: n,
-            ..Params::default()
+            ..shape.params()
         })
         .expect("generates");
         let source = memory(&generated.files);
         let loaded = catalog::load(&source).expect("loads");
-        let mut group = c.benchmark_group(format!("synthetic-{n}"));
+        let mut group = c.benchmark_group(format!("{shape}-{n}"));
         group
             .sample_size(10)
             .measurement_time(Duration::from_secs(if n >= 10_000 { 20 } else { 8 }));

@@ -3,18 +3,20 @@
 //!
 //! ```sh
 //! cargo run --release --example synth -- --components 10000 --out target/synth/10k
+//! cargo run --release --example synth -- --shape dense --out target/synth/dense
 //! ```
 //!
 //! Layout: `OUT/registry/` is a git repository whose root is the registry (one commit on
 //! `main`, packed; with a working tree unless `--bare`), and `OUT/stacks/*.toml` are stack
 //! files naming `../registry`. The same parameters always give the same commit.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use stackreg_testkit::synth::{self, Params};
+use stackreg_testkit::synth::{self, Catalogue, NeedKind, Params};
 
 #[derive(Parser)]
 #[command(about = "Generate a synthetic stackreg registry")]
@@ -22,58 +24,131 @@ struct Args {
     /// Folder to create (must not exist, or be empty).
     #[arg(long)]
     out: PathBuf,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    #[arg(long, default_value_t = 1000)]
-    components: usize,
-    /// Mean releases per component.
-    #[arg(long, default_value_t = 10)]
-    releases: usize,
-    #[arg(long, default_value_t = 500)]
-    interfaces: usize,
-    /// Mean providers per interface (default: about one interface per component).
+    /// The catalogue's shape: `sparse` (few providers per capability), `dense` (a national
+    /// catalogue: 10,000 components, about 500 listing each of 40 capabilities) or
+    /// `county` (2,000 components, 20 to 80 listing each of 40 capabilities). The flags
+    /// below change it.
+    #[arg(long, default_value = "sparse")]
+    shape: Catalogue,
+    #[arg(long)]
+    seed: Option<u64>,
+    #[arg(long)]
+    components: Option<usize>,
+    /// Mean releases per component [sparse: 10].
+    #[arg(long)]
+    releases: Option<usize>,
+    /// Interfaces [sparse: 500].
+    #[arg(long)]
+    interfaces: Option<usize>,
+    /// Mean providers per interface [sparse: about one interface per component].
     #[arg(long)]
     providers: Option<f64>,
-    /// Capabilities (default: one per ten components, at least 20).
+    /// Capabilities [sparse: one per ten components, at least 20].
     #[arg(long)]
     capabilities: Option<usize>,
-    /// The longest `depends` chain.
-    #[arg(long, default_value_t = 4)]
-    depth: usize,
-    #[arg(long, default_value_t = 3)]
-    yanked_percent: u32,
-    #[arg(long, default_value_t = 5)]
-    deprecated_percent: u32,
-    /// Needs of each generated stack (comma-separated).
-    #[arg(long, value_delimiter = ',', default_value = "10,25,50")]
-    stacks: Vec<usize>,
-    /// Also grow a stack until its plan holds this many components (0: none).
-    #[arg(long, default_value_t = 40)]
-    plan_size: usize,
-    /// How many generated stacks also go into the registry's stacks/ folder.
-    #[arg(long, default_value_t = 1)]
-    reference_stacks: usize,
+    /// Components listing each capability: `N` or `LOW-HIGH` [sparse: each component
+    /// lists one capability of its layer, 15% a second].
+    #[arg(long, value_parser = parse_range)]
+    per_capability: Option<(usize, usize)>,
+    /// Percent of one-of-a-kind components [sparse: 3].
+    #[arg(long)]
+    sole_percent: Option<u32>,
+    /// Percent of components requiring an interface [sparse: 40].
+    #[arg(long)]
+    requires_percent: Option<u32>,
+    /// The range of every `requires` entry [sparse: >=1, or >=1.1 in newer releases].
+    #[arg(long)]
+    requires_range: Option<String>,
+    /// Percent of components depending on one component [sparse: 35% on one, 15% on two].
+    #[arg(long)]
+    depends_percent: Option<u32>,
+    /// The longest `depends` chain [4].
+    #[arg(long)]
+    depth: Option<usize>,
+    #[arg(long)]
+    yanked_percent: Option<u32>,
+    #[arg(long)]
+    deprecated_percent: Option<u32>,
+    /// Needs of each generated stack (comma-separated) [10,25,50].
+    #[arg(long, value_delimiter = ',')]
+    stacks: Option<Vec<usize>>,
+    /// Also grow a stack until its plan holds this many components (0: none) [40].
+    #[arg(long)]
+    plan_size: Option<usize>,
+    /// How many generated stacks also go into the registry's stacks/ folder [1].
+    #[arg(long)]
+    reference_stacks: Option<usize>,
+    /// The kinds of need a stack takes in turn (comma-separated: capability, interface,
+    /// component) [sparse: all three].
+    #[arg(long, value_delimiter = ',')]
+    need_kinds: Option<Vec<NeedKind>>,
+    /// How many layers, from the top, needs are drawn from [sparse: capabilities and
+    /// interfaces from the top one, components from the top two].
+    #[arg(long)]
+    need_layers: Option<usize>,
     /// Write only the git repository, no working tree.
     #[arg(long)]
     bare: bool,
 }
 
+fn parse_range(s: &str) -> Result<(usize, usize), String> {
+    let number = |x: &str| {
+        x.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("`{s}` is not N or LOW-HIGH"))
+    };
+    let (low, high) = match s.split_once('-') {
+        Some((low, high)) => (number(low)?, number(high)?),
+        None => (number(s)?, number(s)?),
+    };
+    if low > high || high == 0 {
+        return Err(format!(
+            "`{s}`: LOW must not be above HIGH, and HIGH above 0"
+        ));
+    }
+    Ok((low, high))
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
-    let params = Params {
-        seed: args.seed,
-        components: args.components,
-        releases: args.releases,
-        interfaces: args.interfaces,
-        providers: args.providers,
-        capabilities: args.capabilities,
-        depth: args.depth,
-        yanked_percent: args.yanked_percent,
-        deprecated_percent: args.deprecated_percent,
-        stacks: args.stacks,
-        plan_size: args.plan_size,
-        reference_stacks: args.reference_stacks,
-    };
+    let mut params = args.shape.params();
+    macro_rules! set {
+        ($($field:ident),*) => {$(
+            if let Some(value) = args.$field.clone() {
+                params.$field = value;
+            }
+        )*};
+    }
+    set!(
+        seed,
+        components,
+        releases,
+        interfaces,
+        sole_percent,
+        requires_percent,
+        depth,
+        yanked_percent,
+        deprecated_percent,
+        stacks,
+        plan_size,
+        reference_stacks,
+        need_kinds
+    );
+    macro_rules! set_some {
+        ($($field:ident),*) => {$(
+            if let Some(value) = args.$field.clone() {
+                params.$field = Some(value);
+            }
+        )*};
+    }
+    set_some!(
+        providers,
+        capabilities,
+        per_capability,
+        requires_range,
+        depends_percent,
+        need_layers
+    );
     match run(&args.out, &params, !args.bare) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -116,7 +191,10 @@ fn run(
         .filter(|(k, _)| k.starts_with("components/"))
         .map(|(_, v)| v.matches("[[release]]").count())
         .sum();
-    println!(
+    // Written, not printed: a closed pipe (`| head -1`) is an error, not a panic.
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
         "{}: {} files ({} releases, {:.1} MB) at commit {commit}, generated in {:.1}s, written in {:.1}s",
         registry.display(),
         generated.files.len(),
@@ -124,12 +202,13 @@ fn run(
         bytes as f64 / 1e6,
         generated_in.as_secs_f64(),
         (started.elapsed() - generated_in).as_secs_f64()
-    );
+    )?;
     for s in &generated.stacks {
-        println!(
+        writeln!(
+            stdout,
             "  stacks/{}.toml: {} needs, plan of {} components",
             s.name, s.needs, s.plan
-        );
+        )?;
     }
     Ok(())
 }

@@ -21,6 +21,8 @@ pub struct Ctx {
     pub cwd: PathBuf,
     /// Where answers go and how they look: decided once, here.
     pub out: Output,
+    /// The progress bar of long work.
+    bar: super::progress::Bar,
 }
 
 impl Ctx {
@@ -34,6 +36,7 @@ impl Ctx {
             global: global.clone(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             out: Output::new(when),
+            bar: Default::default(),
         }
     }
 
@@ -211,5 +214,9 @@ impl Messages for Ctx {
 
     fn progress(&self, message: &str) {
         Ctx::progress(self, message);
+    }
+
+    fn advance(&self, what: &str, done: u64, total: u64) {
+        self.bar.advance(!self.global.quiet, what, done, total);
     }
 }

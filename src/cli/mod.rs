@@ -18,6 +18,7 @@ mod list;
 mod merge;
 mod new_stack;
 mod outdated;
+mod progress;
 mod registry;
 mod renewals;
 mod resolve;

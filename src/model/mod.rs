@@ -10,6 +10,7 @@
 pub mod date;
 pub mod fields;
 pub mod id;
+pub mod idmap;
 pub mod licence;
 pub mod manifest;
 pub mod name;
@@ -19,7 +20,6 @@ pub mod stack;
 pub mod validate;
 pub mod wire;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use schemars::JsonSchema;
@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use date::Date;
 pub use id::Id;
+pub use idmap::IdMap;
 pub use licence::Licence;
 pub use registry::{Excerpt, Focus, Listing, Loaded, Origins, Registry, Snapshot, SourceInfo};
 pub use stack::{Contract, Need, Policy, PolicyRule, Stack};
@@ -164,13 +165,13 @@ pub struct Release {
     pub released: Date,
     pub support_ends: Option<Date>,
     #[serde(with = "wire::map")]
-    pub provides: BTreeMap<Id, Version>,
+    pub provides: IdMap<Version>,
     #[serde(with = "wire::map")]
-    pub requires: BTreeMap<Id, VersionReq>,
+    pub requires: IdMap<VersionReq>,
     #[serde(with = "wire::map")]
-    pub depends: BTreeMap<Id, VersionReq>,
+    pub depends: IdMap<VersionReq>,
     #[serde(with = "wire::map")]
-    pub conflicts: BTreeMap<Id, VersionReq>,
+    pub conflicts: IdMap<VersionReq>,
     pub yanked: Option<String>,
 }
 

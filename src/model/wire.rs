@@ -4,7 +4,6 @@
 //! model type has one `Serialize`/`Deserialize` (derived, with these for the semver
 //! fields) whatever it is written to.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -194,29 +193,34 @@ pub mod list {
 pub mod map {
     use super::*;
 
-    pub fn serialize<T: Wire, S: Serializer>(m: &BTreeMap<Id, T>, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(m.len()))?;
+    /// Serialises a map from ids (a `BTreeMap` or an `IdMap`).
+    pub fn serialize<'m, T: Wire + 'm, M, S: Serializer>(m: &'m M, s: S) -> Result<S::Ok, S::Error>
+    where
+        &'m M: IntoIterator<Item = (&'m Id, &'m T)>,
+    {
+        let mut map = s.serialize_map(Some(m.into_iter().count()))?;
         for (k, v) in m {
             map.serialize_entry(k, &W(v))?;
         }
         map.end()
     }
 
-    pub fn deserialize<'de, T: Wire, D: Deserializer<'de>>(
+    /// Deserialises a map from ids (a `BTreeMap` or an `IdMap`).
+    pub fn deserialize<'de, T: Wire, M: FromIterator<(Id, T)>, D: Deserializer<'de>>(
         d: D,
-    ) -> Result<BTreeMap<Id, T>, D::Error> {
-        struct Map<T>(PhantomData<T>);
-        impl<'de, T: Wire> Visitor<'de> for Map<T> {
-            type Value = BTreeMap<Id, T>;
+    ) -> Result<M, D::Error> {
+        struct Map<T, M>(PhantomData<(T, M)>);
+        impl<'de, T: Wire, M: FromIterator<(Id, T)>> Visitor<'de> for Map<T, M> {
+            type Value = M;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map of ids to versions")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = BTreeMap::new();
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
                 while let Some((k, W(v))) = map.next_entry::<Id, W<T>>()? {
-                    out.insert(k, v);
+                    out.push((k, v));
                 }
-                Ok(out)
+                Ok(out.into_iter().collect())
             }
         }
         d.deserialize_map(Map(PhantomData))
@@ -226,6 +230,7 @@ pub mod map {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::IdMap;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Sample {
@@ -234,7 +239,7 @@ mod tests {
         #[serde(with = "list")]
         versions: Vec<Version>,
         #[serde(with = "map")]
-        requires: BTreeMap<Id, VersionReq>,
+        requires: IdMap<VersionReq>,
     }
 
     fn sample() -> Sample {

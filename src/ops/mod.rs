@@ -76,6 +76,9 @@ pub trait Messages {
     fn status(&self, message: &str);
     /// Work that may take a while (network fetches), unless quiet.
     fn progress(&self, message: &str);
+    /// Long work has done `done` of `total` units of `what` (`done >= total`: it ended).
+    /// The command line shows a progress bar on a terminal; by default nothing.
+    fn advance(&self, _what: &str, _done: u64, _total: u64) {}
 }
 
 /// Messages dropped: for callers that want only the answer.
@@ -113,6 +116,10 @@ impl<'a> Session<'a> {
 
     pub fn progress(&self, message: &str) {
         self.messages.progress(message);
+    }
+
+    pub fn advance(&self, what: &str, done: u64, total: u64) {
+        self.messages.advance(what, done, total);
     }
 
     /// Done with `loaded` (a registry, or what holds one). Freeing a large registry piece

@@ -11,7 +11,7 @@ use crate::report::alternatives::{AlternativesReport, LockInReport};
 use crate::report::graph::GraphReport;
 use crate::report::outdated::OutdatedReport;
 use crate::report::why::WhyReport;
-use crate::resolve::alternatives::{Spent, alternatives_spent, lock_in};
+use crate::resolve::alternatives::{Spent, alternatives_spent, lock_in_with_progress};
 use crate::resolve::{Options, Plan, Resolver};
 
 /// Chains beyond this many are summarised.
@@ -73,7 +73,15 @@ pub fn lock_in_report(
     ignore_policy: bool,
 ) -> Result<Answer<LockInReport>, Error> {
     with_plan(session, path, |open, resolver, options, plan| {
-        let found = lock_in(resolver, &plan, options, ignore_policy);
+        let mut last = None;
+        let found = lock_in_with_progress(resolver, &plan, options, ignore_policy, &mut |at| {
+            last = Some(at);
+            session.advance("alternatives", at.done, at.total);
+        });
+        if let Some(at) = last {
+            // Whatever the report left, its bar ends here.
+            session.advance("alternatives", at.total, at.total);
+        }
         spent(session, &found.spent);
         Ok(Answer::Yes(LockInReport::new(&open.stack().name, found)))
     })
@@ -105,9 +113,19 @@ pub fn alternatives(
 /// With `--verbose`, what the report spent of its budget; a warning when a bound left
 /// candidates undecided.
 fn spent(session: &Session<'_>, spent: &Spent) {
+    let a = &spent.answered;
     session.status(&format!(
-        "alternatives: {} candidates examined, {} solver steps of a budget of {}",
-        spent.examined, spent.steps, spent.budget
+        "alternatives: {} candidates examined, {} solver steps of a budget of {} \
+         (answered: {} by the drop-in check, {} by mending the plan, {} by a narrow solve, \
+         {} by a solve of the whole registry, {} by no plan without the component)",
+        spent.examined,
+        spent.steps,
+        spent.budget,
+        a.drop_in,
+        a.mended,
+        a.narrow,
+        a.whole,
+        a.no_plan_without
     ));
     if spent.undecided > 0 {
         session.warn(&format!(

@@ -10,7 +10,7 @@ use semver::Version;
 use serde::Serialize;
 
 use crate::model::Excerpt;
-use crate::model::{Component, Date, Id, Interface, Kind, Lifecycle, Release};
+use crate::model::{Component, Date, Id, IdMap, Interface, Kind, Lifecycle, Release};
 
 /// One release as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -27,7 +27,7 @@ pub struct ReleaseView {
 
 impl ReleaseView {
     fn new(r: &Release) -> ReleaseView {
-        let strings = |m: &BTreeMap<Id, semver::VersionReq>| {
+        let strings = |m: &IdMap<semver::VersionReq>| {
             m.iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect()

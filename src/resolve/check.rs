@@ -4,7 +4,9 @@
 //! another), and reference stacks' lock files; and its minimality test (rule 6) is what
 //! makes every plan the solver finds minimal.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt as _};
 use std::fmt;
 
 use petgraph::algo::dominators;
@@ -189,6 +191,36 @@ pub(crate) fn check_members(
     keep: &BTreeMap<Id, Version>,
     members: &[(&Component, &Release)],
 ) -> Result<(), Box<Violation>> {
+    let graph = member_graph(resolver, options, keep, members)?;
+    if let Some(i) = graph.unreached() {
+        return Err(Box::new(Violation::Unreachable {
+            component: members[i].0.id.clone(),
+        }));
+    }
+    let protected = |i: usize| resolver.protects(keep, &members[i].0.id);
+    if let Some((i, group)) = graph.removable(&protected).into_iter().next() {
+        let mut with: Vec<Id> = group
+            .into_iter()
+            .filter(|&g| g != i)
+            .map(|g| members[g].0.id.clone())
+            .collect();
+        with.sort();
+        return Err(Box::new(Violation::NotMinimal {
+            component: members[i].0.id.clone(),
+            with,
+        }));
+    }
+    Ok(())
+}
+
+/// Every check of `check_members` but rules 5 and 6 (reached, minimal), and the graph of
+/// `members` that those two are decided on.
+pub(crate) fn member_graph(
+    resolver: &Resolver<'_>,
+    options: &Options,
+    keep: &BTreeMap<Id, Version>,
+    members: &[(&Component, &Release)],
+) -> Result<PlanGraph, Box<Violation>> {
     // The question's own constraints, then rules 3 and 4.
     for (c, r) in members {
         if options.forbid.contains(&c.id) {
@@ -255,27 +287,8 @@ pub(crate) fn check_members(
             }
         }
     }
-    // Rules 2 (`requires`), 1, 5 and 6 on the graph of the set.
-    let graph = PlanGraph::new(resolver, options, members)?;
-    if let Some(i) = graph.unreached() {
-        return Err(Box::new(Violation::Unreachable {
-            component: members[i].0.id.clone(),
-        }));
-    }
-    let protected = |i: usize| resolver.protects(keep, &members[i].0.id);
-    if let Some((i, group)) = graph.removable(&protected).into_iter().next() {
-        let mut with: Vec<Id> = group
-            .into_iter()
-            .filter(|&g| g != i)
-            .map(|g| members[g].0.id.clone())
-            .collect();
-        with.sort();
-        return Err(Box::new(Violation::NotMinimal {
-            component: members[i].0.id.clone(),
-            with,
-        }));
-    }
-    Ok(())
+    // Rules 2 (`requires`) and 1 on the graph of the set.
+    PlanGraph::new(resolver, options, members)
 }
 
 /// The least preferred member of `chosen` (releases by component and release index) that
@@ -330,7 +343,7 @@ impl PlanGraph {
             sole: vec![false; n],
         };
         let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(n);
-        let mut providing: HashMap<&str, Vec<(usize, &Version)>> = HashMap::new();
+        let mut providing: HashMap<&str, Vec<(usize, &Version)>> = HashMap::with_capacity(2 * n);
         for (i, (c, r)) in members.iter().enumerate() {
             by_id.insert(c.id.as_str(), i);
             for (iface, v) in &r.provides {
@@ -371,7 +384,7 @@ impl PlanGraph {
             }
         }
         // Who meets each need, through the indexes rather than by asking every member.
-        let mut serving: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut serving: HashMap<&str, Vec<usize>> = HashMap::with_capacity(2 * n);
         for (i, (c, _)) in members.iter().enumerate() {
             for cap in &c.capabilities {
                 serving.entry(cap.as_str()).or_default().push(i);
@@ -431,7 +444,7 @@ impl PlanGraph {
     }
 
     /// Which members a root reaches.
-    fn reached(&self) -> Vec<bool> {
+    pub(crate) fn reached(&self) -> Vec<bool> {
         let mut seen = vec![false; self.edges.len()];
         let mut queue: Vec<usize> = (0..self.edges.len()).filter(|&i| self.roots[i]).collect();
         while let Some(i) = queue.pop() {

@@ -3,9 +3,11 @@
 //! forbidden, Y required and the needs that name X dropped), at the highest such release.
 //! Checked directly, release by release, before any solve: exact, and far cheaper.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
-use semver::Version;
+use foldhash::{HashMap, HashMapExt as _};
+
+use semver::{Version, VersionReq};
 
 use super::check::check_members;
 use super::{Options, Resolver};
@@ -61,6 +63,9 @@ pub struct Rest<'a> {
     /// The replaced component and the members of the plan that depend on it, directly or
     /// through each other: they cannot stay as they are.
     pub lost: BTreeSet<&'a Id>,
+    /// What members of the rest require that only the replaced component provided (or
+    /// nothing in the rest but the requiring member itself): a newcomer must provide it.
+    orphaned: Vec<(&'a Id, &'a VersionReq)>,
 }
 
 impl<'a> Rest<'a> {
@@ -73,7 +78,31 @@ impl<'a> Rest<'a> {
                 queue.extend(index.dependents.get(id.as_str()).into_iter().flatten());
             }
         }
-        Rest { index, x, lost }
+        let mut orphaned = Vec::new();
+        for (c, r) in index.planned.iter().filter(|(c, _)| &c.id != x) {
+            for (iface, range) in &r.requires {
+                let met = index
+                    .provides
+                    .get(iface.as_str())
+                    .into_iter()
+                    .flatten()
+                    .any(|&(p, v)| p != x && p != &c.id && range.matches(v));
+                if !met {
+                    orphaned.push((iface, range));
+                }
+            }
+        }
+        Rest {
+            index,
+            x,
+            lost,
+            orphaned,
+        }
+    }
+
+    /// The whole plan, the replaced component too (component → version).
+    pub fn old(&self) -> &'a BTreeMap<Id, Version> {
+        &self.index.versions
     }
 
     /// The planned version of `id`, unless it is the replaced component.
@@ -93,11 +122,15 @@ impl<'a> Rest<'a> {
     }
 
     /// Whether release `r` of a newcomer finds everything it depends on and requires in
-    /// the rest of the plan as it stands (a necessary condition for a drop-in).
+    /// the rest of the plan as it stands, and provides what the rest required of the
+    /// replaced component alone (a necessary condition for a drop-in).
     pub fn supports(&self, r: &Release) -> bool {
-        r.depends
+        self.orphaned
             .iter()
-            .all(|(d, req)| self.version(d).is_some_and(|v| req.matches(v)))
+            .all(|&(iface, range)| r.provides.get(iface).is_some_and(|v| range.matches(v)))
+            && r.depends
+                .iter()
+                .all(|(d, req)| self.version(d).is_some_and(|v| req.matches(v)))
             && r.requires.iter().all(|(i, req)| {
                 self.index
                     .provides

@@ -2,7 +2,9 @@
 //! plan, the candidate and what the candidate brings, so the solver runs over that
 //! neighbourhood first, and over the whole registry only when it holds no plan.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashSet, HashSetExt as _};
 
 use semver::Version;
 
@@ -20,6 +22,22 @@ const STAND_INS: usize = 4;
 /// component brought in depends on, and the providers of each interface it requires that
 /// nothing in the set provides. A guess that keeps the first try small: when it holds no
 /// plan, the whole registry is tried.
+/// The first `STAND_INS` of `by` in the order a resolution prefers providers
+/// (`[prefer]`, then lifecycle, then id).
+fn preferred(resolver: &Resolver<'_>, mut by: Vec<u32>) -> impl Iterator<Item = u32> {
+    by.sort_unstable();
+    by.dedup();
+    by.sort_by_cached_key(|&ci| {
+        let c = resolver.components[ci as usize];
+        (
+            resolver.preferred.get(&ci).copied().unwrap_or(usize::MAX),
+            c.lifecycle.preference(),
+            ci,
+        )
+    });
+    by.into_iter().take(STAND_INS)
+}
+
 pub(crate) fn neighbourhood(
     resolver: &Resolver<'_>,
     rest: &Rest<'_>,
@@ -67,7 +85,19 @@ pub(crate) fn neighbourhood(
                     .is_some_and(|c| c.has_capability(id.as_str()))
             })
         {
-            for &ci in resolver.serving.get(id.as_str()).into_iter().flatten() {
+            // The candidate meets it, if it serves it; else the servers a resolution
+            // prefers stand in, as for an interface (a national catalogue has hundreds).
+            if y.is_some_and(|y| y.has_capability(id.as_str())) {
+                continue;
+            }
+            let by: Vec<u32> = resolver
+                .serving
+                .get(id.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+                .collect();
+            for ci in preferred(resolver, by) {
                 bring(ci, &mut within, &mut work);
             }
         }
@@ -89,23 +119,14 @@ pub(crate) fn neighbourhood(
             }
         } else if let Some(iface) = queue.pop() {
             if provided.insert(iface) {
-                let mut by: Vec<u32> = resolver
+                let by: Vec<u32> = resolver
                     .providers
                     .get(iface)
                     .into_iter()
                     .flatten()
                     .map(|(ci, _, _)| *ci)
                     .collect();
-                by.dedup();
-                by.sort_by_cached_key(|&ci| {
-                    let c = components[ci as usize];
-                    (
-                        resolver.preferred.get(&ci).copied().unwrap_or(usize::MAX),
-                        c.lifecycle.preference(),
-                        ci,
-                    )
-                });
-                for ci in by.into_iter().take(STAND_INS) {
+                for ci in preferred(resolver, by) {
                     bring(ci, &mut within, &mut work);
                 }
             }

@@ -535,7 +535,9 @@ fn alternatives_answer_within_the_budget_with_the_rest_undecided() {
     assert_eq!(last["lock_in"], false);
     assert_eq!(last["alternatives"].as_array().unwrap().len(), 0);
 
-    // One component: each candidate the budget left is listed, undecided, with the bound.
+    // One component: its 199 candidates fit the report's budget (the plan mended for each
+    // candidate costs far less than solving it; tests/resolver/bound.rs lists what a
+    // budget that runs out leaves undecided).
     let v = f
         .run(
             &[
@@ -556,27 +558,11 @@ fn alternatives_answer_within_the_budget_with_the_rest_undecided() {
     assert_eq!(alts.len(), n - 1);
     assert_eq!(alts[0]["component"], "c1");
     assert_eq!(alts[0]["fit"], "drop-in");
-    let undecided: Vec<&serde_json::Value> =
-        alts.iter().filter(|a| a["fit"] == "undecided").collect();
-    assert!(!undecided.is_empty());
-    for a in &undecided {
-        assert_eq!(a["bound"], "budget");
-        assert_eq!(
-            a["reason"],
-            "not examined: the report's budget of 400000 solver steps ran out"
-        );
+    // c2 and on leave out the links before them.
+    for (k, a) in alts.iter().enumerate().skip(1) {
+        assert_eq!(a["fit"], "with-changes", "{a}");
+        assert_eq!(a["changes"].as_array().unwrap().len(), k, "{a}");
     }
-    let text = f
-        .run(&[&bound[..], &["alternatives", "stacks/chain.toml", "c0"]].concat())
-        .ok()
-        .stdout
-        .clone();
-    assert!(
-        text.contains(
-            "\nUndecided:\n  c"
-        ) && text.contains("      undecided: not examined: the report's budget of 400000 solver steps ran out\n"),
-        "{text}"
-    );
 }
 
 /// A reference stack may ship its lock file next to it; `validate` checks that it is the

@@ -238,3 +238,105 @@ fn lock_in_report_flags_components_without_alternatives_and_single_supply() {
         .collect();
     assert_eq!(supply, [("pay-api".to_string(), "pay".to_string())]);
 }
+
+#[test]
+fn a_member_of_the_plan_moves_rather_than_a_new_provider_joins() {
+    // forms-p is planned at 2.0.0 (form 2.0.0); case-y, in place of case-x, requires
+    // form ^1, which forms-p 1.0.0 and forms-z provide. SPEC §4 prefers a component
+    // already in the plan: forms-p moves to 1.0.0, and forms-z stays out.
+    let mut reg = empty_registry();
+    let mut old = release("1.0.0");
+    old.provides.insert(id("form"), v("1.0.0"));
+    let mut new = release("2.0.0");
+    new.provides.insert(id("form"), v("2.0.0"));
+    let mut p = component("forms-p", vec![old, new]);
+    p.capabilities = vec![id("forms")];
+    add(&mut reg, p);
+    let mut z = release("1.0.0");
+    z.provides.insert(id("form"), v("1.0.0"));
+    add(&mut reg, component("forms-z", vec![z]));
+    let mut x = component("case-x", vec![release("1.0.0")]);
+    x.capabilities = vec![id("case")];
+    add(&mut reg, x);
+    let mut yr = release("1.0.0");
+    yr.requires.insert(id("form"), req("^1"));
+    let mut y = component("case-y", vec![yr]);
+    y.capabilities = vec![id("case")];
+    add(&mut reg, y);
+    let s = stack(vec![
+        ("case", need_capability("case")),
+        ("forms", need_capability("forms")),
+    ]);
+    let resolver = Resolver::new(&reg, &s);
+    let Resolution::Resolved(plan) = resolver.resolve(&Options::default()).unwrap() else {
+        panic!("no plan")
+    };
+    let changes = |options: &Options| -> Vec<(String, Option<String>, Option<String>)> {
+        let a = alternatives(&resolver, &plan, options, &id("case-x"), false).unwrap();
+        let y = a
+            .alternatives
+            .iter()
+            .find(|a| a.component == id("case-y"))
+            .unwrap();
+        assert_eq!(y.fit, Fit::WithChanges);
+        y.changes
+            .iter()
+            .map(|c| {
+                (
+                    c.component.to_string(),
+                    c.from.as_ref().map(ToString::to_string),
+                    c.to.as_ref().map(ToString::to_string),
+                )
+            })
+            .collect()
+    };
+    let expected = vec![(
+        "forms-p".to_string(),
+        Some("2.0.0".into()),
+        Some("1.0.0".into()),
+    )];
+    assert_eq!(changes(&Options::default()), expected);
+    // Solving the candidate over the whole registry decides forms-p for the `forms` need
+    // first, at its planned version, and then adds forms-z: a plan too, one change as
+    // well, but not the one the preference order gives.
+    let solved = Options {
+        exhaustive: true,
+        ..Options::default()
+    };
+    assert_eq!(
+        changes(&solved),
+        [("forms-z".to_string(), None, Some("1.0.0".into()))]
+    );
+}
+
+#[test]
+fn the_lock_in_report_says_how_far_it_has_got() {
+    use stackreg::resolve::alternatives::lock_in_with_progress;
+    let mut reg = empty_registry();
+    add(&mut reg, portal());
+    for name in ["idp-a", "idp-b", "idp-c"] {
+        add(&mut reg, idp(name, "1.0.0"));
+    }
+    let s = stack(vec![
+        ("web", need_component("portal", "*")),
+        ("sign-in", need_capability("identity")),
+    ]);
+    let resolver = Resolver::new(&reg, &s);
+    let Resolution::Resolved(plan) = resolver.resolve(&Options::default()).unwrap() else {
+        panic!("no plan")
+    };
+    let mut seen = Vec::new();
+    let report = lock_in_with_progress(&resolver, &plan, &Options::default(), false, &mut |at| {
+        seen.push((at.done, at.total))
+    });
+    // Two candidates for the identity provider, none for the portal.
+    assert_eq!(seen.first(), Some(&(0, 2)));
+    assert_eq!(seen.last(), Some(&(2, 2)));
+    assert!(
+        seen.windows(2)
+            .all(|w| w[0].0 <= w[1].0 && w[0].1 == w[1].1),
+        "{seen:?}"
+    );
+    let plain = lock_in(&resolver, &plan, &Options::default(), false);
+    assert_eq!(report.components, plain.components);
+}

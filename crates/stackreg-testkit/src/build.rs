@@ -9,7 +9,7 @@ use semver::{Version, VersionReq};
 use stackreg::model::{
     Component, Date, Id, Kind, Licence, Lifecycle, Need, Policy, RegistryMeta, Release, Stack,
 };
-use stackreg::model::{Registry, SourceInfo};
+use stackreg::model::{IdMap, Registry, SourceInfo};
 
 pub fn id(s: &str) -> Id {
     Id::parse(s).unwrap()
@@ -45,10 +45,10 @@ pub fn release(version: &str) -> Release {
         version: v(version),
         released: Date::new(2024, 1, 1).unwrap(),
         support_ends: None,
-        provides: BTreeMap::new(),
-        requires: BTreeMap::new(),
-        depends: BTreeMap::new(),
-        conflicts: BTreeMap::new(),
+        provides: IdMap::new(),
+        requires: IdMap::new(),
+        depends: IdMap::new(),
+        conflicts: IdMap::new(),
         yanked: None,
     }
 }

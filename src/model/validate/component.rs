@@ -193,10 +193,10 @@ fn check_release(c: &mut Checker<'_>, i: usize, r: &ReleaseEntry) -> Option<Rele
         version: version?,
         released: released?,
         support_ends,
-        provides,
-        requires,
-        depends,
-        conflicts,
+        provides: provides.into_iter().collect(),
+        requires: requires.into_iter().collect(),
+        depends: depends.into_iter().collect(),
+        conflicts: conflicts.into_iter().collect(),
         yanked: r.yanked.clone().filter(|y| !y.trim().is_empty()),
     })
 }

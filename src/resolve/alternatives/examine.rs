@@ -188,26 +188,25 @@ impl<'a> Replace<'a> {
     }
 
     /// The answer for candidate `y` (or `Err` with its id when the policy hides it), with
-    /// the steps spent. `without` is `Some(reason)` when the stack has no plan without the
+    /// the steps spent and how it was answered. `without` is `Some(reason)` when the stack has no plan without the
     /// component.
     #[allow(clippy::too_many_arguments)]
     fn examine(
         &self,
         work: &Work<'_>,
         resolver: &Resolver<'_>,
-        plan: &Plan,
         base: &Options,
         without: Option<&Brief>,
         y: &Component,
         ignore_policy: bool,
-    ) -> (Result<Alternative, Id>, u64) {
+    ) -> (Result<Alternative, Id>, u64, Route) {
         let rule = resolver.stack.policy.check(y);
         if rule.is_some() && !ignore_policy {
-            return (Err(y.id.clone()), 0);
+            return (Err(y.id.clone()), 0, Route::Hidden);
         }
         if let (Some(reason), None) = (without, &rule) {
             let alt = self.without_plan(y, Fit::NotViable, Why::NoPlan(reason.clone()), None, None);
-            return (Ok(alt), 0);
+            return (Ok(alt), 0, Route::NoPlanWithout);
         }
         let options = self.options(work, base, Some(y), rule.is_some());
         let spent = |options: &Options| options.budget.spent();
@@ -217,9 +216,27 @@ impl<'a> Replace<'a> {
             return (
                 Ok(self.with_plan(y, Some(r), Vec::new(), rule)),
                 spent(&options),
+                Route::DropIn,
             );
         }
+        if !base.exhaustive {
+            // Most candidates need only what they bring met, and what the component did
+            // done by another: met directly, the rest of the plan as it is.
+            options.budget.spend(MEND_STEPS);
+            if let Some(members) = mend::mend(resolver, &options, &work.keep, &work.rest, y) {
+                let new: BTreeMap<&Id, &Version> =
+                    members.iter().map(|(c, r)| (&c.id, &r.version)).collect();
+                let yr = members.iter().find(|(c, _)| c.id == y.id).map(|(_, r)| *r);
+                let changes = changes(work.rest.old(), &new, &self.x.id, &y.id);
+                return (
+                    Ok(self.with_plan(y, yr, changes, rule)),
+                    spent(&options),
+                    Route::Mended,
+                );
+            }
+        }
         let first = first_choice(y, &work.rest, &work.keep);
+        let mut route = Route::Whole;
         let resolution = if base.exhaustive {
             resolver.resolve_with(&options, &work.keep)
         } else {
@@ -237,6 +254,7 @@ impl<'a> Replace<'a> {
                             .is_some_and(|p| p.version == r.version)
                     }) =>
                 {
+                    route = Route::Narrow;
                     Ok(Resolution::Resolved(new))
                 }
                 _ => resolver.resolve_with(&options, &work.keep),
@@ -245,7 +263,17 @@ impl<'a> Replace<'a> {
         let alt = match resolution {
             Ok(Resolution::Resolved(new)) => {
                 let yr = new.get(y.id.as_str()).and_then(|p| y.release(&p.version));
-                self.with_plan(y, yr, changes(plan, &new, &self.x.id, &y.id), rule)
+                self.with_plan(
+                    y,
+                    yr,
+                    changes(
+                        work.rest.old(),
+                        &new.versions().iter().collect(),
+                        &self.x.id,
+                        &y.id,
+                    ),
+                    rule,
+                )
             }
             Ok(Resolution::Unsatisfiable(why)) => {
                 self.without_plan(y, Fit::NotViable, Why::NoPlan(why.brief()), None, rule)
@@ -258,7 +286,7 @@ impl<'a> Replace<'a> {
                 rule,
             ),
         };
-        (Ok(alt), spent(&options))
+        (Ok(alt), spent(&options), route)
     }
 }
 
@@ -270,19 +298,21 @@ pub(super) fn budgeted<T: Sync, R: Send>(
     spent: &mut u64,
     limit: u64,
     work: impl Fn(&T) -> (R, u64) + Sync,
+    done_with: &mut dyn FnMut(usize),
 ) -> Vec<Option<R>> {
     use rayon::prelude::*;
     let mut out = Vec::with_capacity(items.len());
     for batch in items.chunks(BATCH) {
         if *spent > limit {
             out.extend(batch.iter().map(|_| None));
-            continue;
+        } else {
+            let done: Vec<(R, u64)> = batch.par_iter().map(&work).collect();
+            for (r, steps) in done {
+                *spent = spent.saturating_add(steps);
+                out.push(Some(r));
+            }
         }
-        let done: Vec<(R, u64)> = batch.par_iter().map(&work).collect();
-        for (r, steps) in done {
-            *spent = spent.saturating_add(steps);
-            out.push(Some(r));
-        }
+        done_with(batch.len());
     }
     out
 }
@@ -298,7 +328,20 @@ pub(super) fn report(
     xs: &[&Id],
     ignore_policy: bool,
     list_unexamined: bool,
+    progress: &mut dyn FnMut(Progress),
 ) -> (Vec<Alternatives>, Spent) {
+    let mut at = Progress {
+        done: 0,
+        total: xs
+            .iter()
+            .filter_map(|x| {
+                let planned = plan.get(x.as_str())?;
+                let xc = resolver.registry.components.get(*x)?;
+                Some(candidates(resolver, xc, xc.release(&planned.version)?).len() as u64)
+            })
+            .sum(),
+    };
+    progress(at);
     let limit = base.max_steps.saturating_mul(ALTERNATIVES_STEPS_FACTOR);
     let mut spent = 0u64;
     let mut total = Spent {
@@ -325,27 +368,49 @@ pub(super) fn report(
         } else if base.exhaustive {
             jobs.iter().map(|_| Some(None)).collect()
         } else {
-            budgeted(&jobs, &mut spent, limit, |job| match &job.work {
-                Some(work) => job.without(work, resolver, base),
-                None => (None, 0),
-            })
+            budgeted(
+                &jobs,
+                &mut spent,
+                limit,
+                |job| match &job.work {
+                    Some(work) => job.without(work, resolver, base),
+                    None => (None, 0),
+                },
+                &mut |_| {},
+            )
         };
+        // Candidates of components that are not examined one by one count as done now.
+        for (i, job) in jobs.iter().enumerate() {
+            if withouts[i].is_none() || job.work.is_none() {
+                at.done += job.candidates.len() as u64;
+            }
+        }
+        progress(at);
         let mut each: Vec<(usize, &Component, &Work<'_>)> = Vec::new();
         for (i, job) in jobs.iter().enumerate() {
             if let (Some(_), Some(work)) = (&withouts[i], &job.work) {
                 each.extend(job.candidates.iter().map(|&y| (i, y, work)));
             }
         }
-        let mut answers = budgeted(&each, &mut spent, limit, |&(i, y, work)| {
-            let without = withouts[i].as_ref().and_then(|w| w.as_ref());
-            let (answer, steps) =
-                jobs[i].examine(work, resolver, plan, base, without, y, ignore_policy);
-            let cost = match &answer {
-                Ok(alt) => CANDIDATE_STEPS + CHANGE_STEPS * alt.changes.len() as u64,
-                Err(_) => 0,
-            };
-            (answer, steps.saturating_add(cost))
-        })
+        let mut answers = budgeted(
+            &each,
+            &mut spent,
+            limit,
+            |&(i, y, work)| {
+                let without = withouts[i].as_ref().and_then(|w| w.as_ref());
+                let (answer, steps, route) =
+                    jobs[i].examine(work, resolver, base, without, y, ignore_policy);
+                let cost = match &answer {
+                    Ok(alt) => CANDIDATE_STEPS + CHANGE_STEPS * alt.changes.len() as u64,
+                    Err(_) => 0,
+                };
+                ((answer, route), steps.saturating_add(cost))
+            },
+            &mut |n| {
+                at.done += n as u64;
+                progress(at);
+            },
+        )
         .into_iter();
         for (i, job) in jobs.iter().enumerate() {
             let mut alternatives = Vec::new();
@@ -353,7 +418,10 @@ pub(super) fn report(
             let mut unexamined = 0;
             for &y in &job.candidates {
                 let answer = if withouts[i].is_some() && job.work.is_some() {
-                    answers.next().flatten()
+                    answers.next().flatten().map(|(answer, route)| {
+                        total.answered.count(route);
+                        answer
+                    })
                 } else {
                     None
                 };

@@ -16,6 +16,7 @@ use semver::{Version, VersionReq};
 use serde::Serialize;
 
 mod examine;
+mod mend;
 
 use crate::model::{Component, Date, Id, Kind, Lifecycle, Need, PolicyRule, Release, Stack};
 use crate::resolve::dropin::{PlanIndex, Rest, drop_in};
@@ -34,9 +35,15 @@ const BATCH: usize = 16;
 
 /// What answering one candidate costs beyond its solver steps, in steps, and what each
 /// change it lists costs: so that the budget bounds how much a report holds (memory), not
-/// only how long its resolutions run.
-const CANDIDATE_STEPS: u64 = 100;
-const CHANGE_STEPS: u64 = 20;
+/// only how long its resolutions run. At the default bound a report holds at most
+/// 400,000 answers (a few hundred bytes each), which a national catalogue's lock-in
+/// report (60 components × 1,000 candidates, a few changes each) stays well inside.
+pub const CANDIDATE_STEPS: u64 = 25;
+pub const CHANGE_STEPS: u64 = 5;
+
+/// What mending a plan directly costs, in steps (it builds and checks the plan graph a
+/// few times, as a drop-in check does once).
+const MEND_STEPS: u64 = 3;
 
 /// How a candidate fits in place of the component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -224,6 +231,48 @@ pub struct Spent {
     pub examined: usize,
     /// Candidates left undecided.
     pub undecided: usize,
+    /// How the examined candidates were answered.
+    pub answered: Answered,
+}
+
+/// How many candidates each way of answering answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Answered {
+    /// One resolution without the component found no plan: not viable, with no solve of
+    /// their own.
+    pub no_plan_without: usize,
+    /// The exact drop-in check.
+    pub drop_in: usize,
+    /// A plan mended directly from the rest of the plan (`mend`).
+    pub mended: usize,
+    /// A solve over the neighbourhood of the plan.
+    pub narrow: usize,
+    /// A solve over the whole registry.
+    pub whole: usize,
+}
+
+/// How one candidate was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    Hidden,
+    NoPlanWithout,
+    DropIn,
+    Mended,
+    Narrow,
+    Whole,
+}
+
+impl Answered {
+    fn count(&mut self, route: Route) {
+        match route {
+            Route::Hidden => {}
+            Route::NoPlanWithout => self.no_plan_without += 1,
+            Route::DropIn => self.drop_in += 1,
+            Route::Mended => self.mended += 1,
+            Route::Narrow => self.narrow += 1,
+            Route::Whole => self.whole += 1,
+        }
+    }
 }
 
 /// Every other component that shares a capability with `x` or provides an interface that
@@ -320,22 +369,34 @@ fn differences(x: &Component, xr: &Release, y: &Component, yr: Option<&Release>)
     }
 }
 
-/// The changes from `old` to `new`, leaving out `x` (removed) and `y` when it is added.
-fn changes(old: &Plan, new: &Plan, x: &Id, y: &Id) -> Vec<Change> {
-    let (a, b) = (old.versions(), new.versions());
-    let ids: BTreeSet<&Id> = a.keys().chain(b.keys()).collect();
-    ids.into_iter()
-        .filter(|id| *id != x)
-        .filter(|id| *id != y || a.contains_key(*id))
-        .filter_map(|id| {
-            let (from, to) = (a.get(id).cloned(), b.get(id).cloned());
-            (from != to).then(|| Change {
+/// The changes from `a` to `b` (component → version), leaving out `x` (removed) and `y`
+/// when it is added; by component.
+fn changes(a: &BTreeMap<Id, Version>, b: &BTreeMap<&Id, &Version>, x: &Id, y: &Id) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (id, v) in a {
+        if id == x {
+            continue;
+        }
+        match b.get(id) {
+            Some(w) if *w == v => {}
+            to => out.push(Change {
                 component: id.clone(),
-                from,
-                to,
-            })
-        })
-        .collect()
+                from: Some(v.clone()),
+                to: to.map(|w| (*w).clone()),
+            }),
+        }
+    }
+    for (&id, &w) in b {
+        if id != x && id != y && !a.contains_key(id) {
+            out.push(Change {
+                component: id.clone(),
+                from: None,
+                to: Some(w.clone()),
+            });
+        }
+    }
+    out.sort_by(|p, q| p.component.cmp(&q.component));
+    out
 }
 
 /// The alternatives to `x` in `plan`, or `None` when `x` is not in it. With
@@ -359,7 +420,7 @@ pub fn alternatives_spent(
     x: &Id,
     ignore_policy: bool,
 ) -> Option<(Alternatives, Spent)> {
-    let (mut found, spent) = report(resolver, plan, base, &[x], ignore_policy, true);
+    let (mut found, spent) = report(resolver, plan, base, &[x], ignore_policy, true, &mut |_| {});
     found.pop().map(|a| (a, spent))
 }
 
@@ -402,8 +463,28 @@ pub fn lock_in(
     base: &Options,
     ignore_policy: bool,
 ) -> LockIn {
+    lock_in_with_progress(resolver, plan, base, ignore_policy, &mut |_| {})
+}
+
+/// How far a lock-in report has got: candidates examined (or left out by the budget) of
+/// all the candidates of every component of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// `lock_in`, telling `progress` how far it has got after every batch of candidates (on
+/// the calling thread).
+pub fn lock_in_with_progress(
+    resolver: &Resolver<'_>,
+    plan: &Plan,
+    base: &Options,
+    ignore_policy: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> LockIn {
     let xs: Vec<&Id> = plan.releases.iter().map(|p| &p.component).collect();
-    let (components, spent) = report(resolver, plan, base, &xs, ignore_policy, false);
+    let (components, spent) = report(resolver, plan, base, &xs, ignore_policy, false, progress);
     LockIn {
         components,
         single_supply: single_supply(resolver, plan),

@@ -21,50 +21,9 @@ use stackreg::model::{Registry, Stack};
 use stackreg::resolve::{Options, Resolution, Resolver};
 use stackreg::source::memory::MemorySource;
 
-/// What to generate.
-#[derive(Debug, Clone)]
-pub struct Params {
-    pub seed: u64,
-    pub components: usize,
-    /// Mean releases per component.
-    pub releases: usize,
-    pub interfaces: usize,
-    /// Mean providers per interface; by default about one interface per component.
-    pub providers: Option<f64>,
-    /// Capabilities; by default one for every ten components (at least 20).
-    pub capabilities: Option<usize>,
-    /// The longest `depends` chain.
-    pub depth: usize,
-    /// Percent of releases yanked (never a component's newest).
-    pub yanked_percent: u32,
-    /// Percent of components deprecated.
-    pub deprecated_percent: u32,
-    /// The number of needs of each stack to generate.
-    pub stacks: Vec<usize>,
-    /// Also grow a stack until its plan holds this many components (0: none).
-    pub plan_size: usize,
-    /// How many of the generated stacks are also reference stacks in `stacks/`.
-    pub reference_stacks: usize,
-}
+mod params;
 
-impl Default for Params {
-    fn default() -> Params {
-        Params {
-            seed: 1,
-            components: 1000,
-            releases: 10,
-            interfaces: 500,
-            providers: None,
-            capabilities: None,
-            depth: 4,
-            yanked_percent: 3,
-            deprecated_percent: 5,
-            stacks: vec![10, 25, 50],
-            plan_size: 40,
-            reference_stacks: 1,
-        }
-    }
-}
+pub use params::{Catalogue, NeedKind, Params};
 
 /// A generated registry: its files (registry-relative path → text) and council stacks.
 #[derive(Debug, Clone)]
@@ -307,6 +266,26 @@ fn name(n: usize, suffix: &str) -> String {
     )
 }
 
+/// `mean` rounded down, plus one with a chance of its fraction (in whole percent).
+fn whole_and_chance(mean: f64, rng: &mut Rng) -> usize {
+    let whole = mean.floor() as usize;
+    let frac = ((mean - whole as f64) * 100.0) as u32;
+    whole + usize::from(rng.chance(frac))
+}
+
+/// One of `items` (indexes into `shares`), drawn in proportion to its share.
+fn weighted(items: &[usize], shares: &[usize], rng: &mut Rng) -> usize {
+    let total: usize = items.iter().map(|&i| shares[i]).sum();
+    let mut at = rng.below(total.max(1));
+    for &i in items {
+        if at < shares[i] {
+            return i;
+        }
+        at -= shares[i];
+    }
+    items[items.len() - 1]
+}
+
 /// Generates the registry's files and its stacks.
 pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
     let mut rng = Rng::new(p.seed);
@@ -342,6 +321,15 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
     let provides_mean = p
         .providers
         .map_or(1.1, |pp| pp * n_ifaces as f64 / n as f64);
+    // Each capability's share of the listings, and how many capabilities a component lists
+    // on average, when the shape sets how many components list each.
+    let shares: Vec<usize> = match p.per_capability {
+        Some((low, high)) => (0..n_caps)
+            .map(|_| low + rng.below(high.saturating_sub(low) + 1))
+            .collect(),
+        None => Vec::new(),
+    };
+    let listings = shares.iter().sum::<usize>() as f64 / n as f64;
 
     // First what every component is: its layer, what it serves and provides, its versions.
     let ifaces_by_layer: Vec<Vec<usize>> = (0..layers).map(ifaces_in).collect();
@@ -356,21 +344,32 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
         );
         let caps = &caps_by_layer[layer];
         let ifaces = &ifaces_by_layer[layer];
-        let mut capabilities = vec![capability_ids[*rng.pick(caps)].clone()];
+        let mut capabilities = Vec::new();
+        if shares.is_empty() {
+            capabilities.push(capability_ids[*rng.pick(caps)].clone());
+        }
         let mut provides = Vec::new();
-        if rng.chance(3) {
+        if rng.chance(p.sole_percent) {
             // A one-of-a-kind component: nothing else serves or provides what it does.
             capabilities = vec![format!("sole-{id}")];
         } else {
-            if rng.chance(15) {
-                let extra = capability_ids[*rng.pick(caps)].clone();
-                if !capabilities.contains(&extra) {
-                    capabilities.push(extra);
+            if shares.is_empty() {
+                if rng.chance(15) {
+                    let extra = capability_ids[*rng.pick(caps)].clone();
+                    if !capabilities.contains(&extra) {
+                        capabilities.push(extra);
+                    }
+                }
+            } else {
+                let count = whole_and_chance(listings, &mut rng).clamp(1, caps.len());
+                while capabilities.len() < count {
+                    let x = capability_ids[weighted(caps, &shares, &mut rng)].clone();
+                    if !capabilities.contains(&x) {
+                        capabilities.push(x);
+                    }
                 }
             }
-            let whole = provides_mean.floor() as usize;
-            let frac = ((provides_mean - whole as f64) * 100.0) as u32;
-            let count = whole + usize::from(rng.chance(frac));
+            let count = whole_and_chance(provides_mean, &mut rng);
             for _ in 0..count.min(ifaces.len()) {
                 let x = *rng.pick(ifaces);
                 if !provides.contains(&x) {
@@ -495,10 +494,13 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
         let mut conflicts: Vec<(usize, V)> = Vec::new();
         if c.layer + 1 < layers {
             let deeper = &by_layer[c.layer + 1];
-            let wanted = match rng.below(20) {
-                0..=6 => 1,
-                7..=9 => 2,
-                _ => 0,
+            let wanted = match p.depends_percent {
+                Some(percent) => usize::from(rng.chance(percent)),
+                None => match rng.below(20) {
+                    0..=6 => 1,
+                    7..=9 => 2,
+                    _ => 0,
+                },
             };
             for _ in 0..wanted {
                 // Prefer a live target, so stacks with a lifecycle policy still resolve.
@@ -514,7 +516,7 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
                     depends.push((t, tv[tv.len() / 2]));
                 }
             }
-            if rng.chance(40) && !deeper_ifaces[c.layer].is_empty() {
+            if rng.chance(p.requires_percent) && !deeper_ifaces[c.layer].is_empty() {
                 requires.push(*rng.pick(&deeper_ifaces[c.layer]));
             }
         }
@@ -567,7 +569,11 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
                 let _ = writeln!(out, "provides = {{ {} }}", pairs.join(", "));
             }
             if !requires.is_empty() {
-                let range = if latest_half { ">=1.1" } else { ">=1" };
+                let range = match &p.requires_range {
+                    Some(range) => range.as_str(),
+                    None if latest_half => ">=1.1",
+                    None => ">=1",
+                };
                 let pairs: Vec<String> = requires
                     .iter()
                     .map(|&x| format!("{} = \"{range}\"", interface_ids[x]))
@@ -620,31 +626,46 @@ pub fn generate(p: &Params) -> Result<Synthetic, SynthError> {
         )));
     }
     let registry = &loaded.registry;
-    // Needs of three kinds, taken in turn: a capability, an interface, a component.
-    let mut pools: [Vec<String>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    for &x in &caps_by_layer[0] {
-        pools[0].push(format!("{{ capability = \"{}\" }}", capability_ids[x]));
-    }
-    for &x in &ifaces_by_layer[0] {
-        if providers_of[x].len() >= 2 {
-            pools[1].push(format!(
-                "{{ interface = \"{}\", version = \">=1.1\" }}",
-                interface_ids[x]
-            ));
-        }
-    }
-    for &ci in by_layer[0]
+    // Needs of each kind, taken in turn (by default a capability, an interface, a
+    // component), from the top layers.
+    let (top, top_components) = match p.need_layers {
+        Some(k) => (k.clamp(1, layers), k.clamp(1, layers)),
+        None => (1, 2.min(layers)),
+    };
+    let pools: Vec<Vec<String>> = p
+        .need_kinds
         .iter()
-        .chain(by_layer.get(1).into_iter().flatten())
-    {
-        let c = &plans[ci];
-        if c.lifecycle == "live" {
-            pools[2].push(format!(
-                "{{ component = \"{}\", version = \">={}\" }}",
-                c.id, c.versions[0]
-            ));
-        }
-    }
+        .map(|kind| match kind {
+            NeedKind::Capability => caps_by_layer[..top]
+                .iter()
+                .flatten()
+                .map(|&x| format!("{{ capability = \"{}\" }}", capability_ids[x]))
+                .collect(),
+            NeedKind::Interface => ifaces_by_layer[..top]
+                .iter()
+                .flatten()
+                .filter(|&&x| providers_of[x].len() >= 2)
+                .map(|&x| {
+                    format!(
+                        "{{ interface = \"{}\", version = \">=1.1\" }}",
+                        interface_ids[x]
+                    )
+                })
+                .collect(),
+            NeedKind::Component => by_layer[..top_components]
+                .iter()
+                .flatten()
+                .map(|&ci| &plans[ci])
+                .filter(|c| c.lifecycle == "live")
+                .map(|c| {
+                    format!(
+                        "{{ component = \"{}\", version = \">={}\" }}",
+                        c.id, c.versions[0]
+                    )
+                })
+                .collect(),
+        })
+        .collect();
     let mut stacks = Vec::new();
     let mut wanted: Vec<(String, usize, usize)> = p
         .stacks
