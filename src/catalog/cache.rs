@@ -39,13 +39,13 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::model::registry::interfaces_used;
 use crate::model::{
-    Component, Excerpt, Focus, Id, Interface, Listing, Loaded, Origins, Registry, RegistryMeta,
-    SourceInfo, Stack,
+    Component, Excerpt, Focus, Id, Interface, Listed, Listing, Loaded, Origins, Registry,
+    RegistryMeta, SourceInfo, Stack,
 };
 use crate::source::fingerprint::{CacheKey, Fingerprint};
 
 /// The layout of entries; entries of another format are ignored.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 const MAGIC: &[u8; 8] = b"STKRIDX\0";
 const HEADER_LEN: usize = 8 + 4 + 8 * 4;
 /// Entries kept in the cache folder; the oldest are removed beyond this.
@@ -72,7 +72,8 @@ struct Entry<'a> {
     sources: Cow<'a, BTreeMap<String, String>>,
 }
 
-/// One component: what choosing an excerpt needs, and the component itself, encoded.
+/// One component: what choosing an excerpt needs, and the component itself and what a
+/// listing shows of it (`Listed`), each encoded on its own.
 #[derive(Serialize, Deserialize)]
 struct Slot<'a> {
     id: &'a str,
@@ -83,6 +84,8 @@ struct Slot<'a> {
     requires: Vec<&'a str>,
     #[serde(borrow)]
     component: Bytes<'a>,
+    #[serde(borrow)]
+    listed: Bytes<'a>,
 }
 
 /// Bytes written as bytes (postcard writes a plain `&[u8]` as a sequence, byte by byte).
@@ -140,13 +143,20 @@ impl IndexCache {
         })
     }
 
-    /// The cached load for `key`, as a listing: every component, no interfaces or stacks.
+    /// The cached load for `key`, as a listing: what a listing shows of every component
+    /// (no release is decoded), no interfaces or stacks.
     pub fn read_listing(&self, key: &CacheKey, source: &SourceInfo) -> Option<Loaded<Listing>> {
         self.with_entry(key, |mut entry| {
+            let listed: Option<Vec<Listed>> = entry
+                .components
+                .par_iter()
+                .map(|s| postcard::from_bytes::<Listed>(s.listed.0).ok())
+                .collect();
             let listing = Listing {
                 source: source.clone(),
                 meta: take(&mut entry.meta),
-                components: decode(&entry.components, |_| true)?,
+                // Slots are in id order, so the map is built in bulk.
+                components: listed?.into_iter().map(|c| (c.id.clone(), c)).collect(),
             };
             loaded(entry, listing)
         })
@@ -190,8 +200,15 @@ impl IndexCache {
         }
         let registry = &loaded.registry;
         let components: Vec<&Component> = registry.components.values().collect();
-        let encoded: Result<Vec<Vec<u8>>, _> =
-            components.par_iter().map(postcard::to_allocvec).collect();
+        let encoded: Result<Vec<(Vec<u8>, Vec<u8>)>, _> = components
+            .par_iter()
+            .map(|c| {
+                Ok((
+                    postcard::to_allocvec(c)?,
+                    postcard::to_allocvec(&Listed::of(c))?,
+                ))
+            })
+            .collect::<Result<_, postcard::Error>>();
         let Ok(encoded) = encoded else {
             return;
         };
@@ -201,13 +218,14 @@ impl IndexCache {
             components: components
                 .iter()
                 .zip(&encoded)
-                .map(|(c, bytes)| {
+                .map(|(c, (bytes, listed))| {
                     let (provides, requires) = interfaces_used(c);
                     Slot {
                         id: c.id.as_str(),
                         provides,
                         requires,
                         component: Bytes(bytes),
+                        listed: Bytes(listed),
                     }
                 })
                 .collect(),
@@ -466,9 +484,14 @@ mod tests {
                 .collect::<Vec<_>>(),
             all
         );
-        // A listing is every component, whole.
+        // A listing is every component, as a listing of the whole registry shows it.
         let listing = cache.read_listing(&key(), &info).unwrap();
-        assert_eq!(listing.registry.components, loaded.registry.components);
+        let fresh = Listing::from(loaded.registry.clone());
+        assert_eq!(listing.registry.components, fresh.components);
+        assert_eq!(
+            listing.registry.components.len(),
+            loaded.registry.components.len()
+        );
         assert_eq!(strip(&listing.diagnostics), strip(&loaded.diagnostics));
     }
 

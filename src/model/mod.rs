@@ -30,7 +30,9 @@ pub use date::Date;
 pub use id::Id;
 pub use idmap::IdMap;
 pub use licence::Licence;
-pub use registry::{Excerpt, Focus, Listing, Loaded, Origins, Registry, Snapshot, SourceInfo};
+pub use registry::{
+    Excerpt, Focus, Listed, Listing, Loaded, Origins, Registry, Snapshot, SourceInfo,
+};
 pub use stack::{Contract, Need, Policy, PolicyRule, Stack};
 
 /// How a component is delivered.

@@ -8,7 +8,12 @@ use std::fmt;
 
 use semver::{Version, VersionReq};
 
-use super::{Component, Id, Interface, RegistryMeta, Release, Stack};
+use serde::{Deserialize, Serialize};
+
+use super::idmap::IdMap;
+use super::{
+    Component, Id, Interface, Kind, Licence, Lifecycle, RegistryMeta, Release, Stack, wire,
+};
 use crate::diagnostic::Diagnostic;
 
 /// Where a registry was read from, as recorded in reports and lock files.
@@ -55,13 +60,88 @@ impl Snapshot for Registry {
     }
 }
 
-/// Every component of a registry, whole, for a listing: the interfaces and stacks are
-/// not loaded. Not a `Registry`, so it cannot be passed where the whole one is needed.
+/// Every component of a registry as a listing shows it (`Listed`): the interfaces, the
+/// stacks and what each release requires are not loaded. Not a `Registry`, so it cannot
+/// be passed where the whole one is needed.
 #[derive(Debug, Clone)]
 pub struct Listing {
     pub source: SourceInfo,
     pub meta: RegistryMeta,
-    pub components: BTreeMap<Id, Component>,
+    pub components: BTreeMap<Id, Listed>,
+}
+
+/// A component as a listing shows it: its own fields, the versions of its releases, and
+/// the interfaces any of them provides or requires. The index cache keeps one of these
+/// beside each component, so a listing decodes no release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Listed {
+    pub id: Id,
+    pub name: String,
+    pub summary: String,
+    pub supplier: String,
+    pub licence: Licence,
+    pub kind: Kind,
+    pub capabilities: Vec<Id>,
+    pub lifecycle: Lifecycle,
+    /// Every release's version, lowest first.
+    #[serde(with = "wire::list")]
+    pub versions: Vec<Version>,
+    /// Where `Component::latest` is in `versions`.
+    pub latest: Option<u32>,
+    /// The interfaces some release provides, sorted.
+    pub provides: Vec<Id>,
+    /// The interfaces some release requires, sorted.
+    pub requires: Vec<Id>,
+}
+
+impl Listed {
+    pub fn of(c: &Component) -> Listed {
+        let latest = c.latest().and_then(|l| {
+            let at = c.releases.iter().position(|r| std::ptr::eq(r, l))?;
+            u32::try_from(at).ok()
+        });
+        Listed {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            summary: c.summary.clone(),
+            supplier: c.supplier.clone(),
+            licence: c.licence.clone(),
+            kind: c.kind,
+            capabilities: c.capabilities.clone(),
+            lifecycle: c.lifecycle,
+            versions: c.releases.iter().map(|r| r.version.clone()).collect(),
+            latest,
+            provides: keys_of(c, |r| &r.provides),
+            requires: keys_of(c, |r| &r.requires),
+        }
+    }
+
+    /// The newest release that is not yanked (or the newest of all when every one is).
+    pub fn latest(&self) -> Option<&Version> {
+        self.versions.get(usize::try_from(self.latest?).ok()?)
+    }
+
+    pub fn has_capability(&self, capability: &str) -> bool {
+        self.capabilities.iter().any(|c| c.as_str() == capability)
+    }
+
+    /// Whether any release provides the interface.
+    pub fn provides_interface(&self, interface: &str) -> bool {
+        self.provides.iter().any(|i| i.as_str() == interface)
+    }
+
+    /// Whether any release requires the interface.
+    pub fn requires_interface(&self, interface: &str) -> bool {
+        self.requires.iter().any(|i| i.as_str() == interface)
+    }
+}
+
+/// The ids of `field` over every release of `c`, sorted, once each.
+fn keys_of<V>(c: &Component, field: impl Fn(&Release) -> &IdMap<V>) -> Vec<Id> {
+    let mut out: Vec<&Id> = c.releases.iter().flat_map(|r| field(r).keys()).collect();
+    out.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+    out.dedup();
+    out.into_iter().cloned().collect()
 }
 
 impl Snapshot for Listing {
@@ -75,7 +155,11 @@ impl From<Registry> for Listing {
         Listing {
             source: r.source,
             meta: r.meta,
-            components: r.components,
+            components: r
+                .components
+                .iter()
+                .map(|(id, c)| (id.clone(), Listed::of(c)))
+                .collect(),
         }
     }
 }

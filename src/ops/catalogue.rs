@@ -29,9 +29,9 @@ pub fn list(session: &Session<'_>, filter: &Filter) -> Result<ComponentList, Err
         }
     }
     for wanted in &filter.interfaces {
-        let named = components.values().flat_map(|c| &c.releases).any(|r| {
-            r.provides.contains_key(wanted.as_str()) || r.requires.contains_key(wanted.as_str())
-        });
+        let named = components
+            .values()
+            .any(|c| c.provides_interface(wanted) || c.requires_interface(wanted));
         if !named {
             // Rare: ask the registry's interface files, and say so if there is none.
             show_interface(session, wanted)?;

@@ -6,8 +6,7 @@ use super::Layout;
 
 use serde::Serialize;
 
-use crate::model::Listing;
-use crate::model::{Component, Kind, Lifecycle};
+use crate::model::{Kind, Lifecycle, Listed, Listing};
 
 /// Which components `list` shows. Within one filter any value matches; filters combine.
 #[derive(Debug, Clone, Default)]
@@ -23,7 +22,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn matches(&self, c: &Component) -> bool {
+    pub fn matches(&self, c: &Listed) -> bool {
         if let Some(q) = &self.query {
             let q = q.to_lowercase();
             let hit = c.id.as_str().contains(&q)
@@ -91,8 +90,8 @@ impl ComponentList {
                 kind: c.kind,
                 lifecycle: c.lifecycle,
                 capabilities: c.capabilities.iter().map(ToString::to_string).collect(),
-                latest: c.latest().map(|r| r.version.to_string()),
-                versions: c.releases.iter().map(|r| r.version.to_string()).collect(),
+                latest: c.latest().map(ToString::to_string),
+                versions: c.versions.iter().map(ToString::to_string).collect(),
             })
             .collect();
         ComponentList { rows }
