@@ -96,6 +96,12 @@ impl<V> FromIterator<(Id, V)> for IdMap<V> {
     /// As a `BTreeMap` collects: sorted, and the last value of an id repeated wins.
     fn from_iter<I: IntoIterator<Item = (Id, V)>>(items: I) -> Self {
         let mut entries: Vec<(Id, V)> = items.into_iter().collect();
+        // Already in order with no id twice (as every map read back from the index cache
+        // is): kept as it is, without a second vector.
+        if entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            entries.shrink_to_fit();
+            return IdMap(entries);
+        }
         // Stable: equal ids keep their order, so the last of each is the one kept.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out: Vec<(Id, V)> = Vec::with_capacity(entries.len());
@@ -171,5 +177,28 @@ mod tests {
         assert_eq!(m.remove("b"), Some(3));
         assert_eq!(m.keys().map(Id::as_str).collect::<Vec<_>>(), ["a", "c"]);
         assert_eq!(format!("{m:?}"), r#"{"a": 5, "c": 4}"#);
+    }
+
+    #[test]
+    fn collects_as_a_btree_map_does_whatever_the_order() {
+        let pairs = |m: &IdMap<u32>| {
+            m.iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect::<Vec<_>>()
+        };
+        for input in [
+            vec![("a", 1), ("b", 2), ("c", 3)],
+            vec![("a", 1), ("a", 2), ("b", 3)],
+            vec![("c", 1), ("b", 2), ("a", 3)],
+            vec![("b", 1), ("a", 2), ("b", 3), ("a", 4)],
+            vec![("a", 1)],
+            vec![],
+        ] {
+            let m: IdMap<u32> = input.iter().map(|&(k, v)| (id(k), v)).collect();
+            let b: std::collections::BTreeMap<Id, u32> =
+                input.iter().map(|&(k, v)| (id(k), v)).collect();
+            let want: Vec<(String, u32)> = b.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+            assert_eq!(pairs(&m), want, "{input:?}");
+        }
     }
 }

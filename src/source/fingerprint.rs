@@ -66,10 +66,7 @@ pub fn dir_key(root: &Path) -> Option<CacheKey> {
         if !meta.as_ref().is_some_and(fs::Metadata::is_dir) {
             continue;
         }
-        let listed: Vec<fs::DirEntry> = fs::read_dir(&path)
-            .ok()?
-            .collect::<Result<_, _>>()
-            .ok()?;
+        let listed: Vec<fs::DirEntry> = fs::read_dir(&path).ok()?.collect::<Result<_, _>>().ok()?;
         // A stat each (10,000 in a national registry), spread over the cores.
         let mut entries: Vec<(Vec<u8>, Option<fs::Metadata>)> = listed
             .par_iter()
