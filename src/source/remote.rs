@@ -443,13 +443,17 @@ fn remove_stale_locks(dir: &Path) {
             }
         }
     }
-    for name in [
-        "packed-refs.lock",
-        "HEAD.lock",
-        "config.lock",
-        "FETCH_HEAD.lock",
-    ] {
-        let _ = fs::remove_file(dir.join(name));
+    // Git's own lock files at the top (`packed-refs.lock`, `HEAD.lock`, `config.lock`,
+    // `FETCH_HEAD.lock`, `shallow.lock`, ...); stackreg's lock sits beside the copy, not in it.
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let path = e.path();
+            if e.file_type().is_ok_and(|t| t.is_file())
+                && path.extension().is_some_and(|x| x == "lock")
+            {
+                let _ = fs::remove_file(path);
+            }
+        }
     }
     let mut stack = vec![dir.join("refs")];
     while let Some(d) = stack.pop() {

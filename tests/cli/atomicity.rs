@@ -490,6 +490,13 @@ fn killed_fetches_leave_the_cache_readable() {
         .filter(|n| !n.starts_with("pack-") || n.ends_with(".lock"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    let locks: Vec<String> = std::fs::read_dir(&copy)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".lock"))
+        .collect();
+    assert!(locks.is_empty(), "{locks:?}");
     eprintln!(
         "cache: {killed} runs killed; the copy read at the old commit {} times, at the new one {} times; no copy yet (a first clone killed) {empty} times",
         at[0], at[1]

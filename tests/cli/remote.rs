@@ -343,6 +343,7 @@ fn file_urls_a_registry_at_the_root_and_a_stale_cache_recover() {
     let name = copy.file_name().unwrap().to_string_lossy().into_owned();
     std::fs::write(copy.join("refs/heads/main.lock"), "").unwrap();
     std::fs::write(copy.join("packed-refs.lock"), "").unwrap();
+    std::fs::write(copy.join("shallow.lock"), "").unwrap();
     std::fs::create_dir_all(
         copy.parent()
             .unwrap()
@@ -372,6 +373,8 @@ fn file_urls_a_registry_at_the_root_and_a_stale_cache_recover() {
     out.ok();
     assert!(out.stdout.contains("\"forms\""), "{}", out.stdout);
     assert!(!copy.join("refs/heads/main.lock").exists());
+    assert!(!copy.join("packed-refs.lock").exists());
+    assert!(!copy.join("shallow.lock").exists());
     // The half-made clone of a killed first run is removed by the next clone only; the
     // cached copy itself is intact.
     git(&copy, &["fsck", "--no-dangling"]);
