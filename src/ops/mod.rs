@@ -178,3 +178,11 @@ pub enum Answer<T> {
     /// Why the answer is negative, for stderr.
     No(String),
 }
+
+/// The folder holding `file`: `.` for a bare file name.
+pub(crate) fn folder_of(file: &std::path::Path) -> &std::path::Path {
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    }
+}

@@ -130,10 +130,7 @@ impl Session<'_> {
             ..
         }) = stack
         {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            let dir = super::folder_of(path);
             out.push(AllowedSigners::read(&discover::normalize(
                 &dir.join(signers),
             ))?);
@@ -265,6 +262,27 @@ impl Session<'_> {
             }
             locks
         })
+    }
+
+    /// The versions of a reference stack's lock file text (from
+    /// `load_with_reference_locks`), as `resolve` reads them; one that does not parse is a
+    /// warning naming `whose` lock it is and what is done `without` it.
+    pub fn reference_lock_versions(
+        &self,
+        text: &str,
+        whose: &str,
+        without: &str,
+    ) -> Option<BTreeMap<Id, semver::Version>> {
+        match crate::resolve::lock::LockFile::parse(text) {
+            Ok(lock) => Some(lock.versions()),
+            Err(e) => {
+                self.warn(&format!(
+                    "the lock file of {whose} is not readable ({}); {without}",
+                    e.message
+                ));
+                None
+            }
+        }
     }
 
     /// `load`, with `also` given the source and the loaded registry to read more.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{Answer, Session, StackRef};
+use super::{Answer, Session, StackRef, folder_of};
 use crate::error::Error;
 use crate::model::{Component, Date, Id, Stack};
 use crate::planning::merge::{Council, merge};
@@ -17,7 +17,6 @@ use crate::report::new_stack::{NeedRow, NewStackReport};
 use crate::report::renewals::RenewalsReport;
 use crate::report::resolve::CurrentChange;
 use crate::report::used_by::UsedByReport;
-use crate::resolve::lock::LockFile;
 use crate::resolve::{Resolution, Resolver};
 
 /// `renewals STACK [--within MONTHS]`.
@@ -79,18 +78,9 @@ pub fn used_by_report(
     if stack_files.is_empty() {
         for (sid, s) in &registry.stacks {
             let file = loaded.origins.stack(sid);
-            let lock = lock_texts
-                .get(sid)
-                .and_then(|text| match LockFile::parse(text) {
-                    Ok(lock) => Some(lock.versions()),
-                    Err(e) => {
-                        session.warn(&format!(
-                            "the lock file of {file} is not readable ({}); searched without it",
-                            e.message
-                        ));
-                        None
-                    }
-                });
+            let lock = lock_texts.get(sid).and_then(|text| {
+                session.reference_lock_versions(text, &file, "searched without it")
+            });
             stacks.push(StackToSearch {
                 file,
                 stack: s,
@@ -343,11 +333,7 @@ fn place(registry: Option<&str>, from: &Path) -> Option<String> {
     if is_url(r) {
         return Some(r.to_owned());
     }
-    let dir = from
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let joined = dir.join(r);
+    let joined = folder_of(from).join(r);
     Some(
         joined
             .canonicalize()
@@ -366,14 +352,8 @@ fn rebase(registry: Option<&str>, from: &Path, out: &Path) -> Option<String> {
     if is_url(r) {
         return Some(r.to_owned());
     }
-    let dir = |p: &Path| {
-        p.parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf()
-    };
-    let target = dir(from).join(r).canonicalize().ok()?;
-    let base = dir(out).canonicalize().ok()?;
+    let target = folder_of(from).join(r).canonicalize().ok()?;
+    let base = folder_of(out).canonicalize().ok()?;
     Some(relative(&base, &target).to_string_lossy().into_owned())
 }
 
@@ -427,15 +407,11 @@ fn registry_line(session: &Session<'_>, file: &Path) -> Option<String> {
         .clone()
         .or_else(|| settings.registry_env.clone())
         .filter(|s| !s.is_empty())?;
-    if given.contains("://") || given.contains('@') && given.contains(':') {
+    if is_url(&given) {
         return Some(given);
     }
     let target = settings.cwd.join(&given).canonicalize().ok()?;
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let base = settings.cwd.join(dir).canonicalize().ok()?;
+    let base = settings.cwd.join(folder_of(file)).canonicalize().ok()?;
     Some(relative(&base, &target).to_string_lossy().into_owned())
 }
 

@@ -5,7 +5,7 @@
 //! the lock, so that the lock reads the same from any directory and on any machine.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{OpenStack, Session};
 use crate::error::Error;
@@ -116,10 +116,10 @@ fn resolve_open(
     }
 
     let lock_path = lock::path_for(&open.file.path);
-    let lock_dir = folder_of(&lock_path);
+    let lock_dir = super::folder_of(&lock_path);
     let mut fresh = LockFile::new(&stack.name, &open.file.bytes, &registry.source, &plan);
     let cwd = &session.settings.cwd;
-    fresh.registry.source = recorded_source(cwd, &registry.source.source, &lock_dir);
+    fresh.registry.source = recorded_source(cwd, &registry.source.source, lock_dir);
     if request.locked {
         let Some(old) = existing else {
             answer.negative = Some(Negative::Lock(format!(
@@ -138,12 +138,7 @@ fn resolve_open(
                 .or_insert_with(|| needed_for(&plan, &r.component));
         }
         let mut differences = Vec::new();
-        if !same_registry(
-            cwd,
-            &old.registry.source,
-            &registry.source.source,
-            &lock_dir,
-        ) {
+        if !same_registry(cwd, &old.registry.source, &registry.source.source, lock_dir) {
             differences.push(format!(
                 "the lock was made from the registry `{}`, but this run read `{}`",
                 old.registry.source, registry.source.source
@@ -250,14 +245,6 @@ fn what_if_open(
         )?;
     }
     Ok((report, true))
-}
-
-/// The folder holding `file`.
-fn folder_of(file: &Path) -> PathBuf {
-    match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }
 
 /// How a lock in `lock_dir` records the registry read from `source` (a URL, or a folder

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use super::Session;
 use crate::error::Error;
 use crate::resolve::Resolution;
-use crate::resolve::lock::LockFile;
 use crate::site::{self, Settings, StackInput, StackOrigin};
 
 /// What was written.
@@ -26,14 +25,14 @@ pub fn site(
     let mut stacks = site::reference_stacks(registry);
     // A reference stack's lock file is read as `resolve` reads it.
     for s in &mut stacks {
-        if let Some(text) = locks.get(&s.slug) {
-            match LockFile::parse(text) {
-                Ok(lock) => s.options.locked = lock.versions(),
-                Err(e) => session.warn(&format!(
-                    "the lock file of {} is not readable ({}); its page shows the plan without it",
-                    s.stack.name, e.message
-                )),
-            }
+        if let Some(locked) = locks.get(&s.slug).and_then(|text| {
+            session.reference_lock_versions(
+                text,
+                &s.stack.name,
+                "its page shows the plan without it",
+            )
+        }) {
+            s.options.locked = locked;
         }
     }
     for path in stack_files {

@@ -178,10 +178,7 @@ fn registry_relative(root: &Path, file: &Path) -> Option<String> {
     let lexical = |p: &Path| std::path::absolute(p).ok().map(|p| discover::normalize(&p));
     let by_folders = || {
         let name = file.file_name()?;
-        let parent = match file.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
+        let parent = super::folder_of(file);
         let full = parent.canonicalize().ok()?.join(name);
         Some(
             full.strip_prefix(root.canonicalize().ok()?)
