@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashMapExt as _};
 use std::fmt;
 
-use petgraph::algo::dominators;
-use petgraph::graph::{DiGraph, NodeIndex};
 use semver::{Version, VersionReq};
 
 use super::{Options, Resolver};
@@ -505,26 +503,77 @@ struct DominatorTree {
 }
 
 impl DominatorTree {
+    /// The immediate dominators by Cooper, Harvey and Kennedy's "simple, fast" iteration
+    /// over the reverse postorder, on the member indices as they are (the graphs are a
+    /// plan's size, and this is asked once per round of making a plan minimal).
     fn new(graph: &PlanGraph) -> DominatorTree {
+        const NONE: usize = usize::MAX;
         let n = graph.edges.len();
-        let mut g: DiGraph<(), ()> = DiGraph::with_capacity(n + 1, n * 2);
-        for _ in 0..=n {
-            g.add_node(());
-        }
-        let source = NodeIndex::new(n);
-        for (i, out) in graph.edges.iter().enumerate() {
-            if graph.roots[i] {
-                g.add_edge(source, NodeIndex::new(i), ());
+        let source = n;
+        let roots: Vec<usize> = (0..n).filter(|&i| graph.roots[i]).collect();
+        let successors =
+            |v: usize| -> &[usize] { if v == source { &roots } else { &graph.edges[v] } };
+        // Postorder of what the source reaches, by an explicit walk.
+        let mut number = vec![NONE; n + 1];
+        let mut order: Vec<usize> = Vec::with_capacity(n + 1);
+        let mut seen = vec![false; n + 1];
+        seen[source] = true;
+        let mut walk: Vec<(usize, usize)> = vec![(source, 0)];
+        while let Some(&mut (v, ref mut next)) = walk.last_mut() {
+            if let Some(&w) = successors(v).get(*next) {
+                *next += 1;
+                if !std::mem::replace(&mut seen[w], true) {
+                    walk.push((w, 0));
+                }
+            } else {
+                number[v] = order.len();
+                order.push(v);
+                walk.pop();
             }
-            for &j in out {
-                g.add_edge(NodeIndex::new(i), NodeIndex::new(j), ());
+        }
+        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
+        for &v in &order {
+            for &w in successors(v) {
+                preds[w].push(v);
             }
         }
-        let doms = dominators::simple_fast(&g, source);
+        let mut idom = vec![NONE; n + 1];
+        idom[source] = source;
+        let intersect = |idom: &[usize], mut a: usize, mut b: usize| {
+            while a != b {
+                while number[a] < number[b] {
+                    a = idom[a];
+                }
+                while number[b] < number[a] {
+                    b = idom[b];
+                }
+            }
+            a
+        };
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &b in order.iter().rev().filter(|&&b| b != source) {
+                let mut new = NONE;
+                for &p in &preds[b] {
+                    if idom[p] != NONE {
+                        new = if new == NONE {
+                            p
+                        } else {
+                            intersect(&idom, p, new)
+                        };
+                    }
+                }
+                if idom[b] != new {
+                    idom[b] = new;
+                    changed = true;
+                }
+            }
+        }
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
-        for i in 0..n {
-            if let Some(d) = doms.immediate_dominator(NodeIndex::new(i)) {
-                children[d.index()].push(i);
+        for (i, &d) in idom.iter().enumerate().take(n) {
+            if d != NONE {
+                children[d].push(i);
             }
         }
         // Unreached members keep an empty span, inside no other.
@@ -553,5 +602,80 @@ impl DominatorTree {
             && self.enter[b] != usize::MAX
             && self.enter[a] <= self.enter[b]
             && self.leave[b] <= self.leave[a]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether every path from the roots to `b` passes through `a`, by walking the graph
+    /// without `a`: the definition, slowly.
+    fn dominates_by_walking(graph: &PlanGraph, a: usize, b: usize) -> bool {
+        let reached = graph.reached();
+        if !reached[a] || !reached[b] {
+            return false;
+        }
+        if a == b {
+            return true;
+        }
+        let mut seen = vec![false; graph.edges.len()];
+        let mut queue: Vec<usize> = (0..graph.edges.len())
+            .filter(|&i| graph.roots[i] && i != a)
+            .collect();
+        while let Some(i) = queue.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            queue.extend(
+                graph.edges[i]
+                    .iter()
+                    .copied()
+                    .filter(|&j| j != a && !seen[j]),
+            );
+        }
+        !seen[b]
+    }
+
+    #[test]
+    fn dominators_match_the_definition_on_random_graphs() {
+        // A fixed linear congruential sequence: the same graphs on every run.
+        let mut state: u64 = 0x5eed;
+        let mut next = |below: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) as usize) % below
+        };
+        for _ in 0..2_000 {
+            let n = 1 + next(12);
+            let mut graph = PlanGraph {
+                edges: vec![Vec::new(); n],
+                roots: vec![false; n],
+                hard_in: vec![Vec::new(); n],
+                sole: vec![false; n],
+            };
+            for i in 0..n {
+                graph.roots[i] = next(4) == 0;
+                for _ in 0..next(4) {
+                    let j = next(n);
+                    if j != i && !graph.edges[i].contains(&j) {
+                        graph.edges[i].push(j);
+                    }
+                }
+            }
+            let tree = DominatorTree::new(&graph);
+            for a in 0..n {
+                for b in 0..n {
+                    assert_eq!(
+                        tree.dominates(a, b),
+                        dominates_by_walking(&graph, a, b),
+                        "{a} over {b} in {:?} (roots {:?})",
+                        graph.edges,
+                        graph.roots
+                    );
+                }
+            }
+        }
     }
 }
