@@ -5,10 +5,10 @@
 //! by the provider and release a resolution prefers (SPEC §4: components already in the
 //! plan, then `[prefer]`, then lifecycle, then id; kept versions, then the highest). The
 //! result is made minimal (rules 5 and 6) and checked exactly (as `check_members` does), so
-//! whatever it finds is a plan. A member of the plan moves to another release where a
-//! resolution would move it (each at most once); a member it added never moves, and it
-//! never backtracks: when a step would need either, or the check fails, it finds nothing
-//! and the solver answers.
+//! whatever it finds is a plan. A member moves to another release where a resolution
+//! would move it, whether it was in the plan or this mending added it (each at most once,
+//! as a resolution goes back on a choice), and it never backtracks otherwise: when a step
+//! would need more, or the check fails, it finds nothing and the solver answers.
 
 use std::collections::BTreeMap;
 
@@ -264,7 +264,7 @@ impl<'a, 'r> Mending<'a, 'r> {
         components.dedup();
         // A member that does not meet it already would have to move, and a resolution
         // prefers a component already in the plan, even at another version, to a new one
-        // (SPEC §4): such a member ranks first, and is moved (see `apply`).
+        // (SPEC §4): such a member ranks first, and is moved (see `shift`).
         let mut ranked: Vec<_> = components
             .into_iter()
             .filter(|&ci| self.allowed(ci))
@@ -273,17 +273,18 @@ impl<'a, 'r> Mending<'a, 'r> {
         // In rank order (the rank ends with the component), taking the best left each
         // time: the first usually fits, so most of the order is never needed.
         while let Some(at) = (0..ranked.len()).min_by_key(|&i| ranked[i]) {
-            let (kept, _, _, ci) = ranked.swap_remove(at);
+            let (_, _, _, ci) = ranked.swap_remove(at);
             if let Some(&now) = self.chosen.get(&ci) {
                 let other = self
                     .releases_in_order(ci, &accept)
                     .into_iter()
                     .find(|&ri| ri != now);
                 match other {
-                    // Only a member of the plan being mended moves; one this mending
-                    // added is left to the solver.
-                    Some(ri) if kept == 0 => return Some((ci, ri)),
-                    Some(_) => return None,
+                    // A member moves (once: see `shift`), whether it was in the plan or
+                    // this mending added it at a release something added later cannot
+                    // use; what it pulled in at the old release and no longer needs goes
+                    // when the plan is made minimal.
+                    Some(ri) => return Some((ci, ri)),
                     // Its release is the only one, and it is the member asking.
                     None => continue,
                 }
