@@ -83,7 +83,12 @@ impl Ctx {
     /// human table.
     pub fn emit<R: crate::report::Report>(&self, format: Format, report: &R) -> Result<(), Error> {
         let text = match format {
-            Format::Json => json(report)?,
+            Format::Json => {
+                return self
+                    .out
+                    .print_with(|w| crate::report::write_json(report, w))
+                    .map_err(Error::Output);
+            }
             Format::Markdown => report.markdown(),
             Format::Csv => report
                 .csv()

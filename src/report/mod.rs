@@ -27,6 +27,7 @@ pub mod whatif;
 pub mod why;
 
 use std::fmt;
+use std::io::Write as _;
 
 use serde::Serialize;
 
@@ -106,23 +107,85 @@ reports! {
 /// bidirectional or invisible characters are written as `\u` escapes, so printing the JSON
 /// to a terminal is as safe as printing a table.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
-    let raw = serde_json::to_string_pretty(value)?;
-    let mut out = String::with_capacity(raw.len() + 1);
-    for c in raw.chars() {
-        if text::is_forbidden(c) {
-            // Outside strings JSON only has ASCII punctuation and whitespace, which is
-            // never forbidden except for the newlines of pretty-printing.
-            if c == '\n' {
-                out.push(c);
-            } else {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-        } else {
-            out.push(c);
-        }
+    let mut out = Vec::new();
+    write_json(value, &mut out).map_err(serde_json::Error::io)?;
+    // Only whole characters and ASCII escapes were written.
+    String::from_utf8(out)
+        .map_err(|e| serde_json::Error::io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
+/// `json`, written to `out` as it is made rather than held whole: a lock-in report of a
+/// national catalogue is tens of megabytes of JSON.
+pub fn write_json<T: Serialize + ?Sized>(
+    value: &T,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut escaped = Escaped {
+        out: &mut buffered,
+        pending: Vec::new(),
+    };
+    serde_json::to_writer_pretty(&mut escaped, value)?;
+    if !escaped.pending.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "JSON ended inside a character",
+        ));
     }
-    out.push('\n');
-    Ok(out)
+    buffered.write_all(b"\n")?;
+    buffered.flush()
+}
+
+/// Passes UTF-8 through, writing forbidden characters (`text::is_forbidden`) as `\u`
+/// escapes. Outside strings JSON only has ASCII punctuation and whitespace, which is never
+/// forbidden except for the newlines of pretty-printing, kept as they are; inside strings
+/// serde_json has already escaped newlines. A character split across two writes waits in
+/// `pending` for the rest.
+struct Escaped<'a> {
+    out: &'a mut dyn std::io::Write,
+    pending: Vec<u8>,
+}
+
+impl std::io::Write for Escaped<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let joined;
+        let bytes: &[u8] = if self.pending.is_empty() {
+            buf
+        } else {
+            self.pending.extend_from_slice(buf);
+            joined = std::mem::take(&mut self.pending);
+            &joined
+        };
+        let (text, rest) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text, &[][..]),
+            Err(e) if e.error_len().is_none() => {
+                let (whole, rest) = bytes.split_at(e.valid_up_to());
+                // Valid up to there, by the error's own account.
+                (std::str::from_utf8(whole).unwrap_or_default(), rest)
+            }
+            Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+        };
+        let mut start = 0;
+        for (at, c) in text.char_indices() {
+            if c != '\n' && text::is_forbidden(c) {
+                self.out.write_all(&text.as_bytes()[start..at])?;
+                write!(self.out, "\\u{:04x}", c as u32)?;
+                start = at + c.len_utf8();
+            }
+        }
+        self.out.write_all(&text.as_bytes()[start..])?;
+        self.pending = rest.to_vec();
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Escapes text for a markdown table cell.
@@ -181,6 +244,23 @@ mod tests {
         assert!(out.contains(r"\u001b[2J\u009b\u202eb"), "{out}");
         let back: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["name"], "a\u{1b}[2J\u{9b}\u{202e}b");
+    }
+
+    #[test]
+    fn escaping_waits_for_a_character_split_across_writes() {
+        use std::io::Write as _;
+        let mut out = Vec::new();
+        let mut escaped = Escaped {
+            out: &mut out,
+            pending: Vec::new(),
+        };
+        // U+202E is E2 80 AE; é is C3 A9: each cut in two.
+        let bytes = "x\u{202e}é\n".as_bytes();
+        escaped.write_all(&bytes[..2]).unwrap();
+        escaped.write_all(&bytes[2..5]).unwrap();
+        escaped.write_all(&bytes[5..]).unwrap();
+        assert!(escaped.pending.is_empty());
+        assert_eq!(String::from_utf8(out).unwrap(), "x\\u202eé\n");
     }
 
     #[test]

@@ -198,11 +198,20 @@ impl Output {
     /// Writes data to stdout. A closed pipe ends the output quietly; any other failure
     /// is returned.
     pub fn print(&self, data: &str) -> io::Result<()> {
+        self.print_with(|out| out.write_all(data.as_bytes()))
+    }
+
+    /// Lets `write` write to stdout, as `print` does: for answers too large to hold
+    /// whole first.
+    pub fn print_with(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
         if self.stdout_closed.get() {
             return Ok(());
         }
         let mut out = self.stdout.borrow_mut();
-        match out.write_all(data.as_bytes()).and_then(|()| out.flush()) {
+        match write(&mut **out).and_then(|()| out.flush()) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
                 self.stdout_closed.set(true);
