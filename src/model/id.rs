@@ -47,19 +47,23 @@ impl Id {
         if !first.is_ascii_lowercase() {
             return Err(IdError::BadStart);
         }
-        if !bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        {
-            return Err(IdError::BadChar);
+        // One pass (every id of a registry is checked again when its cache is read).
+        let mut double = false;
+        let mut last = first;
+        for &b in &bytes[1..] {
+            if !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                return Err(IdError::BadChar);
+            }
+            double |= b == b'-' && last == b'-';
+            last = b;
         }
         if bytes.len() > MAX_ID_LEN {
             return Err(IdError::TooLong);
         }
-        if s.contains("--") {
+        if double {
             return Err(IdError::DoubleDash);
         }
-        if s.ends_with('-') {
+        if last == b'-' {
             return Err(IdError::TrailingDash);
         }
         Ok(())

@@ -477,7 +477,7 @@ impl DependencyProvider for Provider<'_, '_> {
 
     async fn sort_candidates(&self, _solver: &SolverCache<Self>, solvables: &mut [SolvableId]) {
         // Releases are kept in version order, so the release index orders versions.
-        solvables.sort_by_key(|&s| {
+        solvables.sort_by_cached_key(|&s| {
             let rel = self.rel(s);
             let c = self.resolver.components[rel.component as usize];
             let yanked = c
