@@ -748,6 +748,14 @@ fn a_closed_pipe_ends_quietly() {
     for args in [
         &["list"][..],
         &["list", "--format", "json"],
+        // JSON written as it is made, into a pipe already closed.
+        &[
+            "alternatives",
+            "registry/stacks/county-council.toml",
+            "--all",
+            "--format",
+            "json",
+        ],
         &["show", "fixmystreet"],
         &["validate"],
     ] {
