@@ -144,6 +144,9 @@ enum Job {
     Findings(Vec<Diagnostic>),
 }
 
+/// The findings of one job, and what checking its file gave.
+type CheckedJob = (Vec<Diagnostic>, Checked);
+
 /// What checking one file gave.
 enum Checked {
     Interface(check::Parsed<Interface>),
@@ -153,7 +156,7 @@ enum Checked {
 }
 
 /// Checks one file on its own (run in parallel: no shared state).
-fn check_job(job: &Job) -> (Vec<Diagnostic>, Checked) {
+fn check_job(job: &Job) -> CheckedJob {
     let Job::File {
         folder,
         path,
@@ -243,77 +246,98 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, HashMap<String, String
     };
     let mut origins = Origins::default();
 
-    // Reading goes in order (sources need not be shareable across threads); checking each
-    // file on its own is most of the work, and runs in parallel; the results are then
-    // added in the order the files were read, so duplicate ids are found the same way.
-    let mut jobs: Vec<Job> = Vec::new();
+    // Reading goes in order on this thread (sources need not be shareable across
+    // threads); checking each file on its own is most of the work, and runs in parallel,
+    // starting while the rest are still being read; the results are then added in the
+    // order the files were read, so duplicate ids are found the same way.
+    let mut listed: Vec<(&'static str, Vec<Entry>)> = Vec::new();
+    let mut jobs_before: Vec<Job> = Vec::new();
     for folder in FOLDERS {
         let Some(entry) = root.iter().find(|e| e.name == folder) else {
             continue;
         };
         if entry.kind != EntryKind::Dir {
-            jobs.push(Job::Findings(vec![not_a_file(
+            jobs_before.push(Job::Findings(vec![not_a_file(
                 folder, entry.kind, "a folder",
             )]));
             continue;
         }
-        let entries = source.list(folder)?;
-        for entry in &entries {
-            let path = format!("{folder}/{}", entry.name);
-            // A reference stack's lock file sits next to it (`validate` checks it).
-            if folder == "stacks"
-                && entry.kind == EntryKind::File
-                && let Some(stem) = entry.name.strip_suffix(".lock")
-            {
-                let stack = format!("{stem}.toml");
-                if !entries
-                    .iter()
-                    .any(|e| e.name == stack && e.kind == EntryKind::File)
-                {
-                    jobs.push(Job::Findings(vec![
-                        Diagnostic::error(
-                            &path,
-                            Code::UnexpectedFile,
-                            format!("a lock file with no stack file next to it (expected {folder}/{stack})"),
-                        )
-                        .with_hint("delete it, or put the stack it was written from next to it"),
-                    ]));
-                }
-                continue;
-            }
-            let Some(stem) = entry
-                .name
-                .strip_suffix(".toml")
-                .filter(|_| entry.kind == EntryKind::File)
-            else {
-                jobs.push(Job::Findings(vec![not_a_file(
-                    &path,
-                    entry.kind,
-                    "a `.toml` file",
-                )]));
-                continue;
-            };
-            let mut found = Vec::new();
-            let Some(text) = read_entry(source, folder, entry, &mut found)? else {
-                jobs.push(Job::Findings(found));
-                continue;
-            };
-            checked += 1;
-            jobs.push(Job::File {
-                folder,
-                stem: stem.to_owned(),
-                path,
-                text,
-            });
-        }
+        listed.push((folder, source.list(folder)?));
     }
-    let results: Vec<(Vec<Diagnostic>, Checked)> = if jobs.len() >= PARALLEL_FROM {
-        use rayon::prelude::*;
-        jobs.par_iter().map(check_job).collect()
-    } else {
-        jobs.iter().map(check_job).collect()
+    let files: usize = listed.iter().map(|(_, entries)| entries.len()).sum();
+    let read = |emit: &mut dyn FnMut(Job)| -> Result<(), LoadError> {
+        for job in jobs_before {
+            emit(job);
+        }
+        for (folder, entries) in &listed {
+            let folder = *folder;
+            for entry in entries {
+                let path = format!("{folder}/{}", entry.name);
+                // A reference stack's lock file sits next to it (`validate` checks it).
+                if folder == "stacks"
+                    && entry.kind == EntryKind::File
+                    && let Some(stem) = entry.name.strip_suffix(".lock")
+                {
+                    let stack = format!("{stem}.toml");
+                    if !entries
+                        .iter()
+                        .any(|e| e.name == stack && e.kind == EntryKind::File)
+                    {
+                        emit(Job::Findings(vec![
+                            Diagnostic::error(
+                                &path,
+                                Code::UnexpectedFile,
+                                format!("a lock file with no stack file next to it (expected {folder}/{stack})"),
+                            )
+                            .with_hint("delete it, or put the stack it was written from next to it"),
+                        ]));
+                    }
+                    continue;
+                }
+                let Some(stem) = entry
+                    .name
+                    .strip_suffix(".toml")
+                    .filter(|_| entry.kind == EntryKind::File)
+                else {
+                    emit(Job::Findings(vec![not_a_file(
+                        &path,
+                        entry.kind,
+                        "a `.toml` file",
+                    )]));
+                    continue;
+                };
+                let mut found = Vec::new();
+                let Some(text) = read_entry(source, folder, entry, &mut found)? else {
+                    emit(Job::Findings(found));
+                    continue;
+                };
+                emit(Job::File {
+                    folder,
+                    stem: stem.to_owned(),
+                    path,
+                    text,
+                });
+            }
+        }
+        Ok(())
     };
-    for (job, (found, result)) in jobs.into_iter().zip(results) {
+    let checked_jobs = if files >= PARALLEL_FROM {
+        check_while_reading(read)?
+    } else {
+        let mut jobs = Vec::new();
+        read(&mut |job| jobs.push(job))?;
+        jobs.into_iter()
+            .map(|job| {
+                let result = check_job(&job);
+                (job, result)
+            })
+            .collect()
+    };
+    checked += checked_jobs
+        .iter()
+        .filter(|(job, _)| matches!(job, Job::File { .. }))
+        .count();
+    for (job, (found, result)) in checked_jobs {
         diagnostics.extend(found);
         let path = match job {
             Job::File { path, text, .. } => {
@@ -381,6 +405,46 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, HashMap<String, String
 
 /// Below this many files, checking them one after the other is as fast.
 const PARALLEL_FROM: usize = 64;
+
+/// Runs `read`, which hands over each job as it reads it, and checks the jobs on the
+/// thread pool as they come, so that checking overlaps reading; the jobs come back with
+/// their results in the order they were read.
+fn check_while_reading(
+    read: impl FnOnce(&mut dyn FnMut(Job)) -> Result<(), LoadError>,
+) -> Result<Vec<(Job, CheckedJob)>, LoadError> {
+    use rayon::iter::{ParallelBridge as _, ParallelIterator as _};
+    let (send, receive) = std::sync::mpsc::channel::<(usize, Job)>();
+    std::thread::scope(|scope| {
+        let checker = scope.spawn(move || {
+            let mut done: Vec<(usize, Job, CheckedJob)> = receive
+                .into_iter()
+                .par_bridge()
+                .map(|(at, job)| {
+                    let result = check_job(&job);
+                    (at, job, result)
+                })
+                .collect();
+            done.sort_unstable_by_key(|(at, _, _)| *at);
+            done.into_iter()
+                .map(|(_, job, result)| (job, result))
+                .collect::<Vec<_>>()
+        });
+        let mut at = 0;
+        let outcome = read(&mut |job| {
+            // The checker receives until the sender is dropped below, so this cannot fail.
+            let _ = send.send((at, job));
+            at += 1;
+        });
+        // Dropping the sender ends the checker's work, on success or on an error.
+        drop(send);
+        let done = match checker.join() {
+            Ok(done) => done,
+            // As a panic in `par_iter` would: checks do not panic on any input.
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        outcome.map(|()| done)
+    })
+}
 
 fn add<T>(
     map: &mut BTreeMap<Id, T>,
