@@ -1,7 +1,7 @@
 //! The layout of `src/` (docs/ARCHITECTURE.md): every `crate::` path in a module names
 //! a module below it in the intended order, and no two top-level modules import each
 //! other. Read from the source text, so a new `use` that breaks the order fails here with
-//! the file and line that does it.
+//! the file and line that does it. And no file is over 800 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -368,4 +368,21 @@ fn the_reader_sees_imports_as_the_compiler_does() {
     );
     let in_tests = names("super::super::Cli::command()", &m("cli/formats"), false, 1);
     assert!(in_tests.is_empty(), "{in_tests:?}");
+}
+
+/// No source file grows past what one reading holds: a module that does is split by job
+/// (docs/ARCHITECTURE.md).
+#[test]
+fn no_source_file_is_over_800_lines() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    assert!(files.len() > 50, "found only {} files", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let lines = std::fs::read_to_string(f).unwrap().lines().count();
+            (lines > 800).then(|| format!("{} ({lines} lines)", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these by job: {long:?}");
 }
