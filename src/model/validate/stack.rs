@@ -46,46 +46,20 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
     }
 
     let p = &raw.policy;
-    let lifecycle = p.lifecycle.as_ref().map(|list| {
-        list.iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let l = Lifecycle::parse(s);
-                if l.is_none() {
-                    c.error(
-                        Code::InvalidValue,
-                        path!["policy", "lifecycle", i],
-                        format!(
-                            "lifecycle `{}` is not one of {}",
-                            text::escape(s),
-                            Lifecycle::expected()
-                        ),
-                    );
-                }
-                l
-            })
-            .collect()
-    });
-    let kinds = p.kinds.as_ref().map(|list| {
-        list.iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let k = Kind::parse(s);
-                if k.is_none() {
-                    c.error(
-                        Code::InvalidValue,
-                        path!["policy", "kinds", i],
-                        format!(
-                            "kind `{}` is not one of {}",
-                            text::escape(s),
-                            Kind::expected()
-                        ),
-                    );
-                }
-                k
-            })
-            .collect()
-    });
+    let lifecycle = policy_values(
+        &mut c,
+        &p.lifecycle,
+        ("lifecycle", "lifecycle"),
+        Lifecycle::parse,
+        Lifecycle::expected(),
+    );
+    let kinds = policy_values(
+        &mut c,
+        &p.kinds,
+        ("kinds", "kind"),
+        Kind::parse,
+        Kind::expected(),
+    );
     let mut assurances = Vec::new();
     for (i, a) in p.assurances.iter().enumerate() {
         if c.tag(a, path!["policy", "assurances", i]) {
@@ -229,6 +203,34 @@ fn check_need(c: &mut Checker<'_>, name: &str, e: &NeedEntry) -> Option<Need> {
         let id = c.id("capability", cap, path!["needs", name, "capability"])?;
         Some(Need::Capability { id })
     }
+}
+
+/// The values of the policy list `key` that `parse` reads, with an error for each it
+/// cannot (one `what`, not one of what is `expected`); `None` when the policy has no such
+/// list.
+fn policy_values<T>(
+    c: &mut Checker,
+    list: &Option<Vec<String>>,
+    (key, what): (&'static str, &str),
+    parse: impl Fn(&str) -> Option<T>,
+    expected: impl std::fmt::Display,
+) -> Option<Vec<T>> {
+    list.as_ref().map(|list| {
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let value = parse(s);
+                if value.is_none() {
+                    c.error(
+                        Code::InvalidValue,
+                        path!["policy", key, i],
+                        format!("{what} `{}` is not one of {expected}", text::escape(s)),
+                    );
+                }
+                value
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
