@@ -6,6 +6,7 @@
 //! so that cross-file checks see as much as possible without piling up follow-on findings.
 
 mod component;
+pub mod plain_toml;
 mod stack;
 
 pub use component::component;
@@ -83,7 +84,13 @@ pub fn too_large(file: &str, size: u64) -> Diagnostic {
 }
 
 /// Parses TOML into a file-format type, turning a failure into one finding.
+///
+/// Plain TOML (most manifests) is read by `plain_toml`, several times as fast; whatever it
+/// declines is read by the toml crate, which also gives any error.
 fn parse_toml<T: DeserializeOwned>(file: &str, source: &str) -> Result<T, Box<Diagnostic>> {
+    if let Some(value) = plain_toml::from_str(source) {
+        return Ok(value);
+    }
     toml::from_str(source).map_err(|e| Box::new(toml_error(file, &e)))
 }
 
