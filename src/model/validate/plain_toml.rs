@@ -250,10 +250,13 @@ impl<'a> Parser<'a> {
     fn number_or_date(&mut self) -> Option<Value<'a>> {
         let rest = &self.bytes[self.at..];
         let is_date = rest.len() >= 10
-            && rest[..10]
-                .iter()
-                .enumerate()
-                .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+            && rest[..10].iter().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    *b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
         if is_date {
             let text = &self.text[self.at..self.at + 10];
             self.at += 10;
@@ -465,11 +468,11 @@ impl<'de> de::Deserializer<'de> for Value<'de> {
             Value::String(Cow::Owned(s)) => visitor.visit_string(s),
             Value::Integer(i) => visitor.visit_i64(i),
             Value::Boolean(b) => visitor.visit_bool(b),
-            Value::Datetime(d) => visitor.visit_map(toml_datetime::de::DatetimeDeserializer::new(d)),
-            Value::Array(items) => visitor.visit_seq(Seq(items.into_iter())),
-            Value::Tables(tables) => {
-                visitor.visit_seq(Seq(tables.into_iter().map(Value::Table)))
+            Value::Datetime(d) => {
+                visitor.visit_map(toml_datetime::de::DatetimeDeserializer::new(d))
             }
+            Value::Array(items) => visitor.visit_seq(Seq(items.into_iter())),
+            Value::Tables(tables) => visitor.visit_seq(Seq(tables.into_iter().map(Value::Table))),
             Value::Table(table) => visitor.visit_map(Map {
                 entries: table.into_iter(),
                 value: None,
@@ -537,7 +540,8 @@ impl<'de> de::MapAccess<'de> for Map<'de> {
             return Ok(None);
         };
         self.value = Some(value);
-        seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some)
+        seed.deserialize(BorrowedStrDeserializer::new(key))
+            .map(Some)
     }
 
     fn next_value_seed<V: de::DeserializeSeed<'de>>(
@@ -585,22 +589,68 @@ mod tests {
 
     /// Keys and scalars this reader takes, then near misses of every kind: generated
     /// documents draw mostly from the first, so that many are accepted and compared.
-    const KEYS: &[&str] = &["id", "name", "a", "b-c", "x_y", "1", "true", "release", "A-Z_09"];
+    const KEYS: &[&str] = &[
+        "id", "name", "a", "b-c", "x_y", "1", "true", "release", "A-Z_09",
+    ];
     const ODD_KEYS: &[&str] = &["a.b", "a . b", "\"q\"", "'q'", "", "é"];
 
     const SCALARS: &[&str] = &[
-        "\"plain\"", "\"\"", "\"caf\u{e9} \u{1f600}\"", "\"tab\there\"", "\"a\\\"b\"",
-        "\"\\\\\"", "\"\\n\\t\\b\\f\\r\"", "\"\\u00e9\\U0001F600\"", "'lit\\eral'", "''", "0",
-        "-0", "7", "-42", "9223372036854775807", "-9223372036854775808", "true", "false",
-        "2024-03-01", "2024-02-29",
+        "\"plain\"",
+        "\"\"",
+        "\"caf\u{e9} \u{1f600}\"",
+        "\"tab\there\"",
+        "\"a\\\"b\"",
+        "\"\\\\\"",
+        "\"\\n\\t\\b\\f\\r\"",
+        "\"\\u00e9\\U0001F600\"",
+        "'lit\\eral'",
+        "''",
+        "0",
+        "-0",
+        "7",
+        "-42",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "true",
+        "false",
+        "2024-03-01",
+        "2024-02-29",
     ];
     const ODD_SCALARS: &[&str] = &[
-        "\"\\ud800\"", "\"\\x41\"", "\"\\e\"", "\"\\q\"", "\"\\u12\"", "\"bell\u{7}\"",
-        "\"del\u{7f}\"", "\"open", "\"\"\"multi\"\"\"", "'''m'''", "'a\u{1}'", "+1", "01",
-        "1_000", "0x1f", "1.5", "1e3", "inf", "nan", "-", "9223372036854775808", "truex",
-        "True", "2023-02-29", "2024-13-01", "2024-00-10", "2024-3-1", "2024-03-01T10:00:00",
-        "2024-03-01 10:00:00", "2024-03-01t10:00", "10:00:00", "2024-03-01Z",
-        "1979-05-27T07:32:00Z", "2024-03-0",
+        "\"\\ud800\"",
+        "\"\\x41\"",
+        "\"\\e\"",
+        "\"\\q\"",
+        "\"\\u12\"",
+        "\"bell\u{7}\"",
+        "\"del\u{7f}\"",
+        "\"open",
+        "\"\"\"multi\"\"\"",
+        "'''m'''",
+        "'a\u{1}'",
+        "+1",
+        "01",
+        "1_000",
+        "0x1f",
+        "1.5",
+        "1e3",
+        "inf",
+        "nan",
+        "-",
+        "9223372036854775808",
+        "truex",
+        "True",
+        "2023-02-29",
+        "2024-13-01",
+        "2024-00-10",
+        "2024-3-1",
+        "2024-03-01T10:00:00",
+        "2024-03-01 10:00:00",
+        "2024-03-01t10:00",
+        "10:00:00",
+        "2024-03-01Z",
+        "1979-05-27T07:32:00Z",
+        "2024-03-0",
     ];
 
     const BLANKS: &[&str] = &["", " ", "  ", "\t", " \t "];
@@ -612,7 +662,10 @@ mod tests {
     }
 
     /// Mostly from `good`, now and then from `odd`.
-    fn mostly(good: &'static [&'static str], odd: &'static [&'static str]) -> BoxedStrategy<String> {
+    fn mostly(
+        good: &'static [&'static str],
+        odd: &'static [&'static str],
+    ) -> BoxedStrategy<String> {
         prop_oneof![40 => pick(good), 1 => pick(odd)].boxed()
     }
 
@@ -620,7 +673,10 @@ mod tests {
         mostly(SCALARS, ODD_SCALARS).prop_recursive(3, 24, 4, |inner| {
             prop_oneof![
                 (
-                    prop::collection::vec((inner.clone(), pick(BLANKS), mostly(ENDS, ODD_ENDS)), 0..4),
+                    prop::collection::vec(
+                        (inner.clone(), pick(BLANKS), mostly(ENDS, ODD_ENDS)),
+                        0..4
+                    ),
                     any::<bool>()
                 )
                     .prop_map(|(items, trailing)| {
@@ -650,7 +706,11 @@ mod tests {
                     .prop_map(|(entries, trailing, blank)| {
                         let body: Vec<String> =
                             entries.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-                        let comma = if trailing && !body.is_empty() { "," } else { "" };
+                        let comma = if trailing && !body.is_empty() {
+                            ","
+                        } else {
+                            ""
+                        };
                         format!("{{{blank}{}{comma}{blank}}}", body.join(", "))
                     }),
             ]
@@ -682,7 +742,11 @@ mod tests {
     fn mutate(text: &str, edits: &[(usize, u8, u8)]) -> String {
         let mut bytes = text.as_bytes().to_vec();
         for &(at, what, byte) in edits {
-            let at = if bytes.is_empty() { 0 } else { at % (bytes.len() + 1) };
+            let at = if bytes.is_empty() {
+                0
+            } else {
+                at % (bytes.len() + 1)
+            };
             let byte = SYNTAX[usize::from(byte) % SYNTAX.len()];
             match what % 3 {
                 0 => bytes.insert(at, byte),
@@ -731,8 +795,14 @@ mod tests {
             let text = mutate(SAMPLES[i % SAMPLES.len()], &edits);
             mutated_accepted += usize::from(from_str::<toml::Table>(&text).is_some());
         }
-        assert!((200..900).contains(&accepted), "{accepted} of 1000 generated");
-        assert!((200..900).contains(&mutated_accepted), "{mutated_accepted} of 1000 mutated");
+        assert!(
+            (200..900).contains(&accepted),
+            "{accepted} of 1000 generated"
+        );
+        assert!(
+            (200..900).contains(&mutated_accepted),
+            "{mutated_accepted} of 1000 mutated"
+        );
     }
 
     const SAMPLES: &[&str] = &[
