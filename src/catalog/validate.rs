@@ -1,10 +1,12 @@
 //! Checks that need the whole registry: references between files, satisfiable ranges,
 //! dependency cycles, reference stacks, and (with `--base`) release immutability.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
+use foldhash::{HashMap, HashMapExt as _};
 use petgraph::algo::tarjan_scc;
-use petgraph::graphmap::DiGraphMap;
+use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 use semver::{Version, VersionReq};
 
 use crate::diagnostic::{Code, Diagnostic, Seg};
@@ -13,13 +15,14 @@ use crate::model::{Component, Id, Need, Stack};
 use crate::model::{Origins, Registry};
 use crate::path;
 
-/// For each interface, every (component, version provided) pair; and which components
-/// match each `requires` range asked about so far, since thousands of releases ask the
-/// same few (interface, range) questions.
+/// For each interface, every (component, version provided) pair.
 struct ProviderIndex<'a> {
     by_interface: HashMap<&'a str, Vec<(&'a Id, &'a Version)>>,
-    answers: std::cell::RefCell<HashMap<(&'a str, &'a VersionReq), Matching<'a>>>,
 }
+
+/// Which components match each `requires` range asked about so far, since thousands of
+/// releases ask the same few (interface, range) questions (one per thread).
+type Answers<'a> = HashMap<(&'a str, &'a VersionReq), Matching<'a>>;
 
 /// Which components provide an interface in a range: none, exactly one, or several.
 #[derive(Debug, Clone, Copy)]
@@ -30,8 +33,13 @@ enum Matching<'a> {
 }
 
 impl<'a> ProviderIndex<'a> {
-    fn matching(&self, iface: &'a str, range: &'a VersionReq) -> Matching<'a> {
-        if let Some(m) = self.answers.borrow().get(&(iface, range)) {
+    fn matching(
+        &self,
+        answers: &mut Answers<'a>,
+        iface: &'a str,
+        range: &'a VersionReq,
+    ) -> Matching<'a> {
+        if let Some(m) = answers.get(&(iface, range)) {
             return *m;
         }
         let mut m = Matching::None;
@@ -47,7 +55,7 @@ impl<'a> ProviderIndex<'a> {
                 }
             }
         }
-        self.answers.borrow_mut().insert((iface, range), m);
+        answers.insert((iface, range), m);
         m
     }
 }
@@ -64,19 +72,34 @@ fn provider_index(registry: &Registry) -> ProviderIndex<'_> {
             }
         }
     }
-    ProviderIndex {
-        by_interface,
-        answers: Default::default(),
-    }
+    ProviderIndex { by_interface }
 }
 
-/// Runs every cross-file check, appending findings.
+/// Runs every cross-file check, appending findings. Components are checked in parallel
+/// (their findings kept in registry order), beside the search for dependency cycles.
 pub fn cross_check(registry: &Registry, origins: &Origins, out: &mut Vec<Diagnostic>) {
-    let providers = provider_index(registry);
-    for c in registry.components.values() {
-        check_component(registry, &providers, c, &origins.component(&c.id), out);
-    }
-    cycles(registry, origins, out);
+    let components: Vec<&Component> = registry.components.values().collect();
+    let (per_component, in_cycles) = rayon::join(
+        || {
+            let providers = provider_index(registry);
+            components
+                .par_iter()
+                .map_init(Answers::new, |answers, c| {
+                    let mut found = Vec::new();
+                    let file = origins.component(&c.id);
+                    check_component(registry, &providers, answers, c, &file, &mut found);
+                    found
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            let mut found = Vec::new();
+            cycles(registry, origins, &mut found);
+            found
+        },
+    );
+    out.extend(per_component.into_iter().flatten());
+    out.extend(in_cycles);
     for (id, stack) in &registry.stacks {
         check_stack(registry, stack, &origins.stack(id), out);
     }
@@ -86,13 +109,14 @@ pub fn cross_check(registry: &Registry, origins: &Origins, out: &mut Vec<Diagnos
 pub fn check_component_refs(registry: &Registry, c: &Component, file: &str) -> Vec<Diagnostic> {
     let providers = provider_index(registry);
     let mut out = Vec::new();
-    check_component(registry, &providers, c, file, &mut out);
+    check_component(registry, &providers, &mut Answers::new(), c, file, &mut out);
     out
 }
 
 fn check_component<'a>(
     registry: &'a Registry,
     providers: &ProviderIndex<'a>,
+    answers: &mut Answers<'a>,
     c: &'a Component,
     file: &str,
     out: &mut Vec<Diagnostic>,
@@ -144,7 +168,7 @@ fn check_component<'a>(
                 );
                 continue;
             }
-            let satisfiable = match providers.matching(iface.as_str(), range) {
+            let satisfiable = match providers.matching(answers, iface.as_str(), range) {
                 Matching::None => false,
                 Matching::One(only) => only != &c.id,
                 Matching::Several => true,
@@ -242,15 +266,24 @@ fn list(versions: &[Version]) -> String {
 
 /// Reports every set of components whose `depends` form a loop.
 fn cycles(registry: &Registry, origins: &Origins, out: &mut Vec<Diagnostic>) {
-    let mut graph: DiGraphMap<&str, ()> = DiGraphMap::new();
+    // Nodes are components in registry order; an edge per component and dependency.
+    let mut graph: DiGraph<&str, ()> = DiGraph::with_capacity(registry.components.len(), 0);
+    let mut node: HashMap<&str, NodeIndex> = HashMap::with_capacity(registry.components.len());
+    for id in registry.components.keys() {
+        node.insert(id.as_str(), graph.add_node(id.as_str()));
+    }
     for c in registry.components.values() {
-        graph.add_node(c.id.as_str());
-        for r in &c.releases {
-            for dep in r.depends.keys() {
-                if registry.components.contains_key(dep) {
-                    graph.add_edge(c.id.as_str(), dep.as_str(), ());
-                }
-            }
+        let from = node[c.id.as_str()];
+        let mut targets: Vec<NodeIndex> = c
+            .releases
+            .iter()
+            .flat_map(|r| r.depends.keys())
+            .filter_map(|dep| node.get(dep.as_str()).copied())
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        for to in targets {
+            graph.add_edge(from, to, ());
         }
     }
     for scc in tarjan_scc(&graph) {
@@ -258,7 +291,7 @@ fn cycles(registry: &Registry, origins: &Origins, out: &mut Vec<Diagnostic>) {
         if !looped {
             continue;
         }
-        let members: BTreeSet<&str> = scc.iter().copied().collect();
+        let members: BTreeSet<&str> = scc.iter().map(|n| graph[*n]).collect();
         let names = members.iter().copied().collect::<Vec<_>>().join(" → ");
         for id in &members {
             let Some(c) = registry.components.get(*id) else {
