@@ -452,7 +452,7 @@ mod tests {
             Focus::Interface("open311-georeport".into()),
         ] {
             let cached = excerpt(focus.clone());
-            let fresh = Excerpt::of(loaded.registry.clone(), focus.clone());
+            let fresh = Excerpt::of(&loaded.registry, focus.clone());
             assert_eq!(cached.registry.components, fresh.components, "{focus:?}");
             assert_eq!(cached.registry.component_ids, fresh.component_ids);
             assert_eq!(cached.registry.interfaces, loaded.registry.interfaces);
@@ -486,7 +486,7 @@ mod tests {
         );
         // A listing is every component, as a listing of the whole registry shows it.
         let listing = cache.read_listing(&key(), &info).unwrap();
-        let fresh = Listing::from(loaded.registry.clone());
+        let fresh = Listing::of(&loaded.registry);
         assert_eq!(listing.registry.components, fresh.components);
         assert_eq!(
             listing.registry.components.len(),

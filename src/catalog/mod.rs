@@ -56,19 +56,40 @@ pub fn load_with(
 }
 
 /// Like `load_with`, answering from `cache` when it holds this registry's files as they
-/// are, and storing the load there otherwise. `extra` checks always run afresh.
+/// are, and storing the load there otherwise (while `extra` runs). `extra` checks always
+/// run afresh.
 pub fn load_cached(
     source: &dyn Source,
     cache: Option<&IndexCache>,
     extra: impl FnOnce(&Registry, &Origins, &[Diagnostic]) -> Vec<Diagnostic>,
 ) -> Result<Loaded, LoadError> {
-    let (mut loaded, texts) = read_or_load(source, cache, IndexCache::read, |r| r)?;
-    let mut more = extra(&loaded.registry, &loaded.origins, &loaded.diagnostics);
+    let key = cache.and_then(|_| source.cache_key());
+    let hit = cache
+        .zip(key.as_ref())
+        .and_then(|(cache, key)| cache.read(key, source.info()));
+    let (mut loaded, texts, mut more) = match hit {
+        Some(hit) => {
+            let more = extra(&hit.registry, &hit.origins, &hit.diagnostics);
+            (hit, Vec::new(), more)
+        }
+        None => {
+            let (loaded, texts) = read_and_check(source)?;
+            // Both only read the load: store it while the extra checks run.
+            let more = std::thread::scope(|scope| {
+                if let Some((cache, key)) = cache.zip(key.as_ref()) {
+                    scope.spawn(|| cache.write(key, &loaded));
+                }
+                extra(&loaded.registry, &loaded.origins, &loaded.diagnostics)
+            });
+            (loaded, texts, more)
+        }
+    };
     if !more.is_empty() {
         let files: BTreeSet<&str> = more.iter().map(|d| d.file.as_str()).collect();
         let mut found = Vec::new();
         for file in files {
-            let text = match texts.get(file).or_else(|| loaded.sources.get(file)) {
+            let read = texts.iter().find(|t| t.path == file).map(|t| &t.text);
+            let text = match read.or_else(|| loaded.sources.get(file)) {
                 Some(t) => Some(t.clone()),
                 None => source
                     .read(file, MAX_FILE_SIZE)
@@ -92,45 +113,74 @@ pub fn load_cached(
     Ok(loaded)
 }
 
-/// Every component of the registry, for a listing, from `cache` when it can.
+/// Every component of the registry, for a listing, from `cache` when it can; with what is
+/// left to do when it was read from the files instead (see `Fresh`).
 pub fn load_listing(
     source: &dyn Source,
     cache: Option<&IndexCache>,
-) -> Result<Loaded<Listing>, LoadError> {
-    Ok(read_or_load(source, cache, IndexCache::read_listing, Listing::from)?.0)
+) -> Result<(Loaded<Listing>, Option<Fresh>), LoadError> {
+    load_view(source, cache, IndexCache::read_listing, Listing::of)
 }
 
 /// The part of the registry about `focus`, from `cache` when it can (decoding only that
-/// part).
+/// part); with what is left to do when it was read from the files instead (see `Fresh`).
 pub fn load_excerpt(
     source: &dyn Source,
     cache: Option<&IndexCache>,
     focus: &Focus,
-) -> Result<Loaded<Excerpt>, LoadError> {
+) -> Result<(Loaded<Excerpt>, Option<Fresh>), LoadError> {
     let read = |c: &IndexCache, key: &CacheKey, info: &SourceInfo| c.read_excerpt(key, info, focus);
-    Ok(read_or_load(source, cache, read, |r| Excerpt::of(r, focus.clone()))?.0)
+    load_view(source, cache, read, |r| Excerpt::of(r, focus.clone()))
 }
 
-/// The load `read` finds in `cache` for this source's files as they are, or else the
-/// files read and checked (stored in `cache`, as a whole registry) and turned into the
-/// snapshot wanted; with the text of every file read in the second case.
-fn read_or_load<R>(
+/// A whole registry just read from its files, to answer a command about part of it: it
+/// is still to be stored in the index cache (when there is one), and then freed. Both
+/// can wait until the answer is made, and need not hold it up (`Fresh::store`).
+pub struct Fresh {
+    store: Option<(IndexCache, CacheKey)>,
+    loaded: Loaded,
+    /// The text of every file read, freed with the load.
+    _texts: Vec<FileText>,
+}
+
+impl Fresh {
+    /// Stores the load in the index cache, when there is one.
+    pub fn store(&self) {
+        if let Some((cache, key)) = &self.store {
+            cache.write(key, &self.loaded);
+        }
+    }
+}
+
+/// The view `read` finds in `cache` for this source's files as they are, or else `view`
+/// of the files read and checked, with the whole load (to store and free, as `Fresh`).
+fn load_view<R>(
     source: &dyn Source,
     cache: Option<&IndexCache>,
     read: impl FnOnce(&IndexCache, &CacheKey, &SourceInfo) -> Option<Loaded<R>>,
-    snapshot: impl FnOnce(Registry) -> R,
-) -> Result<(Loaded<R>, HashMap<String, String>), LoadError> {
+    view: impl FnOnce(&Registry) -> R,
+) -> Result<(Loaded<R>, Option<Fresh>), LoadError> {
     let key = cache.and_then(|_| source.cache_key());
-    if let (Some(cache), Some(key)) = (cache, &key)
+    if let Some((cache, key)) = cache.zip(key.as_ref())
         && let Some(hit) = read(cache, key, source.info())
     {
-        return Ok((hit, HashMap::new()));
+        return Ok((hit, None));
     }
     let (loaded, texts) = read_and_check(source)?;
-    if let (Some(cache), Some(key)) = (cache, &key) {
-        cache.write(key, &loaded);
-    }
-    Ok((loaded.map(snapshot), texts))
+    let answer = Loaded {
+        registry: view(&loaded.registry),
+        diagnostics: loaded.diagnostics.clone(),
+        checked: loaded.checked,
+        origins: loaded.origins.clone(),
+        sources: loaded.sources.clone(),
+        from_cache: false,
+    };
+    let fresh = Fresh {
+        store: cache.cloned().zip(key),
+        loaded,
+        _texts: texts,
+    };
+    Ok((answer, Some(fresh)))
 }
 
 /// A registry file to check, or the findings of an entry that could not be read.
@@ -209,7 +259,7 @@ fn check_job(job: &Job) -> CheckedJob {
 
 /// Reads and checks every file, then cross-checks the registry: the load without `extra`
 /// checks, and the text of every file read.
-fn read_and_check(source: &dyn Source) -> Result<(Loaded, HashMap<String, String>), LoadError> {
+fn read_and_check(source: &dyn Source) -> Result<(Loaded, Vec<FileText>), LoadError> {
     let mut diagnostics = Vec::new();
     let root = source.list("")?;
     let Some(meta_entry) = root.iter().find(|e| e.name == "registry.toml") else {
@@ -389,7 +439,6 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, HashMap<String, String
         .filter(|t| with_findings.contains(t.path.as_str()))
         .map(|t| (t.path.clone(), t.text.clone()))
         .collect();
-    let texts = texts.into_iter().map(|t| (t.path, t.text)).collect();
     Ok((
         Loaded {
             registry,

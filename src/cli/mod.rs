@@ -72,7 +72,9 @@ where
     };
     let ctx = Ctx::new(&cli.global);
     let result = dispatch(&ctx, cli.command);
-    exit_code(&ctx, result)
+    let code = exit_code(&ctx, result);
+    crate::ops::wait_for_background();
+    code
 }
 
 /// The command line as clap sees it: the derive types, each command's formats and the

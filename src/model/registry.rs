@@ -150,11 +150,12 @@ impl Snapshot for Listing {
     }
 }
 
-impl From<Registry> for Listing {
-    fn from(r: Registry) -> Listing {
+impl Listing {
+    /// The listing of a whole registry.
+    pub fn of(r: &Registry) -> Listing {
         Listing {
-            source: r.source,
-            meta: r.meta,
+            source: r.source.clone(),
+            meta: r.meta.clone(),
             components: r
                 .components
                 .iter()
@@ -233,7 +234,7 @@ impl Snapshot for Excerpt {
 
 impl Excerpt {
     /// The excerpt of a whole registry about `focus`.
-    pub fn of(r: Registry, focus: Focus) -> Excerpt {
+    pub fn of(r: &Registry, focus: Focus) -> Excerpt {
         let uses: Vec<(&str, Vec<&str>, Vec<&str>)> = r
             .components
             .values()
@@ -247,14 +248,15 @@ impl Excerpt {
         let component_ids: Vec<Id> = r.components.keys().cloned().collect();
         let components = r
             .components
-            .into_iter()
+            .iter()
             .zip(keeps)
-            .filter_map(|(c, keep)| keep.then_some(c))
+            .filter(|(_, keep)| *keep)
+            .map(|((id, c), _)| (id.clone(), c.clone()))
             .collect();
         Excerpt {
-            source: r.source,
+            source: r.source.clone(),
             focus,
-            interfaces: r.interfaces,
+            interfaces: r.interfaces.clone(),
             components,
             component_ids,
         }

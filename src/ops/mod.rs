@@ -133,6 +133,30 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Stores a registry just read (`catalog::Fresh`) in the index cache. When the process
+    /// ends after this command, that is done on a thread of its own while the answer is
+    /// made and printed (the process waits for it: `wait_for_background`), and the load
+    /// is then kept until exit as `done_with` keeps it; otherwise it is done here.
+    pub fn finish_later(&self, fresh: Option<crate::catalog::Fresh>) {
+        let Some(fresh) = fresh else {
+            return;
+        };
+        if !self.settings.exits_after {
+            fresh.store();
+            return;
+        }
+        let work = std::thread::Builder::new()
+            .name("store".into())
+            .spawn(move || {
+                fresh.store();
+                keep_until_exit(Box::new(fresh));
+            });
+        // Without a thread, the load is simply not stored: the cache is an optimisation.
+        if let (Ok(handle), Ok(mut pending)) = (work, BACKGROUND.lock()) {
+            pending.push(handle);
+        }
+    }
+
     /// The cache of remote registries' clones.
     pub fn remote_cache(
         &self,
@@ -164,6 +188,23 @@ impl<'a> Session<'a> {
 /// operating system.
 static KEPT: std::sync::Mutex<Vec<Box<dyn std::any::Any + Send>>> =
     std::sync::Mutex::new(Vec::new());
+
+/// Work left running on threads of its own by `Session::finish_later`.
+static BACKGROUND: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Waits for the work `Session::finish_later` left running; the command line calls this
+/// before the process exits.
+pub fn wait_for_background() {
+    let pending = match BACKGROUND.lock() {
+        Ok(mut pending) => std::mem::take(&mut *pending),
+        Err(_) => return,
+    };
+    for handle in pending {
+        // A panic there lost a cache entry at most; the command's answer stands.
+        let _ = handle.join();
+    }
+}
 
 fn keep_until_exit(value: Box<dyn std::any::Any + Send>) {
     if let Ok(mut kept) = KEPT.lock() {

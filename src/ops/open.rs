@@ -233,7 +233,8 @@ impl Session<'_> {
     pub fn load_listing(&self) -> Result<Loaded<Listing>, Error> {
         let source = self.open(None)?;
         let cache = self.index_cache();
-        let loaded = catalog::load_listing(source.as_ref(), cache.as_ref())?;
+        let (loaded, fresh) = catalog::load_listing(source.as_ref(), cache.as_ref())?;
+        self.finish_later(fresh);
         self.judge(&loaded, false)?;
         Ok(loaded)
     }
@@ -242,7 +243,8 @@ impl Session<'_> {
     pub fn load_excerpt(&self, focus: &Focus) -> Result<Loaded<Excerpt>, Error> {
         let source = self.open(None)?;
         let cache = self.index_cache();
-        let loaded = catalog::load_excerpt(source.as_ref(), cache.as_ref(), focus)?;
+        let (loaded, fresh) = catalog::load_excerpt(source.as_ref(), cache.as_ref(), focus)?;
+        self.finish_later(fresh);
         self.judge(&loaded, false)?;
         Ok(loaded)
     }

@@ -293,3 +293,21 @@ fn an_edited_file_is_never_answered_from_the_cache() {
     let out = run_cached(f.root(), cache.path(), &head);
     assert!(out.stdout.contains("2.1.0"), "{}", out.stdout);
 }
+
+#[test]
+fn a_load_read_from_git_is_stored_before_the_process_exits() {
+    // `list` and `show` answer while the load they read is stored on a thread of its own;
+    // the process waits for that, so the very next run is answered from the cache.
+    let f = Fixture::new();
+    f.component(&component("widget").release("1.0.0"));
+    f.component(&component("gadget").release("1.0.0"));
+    f.commit("registry");
+    for args in [
+        &["--rev", "HEAD", "list"][..],
+        &["--rev", "HEAD", "show", "widget"],
+    ] {
+        let cache = tempfile::tempdir().unwrap();
+        assert!(!hit(f.root(), cache.path(), args), "{args:?} cold");
+        assert!(hit(f.root(), cache.path(), args), "{args:?} after one run");
+    }
+}
