@@ -10,7 +10,7 @@
 pub mod cache;
 pub mod validate;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::model::validate::{self as check, MAX_FILE_SIZE, Parsed};
@@ -205,7 +205,25 @@ enum Checked {
     Findings(Vec<Diagnostic>),
 }
 
-/// Checks one file on its own (run in parallel: no shared state).
+/// Checks one file on its own (run in parallel: no shared state), then lets go of its
+/// text when the file has no findings of its own: most files, in a large registry. The
+/// few that cross-checks find fault with are read again to locate those findings.
+fn check_and_release(job: &mut Job) -> CheckedJob {
+    let result = check_job(job);
+    let (found, checked) = &result;
+    let clean = found.is_empty()
+        && match checked {
+            Checked::Interface(p) => p.diagnostics.is_empty(),
+            Checked::Component(p) => p.diagnostics.is_empty(),
+            Checked::Stack(p, _) => p.diagnostics.is_empty(),
+            Checked::Findings(f) => f.is_empty(),
+        };
+    if clean && let Job::File { text, .. } = job {
+        *text = String::new();
+    }
+    result
+}
+
 fn check_job(job: &Job) -> CheckedJob {
     let Job::File {
         folder,
@@ -377,8 +395,8 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, Vec<FileText>), LoadEr
         let mut jobs = Vec::new();
         read(&mut |job| jobs.push(job))?;
         jobs.into_iter()
-            .map(|job| {
-                let result = check_job(&job);
+            .map(|mut job| {
+                let result = check_and_release(&mut job);
                 (job, result)
             })
             .collect()
@@ -391,10 +409,12 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, Vec<FileText>), LoadEr
         diagnostics.extend(found);
         let path = match job {
             Job::File { path, text, .. } => {
-                texts.push(FileText {
-                    path: path.clone(),
-                    text,
-                });
+                if !text.is_empty() {
+                    texts.push(FileText {
+                        path: path.clone(),
+                        text,
+                    });
+                }
                 path
             }
             Job::Findings(found) => {
@@ -432,6 +452,19 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, Vec<FileText>), LoadEr
 
     shared_ids(&registry, &origins, &mut diagnostics);
     validate::cross_check(&registry, &origins, &mut diagnostics);
+    // Files let go of after checking, that cross-checks found fault with.
+    let held: HashSet<&str> = texts.iter().map(|t| t.path.as_str()).collect();
+    let again: BTreeSet<String> = diagnostics
+        .iter()
+        .map(|d| d.file.as_str())
+        .filter(|f| !held.contains(f))
+        .map(str::to_owned)
+        .collect();
+    for path in again {
+        if let Ok(Ok(text)) = source.read(&path, MAX_FILE_SIZE).map(String::from_utf8) {
+            texts.push(FileText { path, text });
+        }
+    }
     locate(&mut diagnostics, &texts);
     let with_findings: BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
     let sources = texts
@@ -468,8 +501,8 @@ fn check_while_reading(
             let mut done: Vec<(usize, Job, CheckedJob)> = receive
                 .into_iter()
                 .par_bridge()
-                .map(|(at, job)| {
-                    let result = check_job(&job);
+                .map(|(at, mut job)| {
+                    let result = check_and_release(&mut job);
                     (at, job, result)
                 })
                 .collect();
