@@ -73,7 +73,7 @@ pub fn load_cached(
             (hit, Vec::new(), more)
         }
         None => {
-            let (loaded, texts) = read_and_check(source)?;
+            let (loaded, texts, ()) = read_and_check(source, |_| ())?;
             // Both only read the load: store it while the extra checks run.
             let more = std::thread::scope(|scope| {
                 if let Some((cache, key)) = cache.zip(key.as_ref()) {
@@ -158,17 +158,20 @@ fn load_view<R>(
     source: &dyn Source,
     cache: Option<&IndexCache>,
     read: impl FnOnce(&IndexCache, &CacheKey, &SourceInfo) -> Option<Loaded<R>>,
-    view: impl FnOnce(&Registry) -> R,
-) -> Result<(Loaded<R>, Option<Fresh>), LoadError> {
+    view: impl FnOnce(&Registry) -> R + Send,
+) -> Result<(Loaded<R>, Option<Fresh>), LoadError>
+where
+    R: Send,
+{
     let key = cache.and_then(|_| source.cache_key());
     if let Some((cache, key)) = cache.zip(key.as_ref())
         && let Some(hit) = read(cache, key, source.info())
     {
         return Ok((hit, None));
     }
-    let (loaded, texts) = read_and_check(source)?;
+    let (loaded, texts, view) = read_and_check(source, view)?;
     let answer = Loaded {
-        registry: view(&loaded.registry),
+        registry: view,
         diagnostics: loaded.diagnostics.clone(),
         checked: loaded.checked,
         origins: loaded.origins.clone(),
@@ -275,9 +278,12 @@ fn check_job(job: &Job) -> CheckedJob {
     (found, checked)
 }
 
-/// Reads and checks every file, then cross-checks the registry: the load without `extra`
-/// checks, and the text of every file read.
-fn read_and_check(source: &dyn Source) -> Result<(Loaded, Vec<FileText>), LoadError> {
+/// Reads and checks every file, then cross-checks the registry while `view` is made of it:
+/// the load without `extra` checks, the text of every file read, and the view.
+fn read_and_check<R: Send>(
+    source: &dyn Source,
+    view: impl FnOnce(&Registry) -> R + Send,
+) -> Result<(Loaded, Vec<FileText>, R), LoadError> {
     let mut diagnostics = Vec::new();
     let root = source.list("")?;
     let Some(meta_entry) = root.iter().find(|e| e.name == "registry.toml") else {
@@ -451,7 +457,10 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, Vec<FileText>), LoadEr
     }
 
     shared_ids(&registry, &origins, &mut diagnostics);
-    validate::cross_check(&registry, &origins, &mut diagnostics);
+    let ((), view) = rayon::join(
+        || validate::cross_check(&registry, &origins, &mut diagnostics),
+        || view(&registry),
+    );
     // Files let go of after checking, that cross-checks found fault with.
     let held: HashSet<&str> = texts.iter().map(|t| t.path.as_str()).collect();
     let again: BTreeSet<String> = diagnostics
@@ -482,6 +491,7 @@ fn read_and_check(source: &dyn Source) -> Result<(Loaded, Vec<FileText>), LoadEr
             from_cache: false,
         },
         texts,
+        view,
     ))
 }
 
