@@ -4,6 +4,7 @@ use std::fmt;
 
 use super::Layout;
 
+use semver::Version;
 use serde::Serialize;
 
 use crate::model::{Kind, Lifecycle, Listed, Listing};
@@ -62,9 +63,10 @@ pub struct ListRow {
     pub lifecycle: Lifecycle,
     pub capabilities: Vec<String>,
     /// The newest release that is not yanked.
-    pub latest: Option<String>,
-    /// Every release, lowest first.
-    pub versions: Vec<String>,
+    pub latest: Option<Version>,
+    /// Every release, lowest first (written out only when shown: a national catalogue
+    /// lists a hundred thousand).
+    pub versions: Vec<Version>,
 }
 
 /// The answer to `list`.
@@ -90,8 +92,8 @@ impl ComponentList {
                 kind: c.kind,
                 lifecycle: c.lifecycle,
                 capabilities: c.capabilities.iter().map(ToString::to_string).collect(),
-                latest: c.latest().map(ToString::to_string),
-                versions: c.versions.iter().map(ToString::to_string).collect(),
+                latest: c.latest().cloned(),
+                versions: c.versions.clone(),
             })
             .collect();
         ComponentList { rows }
@@ -109,7 +111,9 @@ impl ComponentList {
     fn cells(row: &ListRow) -> Vec<String> {
         vec![
             row.id.clone(),
-            row.latest.clone().unwrap_or_else(|| "-".into()),
+            row.latest
+                .as_ref()
+                .map_or_else(|| "-".into(), ToString::to_string),
             row.lifecycle.to_string(),
             row.kind.to_string(),
             short_licence(&row.licence),
@@ -134,7 +138,9 @@ impl ComponentList {
                     r.id.clone(),
                     r.name.clone(),
                     r.supplier.clone(),
-                    r.latest.clone().unwrap_or_else(|| "-".into()),
+                    r.latest
+                        .as_ref()
+                        .map_or_else(|| "-".into(), ToString::to_string),
                     r.lifecycle.to_string(),
                     r.kind.to_string(),
                     r.licence.clone(),
@@ -168,8 +174,11 @@ impl ComponentList {
                     r.kind.to_string(),
                     r.lifecycle.to_string(),
                     super::csv::list(&r.capabilities),
-                    r.latest.clone().unwrap_or_default(),
-                    super::csv::list(&r.versions),
+                    r.latest
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    super::csv::list(r.versions.iter().map(ToString::to_string)),
                 ]
             }),
         )
