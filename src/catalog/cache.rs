@@ -235,25 +235,30 @@ impl IndexCache {
             origins: Cow::Borrowed(&loaded.origins),
             sources: Cow::Borrowed(&loaded.sources),
         };
-        let Ok(payload) = postcard::to_allocvec(&entry) else {
+        // Room for the components' encodings and a little more, so that a payload of
+        // many megabytes is not grown (and copied) by doubling.
+        let room: usize = encoded.iter().map(|(c, l)| c.len() + l.len() + 16).sum();
+        let Ok(payload) = postcard::to_extend(&entry, Vec::with_capacity(room + 4096)) else {
             return;
         };
-        let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&build_stamp().to_le_bytes());
-        bytes.extend_from_slice(&key.fingerprint.to_le_bytes());
-        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&checksum(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&FORMAT.to_le_bytes());
+        header.extend_from_slice(&build_stamp().to_le_bytes());
+        header.extend_from_slice(&key.fingerprint.to_le_bytes());
+        header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        header.extend_from_slice(&checksum(&payload).to_le_bytes());
         if fs::create_dir_all(&self.dir).is_err() {
             return;
         }
+        // The header and the payload are written one after the other (not copied into
+        // one buffer first: a national catalogue's payload is over ten megabytes).
         let written = tempfile::Builder::new()
             .prefix(".tmp-")
             .tempfile_in(&self.dir)
             .and_then(|mut tmp| {
-                tmp.write_all(&bytes)?;
+                tmp.write_all(&header)?;
+                tmp.write_all(&payload)?;
                 tmp.persist(self.path(key)).map_err(|e| e.error)?;
                 Ok(())
             });
