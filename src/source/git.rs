@@ -79,14 +79,15 @@ pub struct GitSource {
     info: SourceInfo,
     /// The registry folder in the working tree, if the repository has one.
     root: Option<std::path::PathBuf>,
-    /// The entries of each folder listed so far (`""` for the root): name → object and
-    /// file mode. libgit2 does not cache large tree objects, so looking each file up by
-    /// path would inflate and parse its folder's tree again, once per file.
+    /// The entries of each folder listed so far (`""` for the root): name → object, file
+    /// mode and size. libgit2 does not cache large tree objects, so looking each file up
+    /// by path would inflate and parse its folder's tree again, once per file; and the
+    /// size read when listing need not be read again when reading.
     listed: Mutex<HashMap<String, Folder>>,
 }
 
-/// A folder's entries: name → object id and file mode.
-type Folder = HashMap<String, (Oid, i32)>;
+/// A folder's entries: name → object id, file mode, and size (for files).
+type Folder = HashMap<String, (Oid, i32, Option<u64>)>;
 
 impl GitSource {
     /// Opens the registry at `dir` (a folder inside a git working tree, or a bare
@@ -105,21 +106,34 @@ impl GitSource {
         rev: &str,
         shown: String,
     ) -> Result<GitSource, GitError> {
+        verify_reads_here();
         let repo_name = repo
             .workdir()
             .unwrap_or_else(|| repo.path())
             .display()
             .to_string();
         let (commit_id, tree) = {
-            let commit = repo
+            let named = repo
                 .revparse_single(rev)
-                .and_then(|o| o.peel_to_commit())
                 .map_err(|source| revision_error(rev, &repo_name, source))?;
-            let commit_id = commit.id();
-            let root = commit.tree().map_err(|source| GitError::Git {
-                doing: format!("reading the tree of {commit_id}"),
+            // What the name points at (a commit, or a tag) is checked before it is used.
+            verify_object(&repo, named.id()).map_err(|source| GitError::Git {
+                doing: format!("reading `{rev}`"),
                 source: source.into(),
             })?;
+            let commit = named
+                .peel_to_commit()
+                .map_err(|source| revision_error(rev, &repo_name, source))?;
+            let commit_id = commit.id();
+            let damaged = |what: &str, source: git2::Error| GitError::Git {
+                doing: format!("reading the {what} of {commit_id}"),
+                source: source.into(),
+            };
+            if commit_id != named.id() {
+                verify_object(&repo, commit_id).map_err(|e| damaged("commit", e))?;
+            }
+            let root = commit.tree().map_err(|e| damaged("tree", e))?;
+            verify_object(&repo, root.id()).map_err(|e| damaged("tree", e))?;
             let tree = if sub.is_empty() {
                 root.id()
             } else {
@@ -134,6 +148,18 @@ impl GitSource {
                         path: sub.to_owned(),
                         rev: rev.to_owned(),
                     });
+                }
+                // Each folder on the way, as git would read them.
+                let mut at = String::new();
+                for part in sub.split('/') {
+                    at = if at.is_empty() {
+                        part.to_owned()
+                    } else {
+                        format!("{at}/{part}")
+                    };
+                    if let Ok(e) = root.get_path(Path::new(&at)) {
+                        verify_object(&repo, e.id()).map_err(|e| damaged("tree", e))?;
+                    }
                 }
                 entry.id()
             };
@@ -181,6 +207,21 @@ impl GitSource {
             .repo
             .find_tree(self.tree)
             .map_err(|e| Self::git_err(path, e))?;
+        // The folders on the way (the registry's own tree was checked when opened).
+        let mut at = String::new();
+        for part in path
+            .split('/')
+            .take(path.split('/').count().saturating_sub(1))
+        {
+            at = if at.is_empty() {
+                part.to_owned()
+            } else {
+                format!("{at}/{part}")
+            };
+            if let Ok(e) = tree.get_path(Path::new(&at)) {
+                verify_object(&self.repo, e.id()).map_err(|e| Self::git_err(path, e))?;
+            }
+        }
         match tree.get_path(Path::new(path)) {
             Ok(e) => Ok(Some(e)),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
@@ -286,7 +327,10 @@ impl Source for GitSource {
             self.repo.find_tree(self.tree)
         } else {
             match self.lookup(dir)? {
-                Some(e) if e.kind() == Some(ObjectType::Tree) => self.repo.find_tree(e.id()),
+                Some(e) if e.kind() == Some(ObjectType::Tree) => {
+                    verify_object(&self.repo, e.id()).map_err(|e| Self::git_err(dir, e))?;
+                    self.repo.find_tree(e.id())
+                }
                 _ => return Ok(Vec::new()),
             }
         }
@@ -295,10 +339,6 @@ impl Source for GitSource {
         let mut out = Vec::with_capacity(tree.len());
         let mut listed = HashMap::with_capacity(tree.len());
         for e in tree.iter() {
-            listed.insert(
-                String::from_utf8_lossy(e.name_bytes()).into_owned(),
-                (e.id(), e.filemode()),
-            );
             let kind = kind_of(e.filemode(), e.kind());
             let size = if kind == EntryKind::File {
                 odb.read_header(e.id())
@@ -307,6 +347,14 @@ impl Source for GitSource {
             } else {
                 0
             };
+            listed.insert(
+                String::from_utf8_lossy(e.name_bytes()).into_owned(),
+                (
+                    e.id(),
+                    e.filemode(),
+                    (kind == EntryKind::File).then_some(size),
+                ),
+            );
             out.push(Entry {
                 name: String::from_utf8_lossy(e.name_bytes()).into_owned(),
                 kind,
@@ -327,13 +375,13 @@ impl Source for GitSource {
             .lock()
             .ok()
             .and_then(|cache| cache.get(dir).and_then(|d| d.get(name)).copied());
-        let (id, filemode) = match listed {
+        let (id, filemode, listed_size) = match listed {
             Some(found) => found,
             None => {
                 let entry = self.lookup(path)?.ok_or_else(|| SourceError::Missing {
                     path: path.to_owned(),
                 })?;
-                (entry.id(), entry.filemode())
+                (entry.id(), entry.filemode(), None)
             }
         };
         if matches!(
@@ -344,26 +392,30 @@ impl Source for GitSource {
                 path: path.to_owned(),
             });
         }
-        let odb = self.repo.odb().map_err(|e| Self::git_err(path, e))?;
-        // The header gives the size and type without inflating the object.
-        let (size, kind) = odb.read_header(id).map_err(|e| Self::git_err(path, e))?;
-        if kind_of(filemode, Some(kind)) != EntryKind::File {
-            return Err(SourceError::Missing {
-                path: path.to_owned(),
-            });
-        }
-        if size as u64 > limit {
+        let size = match listed_size {
+            // Listed as a file, with the size its header gave (`find_blob` below still
+            // refuses an object that is not a blob).
+            Some(size) => size,
+            None => {
+                let odb = self.repo.odb().map_err(|e| Self::git_err(path, e))?;
+                // The header gives the size and type without inflating the object.
+                let (size, kind) = odb.read_header(id).map_err(|e| Self::git_err(path, e))?;
+                if kind_of(filemode, Some(kind)) != EntryKind::File {
+                    return Err(SourceError::Missing {
+                        path: path.to_owned(),
+                    });
+                }
+                size as u64
+            }
+        };
+        if size > limit {
             return Err(SourceError::TooLarge {
                 path: path.to_owned(),
-                size: size as u64,
+                size,
                 limit,
             });
         }
-        let blob = self
-            .repo
-            .find_blob(id)
-            .map_err(|e| Self::git_err(path, e))?;
-        Ok(blob.content().to_vec())
+        blob_content(&self.repo, id).map_err(|e| Self::git_err(path, e))
     }
 }
 
@@ -376,5 +428,46 @@ pub struct GitCause(pub git2::Error);
 impl From<git2::Error> for GitCause {
     fn from(e: git2::Error) -> GitCause {
         GitCause(e)
+    }
+}
+
+/// libgit2 hashes every object it reads to check it (with collision-detecting SHA-1, the
+/// larger part of reading a national catalogue from git). Reads made here check what they
+/// use themselves instead, with SHA-1 in hardware where the processor has it: the commit
+/// and the trees leading to the registry when it is opened, each folder's tree when
+/// listed, and each file's blob when read (`verify`). So that check is turned off, once,
+/// for the process.
+fn verify_reads_here() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
+/// The content of blob `id`, checked (`verify`).
+pub fn blob_content(repo: &Repository, id: Oid) -> Result<Vec<u8>, git2::Error> {
+    let blob = repo.find_blob(id)?;
+    verify(id, "blob", blob.content())?;
+    Ok(blob.content().to_vec())
+}
+
+/// Reads object `id` and checks it (`verify`).
+fn verify_object(repo: &Repository, id: Oid) -> Result<(), git2::Error> {
+    let odb = repo.odb()?;
+    let object = odb.read(id)?;
+    verify(id, object.kind().str(), object.data())
+}
+
+/// Checks that `data` is the object `id` names (git's SHA-1 of the object's kind, size
+/// and content), as `git fsck` would: a damaged or swapped object stops the command.
+fn verify(id: Oid, kind: &str, data: &[u8]) -> Result<(), git2::Error> {
+    use sha1::Digest as _;
+    let mut hash = sha1::Sha1::new();
+    hash.update(format!("{kind} {}\0", data.len()));
+    hash.update(data);
+    if hash.finalize().as_slice() == id.as_bytes() {
+        Ok(())
+    } else {
+        Err(git2::Error::from_str(&format!(
+            "object hash mismatch: the object stored as {id} is not that object"
+        )))
     }
 }

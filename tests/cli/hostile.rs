@@ -1202,6 +1202,8 @@ fn corrupt_git_objects_stop_the_command() {
         ("blob", "garbage"),
         ("blob", "another object"),
         ("tree", "another object"),
+        // Another object of the same kind: only checking each object's hash tells.
+        ("tree", "another tree"),
         ("commit", "garbage"),
         ("commit", "another object"),
     ] {
@@ -1217,10 +1219,13 @@ fn corrupt_git_objects_stop_the_command() {
             "tree" => git(f.root(), &["rev-parse", "HEAD:registry/components"]),
             _ => git(f.root(), &["rev-parse", "HEAD"]),
         };
-        let other = git(
-            f.root(),
-            &["rev-parse", "HEAD:registry/components/gadget.toml"],
-        );
+        let other = match how {
+            "another tree" => git(f.root(), &["rev-parse", "HEAD:registry"]),
+            _ => git(
+                f.root(),
+                &["rev-parse", "HEAD:registry/components/gadget.toml"],
+            ),
+        };
         let bytes = match how {
             "garbage" => b"\x78\x01 this is not zlib".to_vec(),
             _ => std::fs::read(

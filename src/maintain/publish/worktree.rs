@@ -133,7 +133,7 @@ impl Checkout<'_> {
         let blob = |id: Oid, path: &str| -> Option<Vec<u8>> {
             let tree = self.repo.find_commit(id).ok()?.tree().ok()?;
             let entry = tree.get_path(Path::new(path)).ok()?;
-            Some(self.repo.find_blob(entry.id()).ok()?.content().to_vec())
+            crate::source::git::blob_content(&self.repo, entry.id()).ok()
         };
         for w in written {
             let file = workdir.join(&w.path);
@@ -229,7 +229,7 @@ impl Checkout<'_> {
         let old = tree_of(&journal.base).ok();
         let blob = |tree: &git2::Tree<'_>, path: &str| -> Option<Vec<u8>> {
             let entry = tree.get_path(Path::new(path)).ok()?;
-            Some(repo.find_blob(entry.id()).ok()?.content().to_vec())
+            crate::source::git::blob_content(repo, entry.id()).ok()
         };
         let worktree_err = |path: &str, source| PublishError::WorkingTree {
             commit: journal.commit.clone(),
