@@ -655,8 +655,8 @@ fn read_entry(
         }
         Err(e) => return Err(e),
     };
-    match check::decode(&path, &bytes) {
-        Ok(_) => Ok(String::from_utf8(bytes).ok()),
+    match check::decode_owned(&path, bytes) {
+        Ok(text) => Ok(Some(text)),
         Err(d) => {
             diagnostics.push(*d);
             Ok(None)

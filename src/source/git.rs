@@ -1,7 +1,7 @@
 //! Reading a registry at a git revision: tree and blob objects straight from the object
 //! database, with no checkout. The registry may be any sub-directory of the repository.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 use std::path::Path;
 use std::sync::Mutex;
 

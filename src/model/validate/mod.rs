@@ -49,6 +49,22 @@ impl<T> Parsed<T> {
     }
 }
 
+/// Like `decode`, keeping the bytes as the text (checked once, not copied).
+pub fn decode_owned(file: &str, bytes: Vec<u8>) -> Result<String, Box<Diagnostic>> {
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(Box::new(too_large(file, bytes.len() as u64)));
+    }
+    String::from_utf8(bytes).map_err(|e| match decode(file, e.as_bytes()) {
+        Err(d) => d,
+        // `from_utf8` and `decode` agree on what UTF-8 is.
+        Ok(_) => Box::new(Diagnostic::error(
+            file,
+            Code::NotUtf8,
+            "file is not UTF-8 text",
+        )),
+    })
+}
+
 /// Checks the size and encoding of a file's bytes.
 pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Diagnostic>> {
     if bytes.len() as u64 > MAX_FILE_SIZE {
