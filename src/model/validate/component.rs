@@ -9,17 +9,17 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
         Err(p) => return failed(p),
     };
     let mut c = Checker::new(file);
-    let id = c.id("component id", &raw.id, path!["id"]);
+    let id = c.id("component id", &raw.id, || path!["id"]);
     c.check_file_id(&raw.id, expected_id);
-    c.text(&raw.name, path!["name"], false, false);
-    c.text(&raw.summary, path!["summary"], false, false);
-    c.text(&raw.supplier, path!["supplier"], false, false);
+    c.text(&raw.name, || path!["name"], false, false);
+    c.text(&raw.summary, || path!["summary"], false, false);
+    c.text(&raw.supplier, || path!["supplier"], false, false);
     if let Some(scripts) =
         crate::model::name::mixed_scripts(&crate::model::name::normalise(&raw.supplier))
     {
         c.error(
             Code::MixedScript,
-            path!["supplier"],
+            || path!["supplier"],
             format!(
                 "supplier `{}` mixes the {} scripts, so it could pass for another supplier's name",
                 text::escape(&raw.supplier),
@@ -35,7 +35,7 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
         Err(e) => {
             c.error(
                 Code::InvalidLicence,
-                path!["licence"],
+                || path!["licence"],
                 format!(
                     "`{}` is not an SPDX licence expression: {e}",
                     text::escape(&raw.licence)
@@ -51,7 +51,7 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
     if kind.is_none() {
         c.error(
             Code::InvalidValue,
-            path!["kind"],
+            || path!["kind"],
             format!(
                 "kind `{}` is not one of {}",
                 text::escape(&raw.kind),
@@ -63,7 +63,7 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
     if lifecycle.is_none() {
         c.error(
             Code::InvalidValue,
-            path!["lifecycle"],
+            || path!["lifecycle"],
             format!(
                 "lifecycle `{}` is not one of {}",
                 text::escape(&raw.lifecycle),
@@ -73,26 +73,26 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
     }
     let mut capabilities = BTreeSet::new();
     for (i, cap) in raw.capabilities.iter().enumerate() {
-        if let Some(cap) = c.id("capability", cap, path!["capabilities", i]) {
+        if let Some(cap) = c.id("capability", cap, || path!["capabilities", i]) {
             capabilities.insert(cap);
         }
     }
     if raw.capabilities.is_empty() {
         c.error(
             Code::InvalidValue,
-            path!["capabilities"],
+            || path!["capabilities"],
             "a component must serve at least one capability",
         );
     }
     let mut assurances = BTreeSet::new();
     for (i, a) in raw.assurances.iter().enumerate() {
-        if c.tag(a, path!["assurances", i]) {
+        if c.tag(a, || path!["assurances", i]) {
             assurances.insert(a.clone());
         }
     }
-    c.url(&raw.homepage, path!["homepage"]);
+    c.url(&raw.homepage, || path!["homepage"]);
     if let Some(repo) = &raw.repository {
-        c.url(repo, path!["repository"]);
+        c.url(repo, || path!["repository"]);
     }
 
     let mut releases: Vec<Release> = Vec::new();
@@ -106,7 +106,7 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
         {
             c.error(
                 Code::DuplicateRelease,
-                path!["release", i, "version"],
+                || path!["release", i, "version"],
                 format!(
                     "release {} is listed twice (as {} and {})",
                     release.version, dup.version, release.version
@@ -151,27 +151,30 @@ pub fn component(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
 }
 
 fn check_release(c: &mut Checker<'_>, i: usize, r: &ReleaseEntry) -> Option<Release> {
-    let version = c.version(&r.version, path!["release", i, "version"]);
-    let released = c.date(&r.released, path!["release", i, "released"]);
+    let version = c.version(&r.version, || path!["release", i, "version"]);
+    let released = c.date(&r.released, || path!["release", i, "released"]);
     let support_ends = r
         .support_ends
         .as_ref()
-        .and_then(|d| c.date(d, path!["release", i, "support-ends"]));
+        .and_then(|d| c.date(d, || path!["release", i, "support-ends"]));
     if let (Some(start), Some(end)) = (released, support_ends)
         && end <= start
     {
         c.error(
             Code::SupportEndsBeforeRelease,
-            path!["release", i, "support-ends"],
+            || path!["release", i, "support-ends"],
             format!("support ends {end}, on or before the release date {start}"),
         );
     }
-    let mut provides = BTreeMap::new();
+    // Pairs in the file's (sorted) key order, which `IdMap` keeps as they come.
+    let mut provides = Vec::with_capacity(r.provides.len());
     for (k, v) in &r.provides {
-        let id = c.key_id("interface", k, path!["release", i, "provides", k.as_str()]);
-        let v = c.version(v, path!["release", i, "provides", k.as_str()]);
+        let id = c.key_id("interface", k, || {
+            path!["release", i, "provides", k.as_str()]
+        });
+        let v = c.version(v, || path!["release", i, "provides", k.as_str()]);
         if let (Some(id), Some(v)) = (id, v) {
-            provides.insert(id, v);
+            provides.push((id, v));
         }
     }
     let requires = ranges(c, i, "requires", "interface", &r.requires);
@@ -181,12 +184,12 @@ fn check_release(c: &mut Checker<'_>, i: usize, r: &ReleaseEntry) -> Option<Rele
         if reason.trim().is_empty() {
             c.error(
                 Code::EmptyYankReason,
-                path!["release", i, "yanked"],
+                || path!["release", i, "yanked"],
                 "a yanked release must say why",
             )
             .hint = Some("write the reason, e.g. yanked = \"security: use 3.1.1\"".into());
         } else {
-            c.text(reason, path!["release", i, "yanked"], false, false);
+            c.text(reason, || path!["release", i, "yanked"], false, false);
         }
     }
     Some(Release {
@@ -207,13 +210,13 @@ fn ranges(
     table: &str,
     what: &str,
     map: &BTreeMap<String, String>,
-) -> BTreeMap<Id, VersionReq> {
-    let mut out = BTreeMap::new();
+) -> Vec<(Id, VersionReq)> {
+    let mut out = Vec::with_capacity(map.len());
     for (k, v) in map {
-        let id = c.key_id(what, k, path!["release", i, table, k.as_str()]);
-        let v = c.range(v, path!["release", i, table, k.as_str()]);
+        let id = c.key_id(what, k, || path!["release", i, table, k.as_str()]);
+        let v = c.range(v, || path!["release", i, table, k.as_str()]);
         if let (Some(id), Some(v)) = (id, v) {
-            out.insert(id, v);
+            out.push((id, v));
         }
     }
     out

@@ -169,18 +169,23 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn error(&mut self, code: Code, path: Vec<Seg>, message: impl Into<String>) -> &mut Diagnostic {
-        let d = Diagnostic::error(self.file, code, message).at_value(path);
+    fn error(
+        &mut self,
+        code: Code,
+        path: impl FnOnce() -> Vec<Seg>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::error(self.file, code, message).at_value(path());
         self.push(d)
     }
 
     fn key_error(
         &mut self,
         code: Code,
-        path: Vec<Seg>,
+        path: impl FnOnce() -> Vec<Seg>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let d = Diagnostic::error(self.file, code, message).at_key(path);
+        let d = Diagnostic::error(self.file, code, message).at_key(path());
         self.push(d)
     }
 
@@ -191,15 +196,21 @@ impl<'a> Checker<'a> {
         &mut self.diagnostics[at]
     }
 
-    fn id(&mut self, what: &str, s: &str, path: Vec<Seg>) -> Option<Id> {
+    fn id(&mut self, what: &str, s: &str, path: impl FnOnce() -> Vec<Seg>) -> Option<Id> {
         self.id_at(what, s, path, false)
     }
 
-    fn key_id(&mut self, what: &str, s: &str, path: Vec<Seg>) -> Option<Id> {
+    fn key_id(&mut self, what: &str, s: &str, path: impl FnOnce() -> Vec<Seg>) -> Option<Id> {
         self.id_at(what, s, path, true)
     }
 
-    fn id_at(&mut self, what: &str, s: &str, path: Vec<Seg>, key: bool) -> Option<Id> {
+    fn id_at(
+        &mut self,
+        what: &str,
+        s: &str,
+        path: impl FnOnce() -> Vec<Seg>,
+        key: bool,
+    ) -> Option<Id> {
         match Id::parse(s) {
             Ok(id) => Some(id),
             Err(e) => {
@@ -217,7 +228,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn version(&mut self, s: &str, path: Vec<Seg>) -> Option<Version> {
+    fn version(&mut self, s: &str, path: impl FnOnce() -> Vec<Seg>) -> Option<Version> {
         match Version::parse(s) {
             // Comparisons ignore build metadata (semver §10), so two versions differing
             // only by it would be one version to a range and two to a lookup: refused
@@ -255,7 +266,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn range(&mut self, s: &str, path: Vec<Seg>) -> Option<VersionReq> {
+    fn range(&mut self, s: &str, path: impl FnOnce() -> Vec<Seg>) -> Option<VersionReq> {
         match VersionReq::parse(s) {
             // A range would silently ignore build metadata; versions may not carry any.
             Ok(_) if s.contains('+') => {
@@ -284,7 +295,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks free text: no control or bidi characters, and (unless `may_be_empty`) not blank.
-    fn text(&mut self, s: &str, path: Vec<Seg>, multiline: bool, may_be_empty: bool) {
+    fn text(
+        &mut self,
+        s: &str,
+        path: impl FnOnce() -> Vec<Seg>,
+        multiline: bool,
+        may_be_empty: bool,
+    ) {
         if !may_be_empty && s.trim().is_empty() {
             self.error(Code::InvalidValue, path, "must not be empty");
             return;
@@ -303,7 +320,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn url(&mut self, s: &str, path: Vec<Seg>) {
+    fn url(&mut self, s: &str, path: impl FnOnce() -> Vec<Seg>) {
         match url::Url::parse(s) {
             Ok(u) if u.scheme() == "https" && u.host_str().is_some_and(|h| !h.is_empty()) => {
                 if text::find_forbidden(s, false).is_some() || s.contains(char::is_whitespace) {
@@ -346,7 +363,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn date(&mut self, dt: &toml::value::Datetime, path: Vec<Seg>) -> Option<Date> {
+    fn date(
+        &mut self,
+        dt: &toml::value::Datetime,
+        path: impl FnOnce() -> Vec<Seg>,
+    ) -> Option<Date> {
         let date = Date::from_toml(dt);
         if date.is_none() {
             self.error(
@@ -359,7 +380,7 @@ impl<'a> Checker<'a> {
         date
     }
 
-    fn tag(&mut self, s: &str, path: Vec<Seg>) -> bool {
+    fn tag(&mut self, s: &str, path: impl FnOnce() -> Vec<Seg>) -> bool {
         let ok = !s.is_empty()
             && s.len() <= 64
             && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -385,7 +406,7 @@ impl<'a> Checker<'a> {
         {
             self.error(
                 Code::IdMismatch,
-                path!["id"],
+                || path!["id"],
                 format!(
                     "id `{}` does not match the file name `{}.toml`",
                     text::escape(id),
@@ -446,12 +467,17 @@ pub fn registry_file(file: &str, source: &str) -> Parsed<RegistryMeta> {
     };
     let mut c = Checker::new(file);
     let r = raw.registry;
-    c.text(&r.name, path!["registry", "name"], false, false);
-    c.text(&r.description, path!["registry", "description"], true, true);
+    c.text(&r.name, || path!["registry", "name"], false, false);
+    c.text(
+        &r.description,
+        || path!["registry", "description"],
+        true,
+        true,
+    );
     if r.format != FORMAT {
         c.error(
             Code::UnsupportedFormat,
-            path!["registry", "format"],
+            || path!["registry", "format"],
             format!(
                 "registry format {} is not supported; this version of stackreg reads format {FORMAT}",
                 r.format
@@ -471,19 +497,19 @@ pub fn interface(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
         Err(p) => return failed(p),
     };
     let mut c = Checker::new(file);
-    let id = c.id("interface id", &raw.id, path!["id"]);
+    let id = c.id("interface id", &raw.id, || path!["id"]);
     c.check_file_id(&raw.id, expected_id);
-    c.text(&raw.name, path!["name"], false, false);
-    c.text(&raw.summary, path!["summary"], false, false);
-    c.text(&raw.owner, path!["owner"], false, false);
-    c.url(&raw.specification, path!["specification"]);
+    c.text(&raw.name, || path!["name"], false, false);
+    c.text(&raw.summary, || path!["summary"], false, false);
+    c.text(&raw.owner, || path!["owner"], false, false);
+    c.url(&raw.specification, || path!["specification"]);
     let mut versions = Vec::new();
     for (i, v) in raw.versions.iter().enumerate() {
-        if let Some(version) = c.version(v, path!["versions", i]) {
+        if let Some(version) = c.version(v, || path!["versions", i]) {
             if versions.contains(&version) {
                 c.error(
                     Code::InvalidVersion,
-                    path!["versions", i],
+                    || path!["versions", i],
                     format!("version {version} is listed twice"),
                 );
             } else {
@@ -494,7 +520,7 @@ pub fn interface(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<
     if raw.versions.is_empty() {
         c.error(
             Code::InvalidValue,
-            path!["versions"],
+            || path!["versions"],
             "an interface must publish at least one version",
         );
     }

@@ -20,20 +20,20 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
             format!("stack file name `{}` {e}", text::escape(stem)),
         ));
     }
-    c.text(&raw.stack.name, path!["stack", "name"], false, false);
+    c.text(&raw.stack.name, || path!["stack", "name"], false, false);
     if let Some(r) = &raw.stack.registry {
-        c.text(r, path!["stack", "registry"], false, false);
+        c.text(r, || path!["stack", "registry"], false, false);
     }
     if let Some(r) = &raw.stack.rev {
-        c.text(r, path!["stack", "rev"], false, false);
+        c.text(r, || path!["stack", "rev"], false, false);
     }
     if let Some(r) = &raw.stack.allowed_signers {
-        c.text(r, path!["stack", "allowed-signers"], false, false);
+        c.text(r, || path!["stack", "allowed-signers"], false, false);
     }
 
     let mut needs = BTreeMap::new();
     for (name, entry) in &raw.needs {
-        let key = c.key_id("need name", name, path!["needs", name.as_str()]);
+        let key = c.key_id("need name", name, || path!["needs", name.as_str()]);
         if let (Some(key), Some(need)) = (key, check_need(&mut c, name, entry)) {
             needs.insert(key, need);
         }
@@ -62,7 +62,7 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
     );
     let mut assurances = Vec::new();
     for (i, a) in p.assurances.iter().enumerate() {
-        if c.tag(a, path!["policy", "assurances", i]) {
+        if c.tag(a, || path!["policy", "assurances", i]) {
             assurances.push(a.clone());
         }
     }
@@ -70,26 +70,26 @@ pub fn stack(file: &str, expected_id: Option<&str>, source: &str) -> Parsed<Stac
         .exclude_components
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| c.id("component", s, path!["policy", "exclude-components", i]))
+        .filter_map(|(i, s)| c.id("component", s, || path!["policy", "exclude-components", i]))
         .collect();
     for (i, s) in p.exclude_suppliers.iter().enumerate() {
-        c.text(s, path!["policy", "exclude-suppliers", i], false, false);
+        c.text(s, || path!["policy", "exclude-suppliers", i], false, false);
     }
     let prefer = raw
         .prefer
         .components
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| c.id("component", s, path!["prefer", "components", i]))
+        .filter_map(|(i, s)| c.id("component", s, || path!["prefer", "components", i]))
         .collect();
     let mut current = BTreeMap::new();
     let mut contracts = BTreeMap::new();
     for (k, entry) in &raw.current {
-        let id = c.key_id("component", k, path!["current", k.as_str()]);
+        let id = c.key_id("component", k, || path!["current", k.as_str()]);
         let v = match entry {
-            CurrentEntry::Version(v) => c.version(v, path!["current", k.as_str()]),
+            CurrentEntry::Version(v) => c.version(v, || path!["current", k.as_str()]),
             CurrentEntry::Contract(t) => {
-                c.version(&t.version, path!["current", k.as_str(), "version"])
+                c.version(&t.version, || path!["current", k.as_str(), "version"])
             }
         };
         let contract = match entry {
@@ -133,14 +133,14 @@ fn check_contract(c: &mut Checker<'_>, key: &str, t: &CurrentContract) -> Option
     let contract_ends = t
         .contract_ends
         .as_ref()
-        .and_then(|d| c.date(d, path!["current", key, "contract-ends"]));
+        .and_then(|d| c.date(d, || path!["current", key, "contract-ends"]));
     let notice_months = match t.notice_months {
         None => None,
         Some(n) if (0..=MAX_NOTICE_MONTHS).contains(&n) => u32::try_from(n).ok(),
         Some(n) => {
             c.error(
                 Code::InvalidValue,
-                path!["current", key, "notice-months"],
+                || path!["current", key, "notice-months"],
                 format!("notice-months {n} is not between 0 and {MAX_NOTICE_MONTHS}"),
             );
             None
@@ -177,30 +177,30 @@ fn check_need(c: &mut Checker<'_>, name: &str, e: &NeedEntry) -> Option<Need> {
                 given.join(" and ")
             )
         };
-        c.error(Code::InvalidNeed, path!["needs", name], message)
+        c.error(Code::InvalidNeed, || path!["needs", name], message)
             .hint = Some("write e.g. { capability = \"cms\" } or { component = \"fixmystreet\", version = \">=5\" }".into());
         return None;
     }
     let version = match &e.version {
-        Some(v) => c.range(v, path!["needs", name, "version"])?,
+        Some(v) => c.range(v, || path!["needs", name, "version"])?,
         None => VersionReq::STAR,
     };
     if let Some(id) = &e.component {
-        let id = c.id("component", id, path!["needs", name, "component"])?;
+        let id = c.id("component", id, || path!["needs", name, "component"])?;
         Some(Need::Component { id, version })
     } else if let Some(id) = &e.interface {
-        let id = c.id("interface", id, path!["needs", name, "interface"])?;
+        let id = c.id("interface", id, || path!["needs", name, "interface"])?;
         Some(Need::Interface { id, version })
     } else {
         let cap = e.capability.as_deref().unwrap_or_default();
         if e.version.is_some() {
             c.error(
                 Code::InvalidNeed,
-                path!["needs", name, "version"],
+                || path!["needs", name, "version"],
                 "a capability need has no version; name a component or interface to pin one",
             );
         }
-        let id = c.id("capability", cap, path!["needs", name, "capability"])?;
+        let id = c.id("capability", cap, || path!["needs", name, "capability"])?;
         Some(Need::Capability { id })
     }
 }
@@ -223,7 +223,7 @@ fn policy_values<T>(
                 if value.is_none() {
                     c.error(
                         Code::InvalidValue,
-                        path!["policy", key, i],
+                        || path!["policy", key, i],
                         format!("{what} `{}` is not one of {expected}", text::escape(s)),
                     );
                 }
