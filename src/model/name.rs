@@ -14,6 +14,10 @@ use unicode_security::mixed_script::AugmentedScriptSet;
 
 /// `name` in NFKC, with white space collapsed to single spaces and trimmed.
 pub fn normalise(name: &str) -> String {
+    // ASCII is its own NFKC form (most names are ASCII).
+    if name.is_ascii() {
+        return name.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
     let nfkc: String = name.nfkc().collect();
     nfkc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -28,7 +32,8 @@ pub fn same(a: &str, b: &str) -> bool {
 /// (Latin beside Han, Japanese or Korean counts as one, as TS #39's "highly
 /// restrictive" level allows).
 pub fn mixed_scripts(name: &str) -> Option<Vec<&'static str>> {
-    if !AugmentedScriptSet::for_str(name).is_empty() {
+    // ASCII is Latin and Common only: one script.
+    if name.is_ascii() || !AugmentedScriptSet::for_str(name).is_empty() {
         return None;
     }
     let mut without_latin = AugmentedScriptSet::default();
@@ -66,6 +71,18 @@ mod tests {
         assert_eq!(normalise("Ｓupplier alpha"), "Supplier alpha");
         assert!(same("SUPPLIER\u{2003}ALPHA", "supplier alpha"));
         assert!(!same("Supplier alpha", "Supplier alpha Ltd"));
+    }
+
+    proptest::proptest! {
+        /// The ASCII shortcuts give what the full rules give.
+        #[test]
+        fn ascii_names_take_the_shortcut_to_the_same_answer(name in "[ -~\t\n]{0,40}") {
+            let nfkc: String = name.nfkc().collect();
+            let full = nfkc.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(normalise(&name), full);
+            proptest::prop_assert!(!AugmentedScriptSet::for_str(&name).is_empty());
+            proptest::prop_assert_eq!(mixed_scripts(&name), None);
+        }
     }
 
     #[test]
