@@ -202,10 +202,10 @@ impl IndexCache {
         let components: Vec<&Component> = registry.components.values().collect();
         let encoded: Result<Vec<(Vec<u8>, Vec<u8>)>, _> = components
             .par_iter()
-            .map(|c| {
+            .map_init(Vec::new, |scratch, c| {
                 Ok((
-                    postcard::to_allocvec(c)?,
-                    postcard::to_allocvec(&Listed::of(c))?,
+                    encode_exact(scratch, c)?,
+                    encode_exact(scratch, &Listed::of(c))?,
                 ))
             })
             .collect::<Result<_, postcard::Error>>();
@@ -368,6 +368,18 @@ fn build_stamp() -> u64 {
         }
         h.finish()
     })
+}
+
+/// `value` encoded in `scratch` (a buffer each thread reuses), then copied out at its
+/// exact size: one allocation per value, where encoding straight into a new vector
+/// grows it by doubling.
+fn encode_exact<T: Serialize>(
+    scratch: &mut Vec<u8>,
+    value: &T,
+) -> Result<Vec<u8>, postcard::Error> {
+    scratch.clear();
+    *scratch = postcard::to_extend(value, std::mem::take(scratch))?;
+    Ok(scratch.as_slice().to_vec())
 }
 
 /// XXH3 of the payload: fast enough to check on every read, and enough to tell a damaged
