@@ -30,7 +30,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write as _;
+use std::io::{self, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -235,30 +235,30 @@ impl IndexCache {
             origins: Cow::Borrowed(&loaded.origins),
             sources: Cow::Borrowed(&loaded.sources),
         };
-        // Room for the components' encodings and a little more, so that a payload of
-        // many megabytes is not grown (and copied) by doubling.
-        let room: usize = encoded.iter().map(|(c, l)| c.len() + l.len() + 16).sum();
-        let Ok(payload) = postcard::to_extend(&entry, Vec::with_capacity(room + 4096)) else {
-            return;
-        };
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(MAGIC);
-        header.extend_from_slice(&FORMAT.to_le_bytes());
-        header.extend_from_slice(&build_stamp().to_le_bytes());
-        header.extend_from_slice(&key.fingerprint.to_le_bytes());
-        header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        header.extend_from_slice(&checksum(&payload).to_le_bytes());
         if fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        // The header and the payload are written one after the other (not copied into
-        // one buffer first: a national catalogue's payload is over ten megabytes).
+        // The payload is encoded straight into the file (a national catalogue's is over
+        // ten megabytes), hashed as it goes; the header, which holds its length and
+        // checksum, is written over the space left for it at the start.
         let written = tempfile::Builder::new()
             .prefix(".tmp-")
             .tempfile_in(&self.dir)
             .and_then(|mut tmp| {
+                tmp.write_all(&[0; HEADER_LEN])?;
+                let into = HashingWriter::new(io::BufWriter::new(tmp.as_file_mut()));
+                let (out, len, sum) = postcard::serialize_with_flavor(&entry, into)
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                out.into_inner().map_err(|e| e.into_error())?;
+                let mut header = Vec::with_capacity(HEADER_LEN);
+                header.extend_from_slice(MAGIC);
+                header.extend_from_slice(&FORMAT.to_le_bytes());
+                header.extend_from_slice(&build_stamp().to_le_bytes());
+                header.extend_from_slice(&key.fingerprint.to_le_bytes());
+                header.extend_from_slice(&len.to_le_bytes());
+                header.extend_from_slice(&sum.to_le_bytes());
+                tmp.seek(io::SeekFrom::Start(0))?;
                 tmp.write_all(&header)?;
-                tmp.write_all(&payload)?;
                 tmp.persist(self.path(key)).map_err(|e| e.error)?;
                 Ok(())
             });
@@ -380,6 +380,74 @@ fn encode_exact<T: Serialize>(
     scratch.clear();
     *scratch = postcard::to_extend(value, std::mem::take(scratch))?;
     Ok(scratch.as_slice().to_vec())
+}
+
+/// A postcard output that writes to `out` in chunks, counting and hashing (`checksum`)
+/// what it writes.
+struct HashingWriter<W: io::Write> {
+    out: W,
+    chunk: Vec<u8>,
+    len: u64,
+    hash: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: io::Write> HashingWriter<W> {
+    const CHUNK: usize = 64 * 1024;
+
+    fn new(out: W) -> Self {
+        HashingWriter {
+            out,
+            chunk: Vec::with_capacity(Self::CHUNK),
+            len: 0,
+            hash: xxhash_rust::xxh3::Xxh3::new(),
+        }
+    }
+
+    fn send(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.hash.update(data);
+        self.len += data.len() as u64;
+        self.out
+            .write_all(data)
+            .map_err(|_| postcard::Error::SerializeBufferFull)
+    }
+
+    fn flush_chunk(&mut self) -> postcard::Result<()> {
+        let chunk = std::mem::take(&mut self.chunk);
+        let sent = self.send(&chunk);
+        self.chunk = chunk;
+        self.chunk.clear();
+        sent
+    }
+}
+
+impl<W: io::Write> postcard::ser_flavors::Flavor for HashingWriter<W> {
+    /// What was written to, the payload's length and its checksum.
+    type Output = (W, u64, u64);
+
+    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+        if self.chunk.len() == Self::CHUNK {
+            self.flush_chunk()?;
+        }
+        self.chunk.push(byte);
+        Ok(())
+    }
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        if self.chunk.len() + data.len() > Self::CHUNK {
+            self.flush_chunk()?;
+        }
+        if data.len() >= Self::CHUNK {
+            self.send(data)
+        } else {
+            self.chunk.extend_from_slice(data);
+            Ok(())
+        }
+    }
+
+    fn finalize(mut self) -> postcard::Result<Self::Output> {
+        self.flush_chunk()?;
+        Ok((self.out, self.len, self.hash.digest()))
+    }
 }
 
 /// XXH3 of the payload: fast enough to check on every read, and enough to tell a damaged
