@@ -157,18 +157,22 @@ pub fn find(
     {
         return Ok((Location::Path(root), Origin::StackFolder));
     }
-    let repo = git2::Repository::discover(cwd);
-    if let Err(e) = &repo
-        && e.code() == git2::ErrorCode::Owner
-    {
-        return Err(NotFound {
-            cwd: cwd.display().to_string(),
-            not_owned: Some(super::git::working_tree_around(cwd)),
-        });
-    }
-    if let Ok(repo) = repo
-        && let Some(workdir) = repo.workdir()
-    {
+    let workdir = match plain_working_tree(cwd) {
+        Some(found) => Some(found),
+        None => {
+            let repo = git2::Repository::discover(cwd);
+            if let Err(e) = &repo
+                && e.code() == git2::ErrorCode::Owner
+            {
+                return Err(NotFound {
+                    cwd: cwd.display().to_string(),
+                    not_owned: Some(super::git::working_tree_around(cwd)),
+                });
+            }
+            repo.ok().and_then(|r| r.workdir().map(Path::to_path_buf))
+        }
+    };
+    if let Some(workdir) = workdir.as_deref() {
         let candidate = workdir.join("registry");
         if candidate.join("registry.toml").is_file() {
             return Ok((
@@ -197,6 +201,48 @@ pub fn find(
     })
 }
 
+/// The working tree git would find around `cwd`, when the folders alone say so plainly:
+/// the nearest folder holding a `.git` folder, on the same file system, both owned by
+/// this user, with no `core.worktree` or `bare` setting, and no bare repository on the
+/// way. Anything else (`None`) is left to libgit2, which also applies git's ownership
+/// rules and `safe.directory`. Starting libgit2 (and the OpenSSL it links) costs more
+/// than the rest of a warm `show`, so most commands run without it.
+#[cfg(unix)]
+fn plain_working_tree(cwd: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt as _;
+    let cwd = std::path::absolute(cwd).ok()?;
+    let device = std::fs::metadata(&cwd).ok()?.dev();
+    let user = rustix::process::geteuid().as_raw();
+    for dir in cwd.ancestors() {
+        let here = std::fs::symlink_metadata(dir).ok()?;
+        if here.dev() != device {
+            return None;
+        }
+        // A bare repository (or a git folder itself) on the way: libgit2's to judge.
+        if dir.join("HEAD").is_file() && dir.join("objects").is_dir() {
+            return None;
+        }
+        let git = dir.join(".git");
+        let Ok(meta) = std::fs::symlink_metadata(&git) else {
+            continue;
+        };
+        if !meta.is_dir() || meta.uid() != user || here.uid() != user {
+            return None;
+        }
+        let config = std::fs::read_to_string(git.join("config")).unwrap_or_default();
+        if config.contains("worktree") || config.contains("bare = true") {
+            return None;
+        }
+        return Some(dir.to_path_buf());
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn plain_working_tree(_cwd: &Path) -> Option<PathBuf> {
+    None
+}
+
 /// `path` relative to `cwd` when it lies beneath it, for friendlier messages.
 fn relative_to(cwd: &Path, path: &Path) -> PathBuf {
     let (Ok(cwd), Ok(full)) = (cwd.canonicalize(), path.canonicalize()) else {
@@ -212,6 +258,56 @@ fn relative_to(cwd: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What libgit2 finds around `cwd`, canonical.
+    fn libgit2_finds(cwd: &Path) -> Option<PathBuf> {
+        let repo = git2::Repository::discover(cwd).ok()?;
+        repo.workdir().map(|w| w.canonicalize().unwrap())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_plain_search_finds_what_libgit2_finds_or_leaves_it_to_libgit2() {
+        let root = tempfile::tempdir().unwrap();
+        let outer = root.path().join("outer");
+        let inner = outer.join("vendor/inner");
+        git2::Repository::init(&outer).unwrap();
+        git2::Repository::init(&inner).unwrap();
+        for cwd in [
+            outer.clone(),
+            outer.join("registry/components"),
+            outer.join("vendor"),
+            inner.clone(),
+            inner.join("a/b"),
+        ] {
+            std::fs::create_dir_all(&cwd).unwrap();
+            let plain = plain_working_tree(&cwd).map(|p| p.canonicalize().unwrap());
+            assert!(plain.is_some(), "{}", cwd.display());
+            assert_eq!(plain, libgit2_finds(&cwd), "{}", cwd.display());
+        }
+        // Outside any repository: neither finds one (the search goes up to the root).
+        let lone = root.path().join("lone");
+        std::fs::create_dir_all(&lone).unwrap();
+        if libgit2_finds(&lone).is_none() {
+            assert_eq!(plain_working_tree(&lone), None);
+        }
+        // A linked worktree (`.git` is a file), a relocated working tree and a bare
+        // repository on the way are left to libgit2.
+        let linked = root.path().join("linked");
+        std::fs::create_dir_all(&linked).unwrap();
+        std::fs::write(linked.join(".git"), "gitdir: ../outer/.git\n").unwrap();
+        assert_eq!(plain_working_tree(&linked), None);
+        let moved = root.path().join("moved");
+        git2::Repository::init(&moved).unwrap();
+        let config = moved.join(".git/config");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, format!("{text}\tworktree = /elsewhere\n")).unwrap();
+        assert_eq!(plain_working_tree(&moved), None);
+        let bare = root.path().join("bare.git");
+        git2::Repository::init_bare(&bare).unwrap();
+        std::fs::create_dir_all(bare.join("refs/x")).unwrap();
+        assert_eq!(plain_working_tree(&bare.join("refs/x")), None);
+    }
 
     #[test]
     fn tells_urls_from_paths() {
