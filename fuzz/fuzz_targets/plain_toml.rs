@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Some(plain) = from_str::<toml::Table>(text) {
-        assert_eq!(Ok(plain), toml::from_str::<toml::Table>(text).map_err(|e| e.to_string()));
+        assert_eq!(
+            Ok(plain),
+            toml::from_str::<toml::Table>(text).map_err(|e| e.to_string())
+        );
     }
     if let Some(plain) = from_str::<ComponentFile>(text) {
         let full = toml::from_str::<ComponentFile>(text).map_err(|e| e.to_string());

@@ -150,7 +150,7 @@ fn strip_sgr(s: &str) -> String {
 /// Renders everything `list`, `interfaces` and `show` print about `registry`.
 pub fn catalogue(registry: &Registry) {
     use report::list::{ComponentList, Filter};
-    let list = ComponentList::new(&Listing::from(registry.clone()), &Filter::default());
+    let list = ComponentList::new(&Listing::of(&registry), &Filter::default());
     printable("list", &list.to_string());
     markdown("list --format markdown", &list.markdown());
     csv("list --format csv", &list.csv());
@@ -167,7 +167,7 @@ pub fn catalogue(registry: &Registry) {
         &report::json(&interfaces).expect("answers serialise"),
     );
     for c in registry.components.values() {
-        let excerpt = Excerpt::of(registry.clone(), Focus::Component(c.id.to_string()));
+        let excerpt = Excerpt::of(&registry, Focus::Component(c.id.to_string()));
         let shown = report::show::ComponentReport::new(&excerpt, c, None);
         printable("show", &shown.to_string());
         markdown("show --format markdown", &shown.markdown());
@@ -177,7 +177,7 @@ pub fn catalogue(registry: &Registry) {
         );
     }
     for i in registry.interfaces.values() {
-        let excerpt = Excerpt::of(registry.clone(), Focus::Interface(i.id.to_string()));
+        let excerpt = Excerpt::of(&registry, Focus::Interface(i.id.to_string()));
         let shown = report::show::InterfaceReport::new(&excerpt, i);
         printable("show --interface", &shown.to_string());
         markdown("show --interface --format markdown", &shown.markdown());
