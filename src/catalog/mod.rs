@@ -139,8 +139,6 @@ pub fn load_excerpt(
 pub struct Fresh {
     store: Option<(IndexCache, CacheKey)>,
     loaded: Loaded,
-    /// The text of every file read, freed with the load.
-    _texts: Vec<FileText>,
 }
 
 impl Fresh {
@@ -169,19 +167,11 @@ where
     {
         return Ok((hit, None));
     }
-    let (loaded, texts, view) = read_and_check(source, view)?;
-    let answer = Loaded {
-        registry: view,
-        diagnostics: loaded.diagnostics.clone(),
-        checked: loaded.checked,
-        origins: loaded.origins.clone(),
-        sources: loaded.sources.clone(),
-        from_cache: false,
-    };
+    let (loaded, _texts, view) = read_and_check(source, view)?;
+    let answer = loaded.with(view);
     let fresh = Fresh {
         store: cache.cloned().zip(key),
         loaded,
-        _texts: texts,
     };
     Ok((answer, Some(fresh)))
 }
@@ -279,7 +269,7 @@ fn check_job(job: &Job) -> CheckedJob {
 }
 
 /// Reads and checks every file, then cross-checks the registry while `view` is made of it:
-/// the load without `extra` checks, the text of every file read, and the view.
+/// the load without `extra` checks, the text of every file with findings, and the view.
 fn read_and_check<R: Send>(
     source: &dyn Source,
     view: impl FnOnce(&Registry) -> R + Send,

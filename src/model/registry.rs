@@ -321,15 +321,15 @@ pub struct Loaded<R = Registry> {
 }
 
 impl<R> Loaded<R> {
-    /// The same load with the snapshot turned into another kind (a whole registry into a
-    /// listing or an excerpt).
-    pub fn map<T>(self, f: impl FnOnce(R) -> T) -> Loaded<T> {
+    /// The same load's findings and origins with another snapshot of it (a listing or an
+    /// excerpt of a whole registry), leaving this load whole.
+    pub fn with<T>(&self, registry: T) -> Loaded<T> {
         Loaded {
-            registry: f(self.registry),
-            diagnostics: self.diagnostics,
+            registry,
+            diagnostics: self.diagnostics.clone(),
             checked: self.checked,
-            origins: self.origins,
-            sources: self.sources,
+            origins: self.origins.clone(),
+            sources: self.sources.clone(),
             from_cache: self.from_cache,
         }
     }
