@@ -150,17 +150,8 @@ impl GitSource {
                     });
                 }
                 // Each folder on the way, as git would read them.
-                let mut at = String::new();
-                for part in sub.split('/') {
-                    at = if at.is_empty() {
-                        part.to_owned()
-                    } else {
-                        format!("{at}/{part}")
-                    };
-                    if let Ok(e) = root.get_path(Path::new(&at)) {
-                        verify_object(&repo, e.id()).map_err(|e| damaged("tree", e))?;
-                    }
-                }
+                verify_folders(&repo, &root, sub, sub.split('/').count())
+                    .map_err(|e| damaged("tree", e))?;
                 entry.id()
             };
             (commit_id, tree)
@@ -208,20 +199,8 @@ impl GitSource {
             .find_tree(self.tree)
             .map_err(|e| Self::git_err(path, e))?;
         // The folders on the way (the registry's own tree was checked when opened).
-        let mut at = String::new();
-        for part in path
-            .split('/')
-            .take(path.split('/').count().saturating_sub(1))
-        {
-            at = if at.is_empty() {
-                part.to_owned()
-            } else {
-                format!("{at}/{part}")
-            };
-            if let Ok(e) = tree.get_path(Path::new(&at)) {
-                verify_object(&self.repo, e.id()).map_err(|e| Self::git_err(path, e))?;
-            }
-        }
+        let folders = path.split('/').count().saturating_sub(1);
+        verify_folders(&self.repo, &tree, path, folders).map_err(|e| Self::git_err(path, e))?;
         match tree.get_path(Path::new(path)) {
             Ok(e) => Ok(Some(e)),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
@@ -447,6 +426,23 @@ pub fn blob_content(repo: &Repository, id: Oid) -> Result<Vec<u8>, git2::Error> 
     let blob = repo.find_blob(id)?;
     verify(id, "blob", blob.content())?;
     Ok(blob.content().to_vec())
+}
+
+/// Checks (`verify`) the trees of the first `count` folders of `path` under `tree`.
+fn verify_folders(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    path: &str,
+    count: usize,
+) -> Result<(), git2::Error> {
+    let mut end = 0;
+    for part in path.split('/').take(count) {
+        end += part.len() + usize::from(end > 0);
+        if let Ok(e) = tree.get_path(Path::new(&path[..end])) {
+            verify_object(repo, e.id())?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads object `id` and checks it (`verify`).
